@@ -1,0 +1,126 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { isComplete, isTerminal, type Agreement } from "../../functions/domain/agreement";
+import { addDays, stockholmDate } from "../../functions/domain/dates";
+import { findOverlap, transition, type Change, type Command, type Related } from "../../functions/domain/lifecycle";
+import { at, draft, editor, mammaUnitedContent } from "../support/agreements";
+
+/** A step: which agreement it acts on, what it does, and how far the clock moves first. */
+const stepArbitrary = fc.record({
+  target: fc.nat(),
+  daysForward: fc.oneof(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 150 })),
+  // Weighted towards the main path so that runs reach active, renewed and expired, not just withdrawn.
+  command: fc.oneof(
+    { weight: 4, arbitrary: fc.constant({ type: "submit" } as const) },
+    { weight: 4, arbitrary: fc.record({ type: fc.constant("decide" as const), outcome: fc.constantFrom("approved" as const, "approved" as const, "approved" as const, "rejected" as const) }) },
+    { weight: 4, arbitrary: fc.constant({ type: "activate" } as const) },
+    { weight: 3, arbitrary: fc.constant({ type: "expire" } as const) },
+    { weight: 3, arbitrary: fc.constant({ type: "renew" } as const) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant("withdraw" as const) }) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant("terminate" as const), offset: fc.integer({ min: -400, max: 1400 }) }) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant("updatePeriod" as const), startOffset: fc.integer({ min: -60, max: 60 }), length: fc.integer({ min: -5, max: 1200 }) }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant("updateContacts" as const) }) },
+  ),
+});
+type Step = typeof stepArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function toCommand(step: Step, agreement: Agreement, today: string, nextId: () => string): Command {
+  const command = step.command;
+  switch (command.type) {
+    case "decide":
+      return { type: "decide", decision: { outcome: command.outcome, date: today, body: "Kommunstyrelsen", diaryNumber: "KS 2025/39", minuteReference: "§ 12" } };
+    case "terminate":
+      return { type: "terminate", termination: { effectiveDate: addDays(agreement.period?.start ?? today, command.offset), reason: "Upphör" } };
+    case "renew":
+      return { type: "renew", successorId: nextId() };
+    case "updatePeriod": {
+      const start = addDays(agreement.period?.start ?? today, command.startOffset);
+      return { type: "update", changes: { period: { start, end: addDays(start, command.length) } } };
+    }
+    case "updateContacts":
+      return { type: "update", changes: { contacts: [{ name: "Kontakt", email: "kontakt@example.se" }] } };
+    default:
+      return command;
+  }
+}
+
+function checkInvariants(world: Map<string, Agreement>, activations: Map<string, string>): void {
+  for (const agreement of world.values()) {
+    const { status, decision } = agreement;
+    if (["approved", "active", "expired", "renewed", "terminated"].includes(status)) {
+      expect(decision?.outcome, `${status} needs an approval`).toBe("approved");
+    }
+    if (status === "rejected") expect(decision?.outcome).toBe("rejected");
+    if (["draft", "proposed"].includes(status)) expect(decision).toBeNull();
+    if (status === "terminated") expect(agreement.termination).not.toBeNull();
+    else expect(agreement.termination).toBeNull();
+    if (status === "renewed") {
+      const successor = world.get(agreement.renewedBy ?? "");
+      expect(successor, "renewed needs a successor").toBeDefined();
+      expect(successor!.renewalOf).toBe(agreement.id);
+      expect(successor!.decision?.outcome).toBe("approved");
+    }
+    if (agreement.renewedBy !== null) expect(world.get(agreement.renewedBy)?.decision?.outcome).toBe("approved");
+    if (agreement.renewalOf !== null && agreement.decision?.outcome === "approved") {
+      expect(world.get(agreement.renewalOf)?.renewedBy, "an approved renewal marks its predecessor").toBe(agreement.id);
+    }
+    if (!["draft", "withdrawn"].includes(status) || agreement.decision !== null) {
+      expect(isComplete(agreement), `${status} must be complete`).toBe(true);
+    }
+    if (agreement.period) expect(agreement.period.end >= agreement.period.start).toBe(true);
+    if (activations.has(agreement.id)) expect(activations.get(agreement.id)! >= agreement.period!.start).toBe(true);
+    if (status !== "draft" && !isTerminal(status)) {
+      expect(findOverlap(agreement, [...world.values()]), "no two live agreements overlap").toBeUndefined();
+    }
+  }
+}
+
+function checkChange(change: Change, world: Map<string, Agreement>): void {
+  const stored = change.before === null ? undefined : world.get(change.before.id);
+  if (change.before !== null) {
+    expect(stored).toEqual(change.before);
+    expect(isTerminal(change.before.status), "a terminal agreement never changes").toBe(false);
+  } else {
+    expect(world.has(change.after.id)).toBe(false);
+  }
+  expect(change.after.version).toBe((change.before?.version ?? 0) + 1);
+  expect(change.event).toMatchObject({ agreementId: change.after.id, version: change.after.version, from: change.before?.status ?? null, to: change.after.status });
+}
+
+describe("no sequence of commands reaches an inconsistent agreement", () => {
+  it("holds the invariants after every accepted command", () => {
+    fc.assert(
+      fc.property(fc.array(stepArbitrary, { minLength: 20, maxLength: 80, size: "max" }), (steps) => {
+        // Two drafts with the same association and title, so the overlap rule is exercised too.
+        const world = new Map<string, Agreement>(["agr-a", "agr-b"].map((id) => [id, draft(mammaUnitedContent(), id)]));
+        const activations = new Map<string, string>();
+        let ids = 0;
+        const nextId = () => `agr-${++ids}`;
+        let now = at("2023-11-20T09:00:00+01:00");
+
+        for (const step of steps) {
+          now = new Date(now.getTime() + step.daysForward * 86_400_000);
+          const today = stockholmDate(now);
+          const agreements = [...world.values()];
+          const agreement = agreements[step.target % agreements.length]!;
+          const related: Related = {
+            predecessor: agreement.renewalOf === null ? undefined : world.get(agreement.renewalOf),
+            sameAssociation: agreements.filter((other) => other.id !== agreement.id),
+          };
+          const result = transition(agreement, toCommand(step, agreement, today, nextId), editor, now, related);
+          if (!result.ok) {
+            expect(result.error.message.length).toBeGreaterThan(0);
+            continue;
+          }
+          for (const change of result.changes) {
+            checkChange(change, world);
+            world.set(change.after.id, change.after);
+            if (change.event.to === "active" && change.event.from !== "active") activations.set(change.after.id, today);
+          }
+          checkInvariants(world, activations);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
