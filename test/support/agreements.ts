@@ -1,40 +1,14 @@
 import type { Actor, Agreement, DraftContent } from "../../functions/domain/agreement";
 import { createDraft, transition, type Command, type Related } from "../../functions/domain/lifecycle";
+import { mammaUnited } from "../../functions/local/demo-agreements";
 
 export const editor: Actor = { kind: "user", id: "editor@example.se", email: "editor@example.se" };
 export const registrar: Actor = { kind: "user", id: "registrar@example.se", email: "registrar@example.se" };
 export const workflow: Actor = { kind: "system", id: "workflow" };
 
-/** Västerås stad and Mamma United, valid 2024-02-01 to 2026-12-31 (public press release). */
+/** Västerås stad and Mamma United, valid 2024-02-01 to 2026-12-31: the demo agreement the product grew from. */
 export function mammaUnitedContent(): DraftContent {
-  return {
-    title: "Partnerskap för delaktighet, tillit och framtidstro hos mammor",
-    purpose:
-      "Nå fler föräldrar i socioekonomiskt svaga bostadsområden med information och föräldrastödjande insatser.",
-    municipality: { organisation: "Västerås stad", decidingBody: "Kultur-, idrotts- och fritidsnämnden" },
-    associations: [
-      {
-        name: "Mamma United",
-        organisationNumber: "802535-1233",
-        contact: { name: "Verksamhetschef Mamma United", email: "kontakt@mammaunited.example.se" },
-      },
-    ],
-    otherPartners: [],
-    subEfforts: [{ name: "Utbildningsprogram för mammor", description: "Tolv träffar per grupp", activityStatus: "started" }],
-    period: { start: "2024-02-01", end: "2026-12-31" },
-    noticePeriodMonths: null,
-    budget: [
-      { year: 2024, amountSek: 450_000 },
-      { year: 2025, amountSek: 450_000 },
-      { year: 2026, amountSek: 450_000 },
-    ],
-    coFinancing: { description: "Ideellt arbete och lokaler", amountSek: 120_000 },
-    responsibleOfficer: { name: "Handläggare Fritid", email: "editor@example.se" },
-    contacts: [],
-    reportingRequirements: [{ id: "annual", kind: "activity", description: "Verksamhetsberättelse", dueDates: ["2025-03-31", "2026-03-31"] }],
-    reminders: { expiryDaysBefore: [180, 90, 30], noticeDaysBefore: 30, reportDaysBefore: 14, notifyAssociationContact: false },
-    procurementAssessment: "Inte upphandlingspliktigt enligt LOU; stödet bedöms inte som statsstöd (ingen ekonomisk verksamhet).",
-  };
+  return structuredClone(mammaUnited.content);
 }
 
 export const approval = {
