@@ -1,0 +1,89 @@
+/**
+ * Which reminders an agreement should get and when. Pure: the caller says what day it is and what was sent.
+ *
+ * Each reminder is identified by (agreement, kind, send date), so recording it before sending makes it
+ * exactly-once. When the workflow wakes late, only the most recent due reminder of each kind is sent; older
+ * ones that were missed are skipped, since a burst of stale "180 days left" mails helps nobody.
+ */
+import type { Agreement, CompleteAgreement } from "./agreement";
+import { addDays, addMonths, type CalendarDate } from "./dates";
+
+export const REMINDER_KINDS = ["expiry", "notice", "report-due", "report-overdue"] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+export interface PlannedReminder {
+  kind: ReminderKind;
+  /** The day the reminder is sent. */
+  sendOn: CalendarDate;
+  /** The date it is about: the end date, the notice date or a report's due date. */
+  concerns: CalendarDate;
+  /** For report reminders: the reporting requirement. */
+  requirementId?: string;
+}
+
+export function reminderKey(reminder: PlannedReminder): string {
+  return [reminder.kind, reminder.sendOn, reminder.requirementId ?? ""].join("#");
+}
+
+/** The last day notice can be given: the end date less the notice period. */
+export function noticeDate(agreement: CompleteAgreement): CalendarDate | null {
+  return agreement.noticePeriodMonths ? addMonths(agreement.period.end, -agreement.noticePeriodMonths) : null;
+}
+
+/** Expiry and notice reminders stop once a renewal is approved or the agreement ends or is terminated. */
+function remindsOfExpiry(agreement: Agreement): boolean {
+  return (agreement.status === "approved" || agreement.status === "active") && agreement.renewedBy === null;
+}
+
+function remindsOfReports(agreement: Agreement): boolean {
+  return agreement.status === "approved" || agreement.status === "active" || agreement.status === "expired" || agreement.status === "renewed";
+}
+
+/** Every reminder the agreement's settings call for, in send order. */
+export function plannedReminders(agreement: CompleteAgreement): PlannedReminder[] {
+  const { reminders, period } = agreement;
+  const planned: PlannedReminder[] = [];
+  if (remindsOfExpiry(agreement)) {
+    for (const daysBefore of reminders.expiryDaysBefore) {
+      planned.push({ kind: "expiry", sendOn: addDays(period.end, -daysBefore), concerns: period.end });
+    }
+    const notice = noticeDate(agreement);
+    if (notice) planned.push({ kind: "notice", sendOn: addDays(notice, -reminders.noticeDaysBefore), concerns: notice });
+  }
+  if (remindsOfReports(agreement)) {
+    for (const requirement of agreement.reportingRequirements) {
+      for (const due of requirement.dueDates) {
+        planned.push({ kind: "report-due", sendOn: addDays(due, -reminders.reportDaysBefore), concerns: due, requirementId: requirement.id });
+        planned.push({ kind: "report-overdue", sendOn: addDays(due, 1), concerns: due, requirementId: requirement.id });
+      }
+    }
+  }
+  return planned.sort((a, b) => a.sendOn.localeCompare(b.sendOn) || a.kind.localeCompare(b.kind));
+}
+
+/**
+ * What to send today. `handled` holds the keys of reminders already sent or skipped; `submitted` tells whether a
+ * report came in for a requirement's due date (an overdue reminder is only for missing reports).
+ */
+export function dueReminders(
+  agreement: CompleteAgreement,
+  today: CalendarDate,
+  handled: ReadonlySet<string>,
+  submitted: (requirementId: string, due: CalendarDate) => boolean,
+): { send: PlannedReminder[]; skip: PlannedReminder[] } {
+  const due = plannedReminders(agreement).filter((reminder) => reminder.sendOn <= today && !handled.has(reminderKey(reminder)));
+  const relevant = due.filter((reminder) => !(reminder.kind === "report-overdue" && submitted(reminder.requirementId!, reminder.concerns)));
+  const newestByGroup = new Map<string, PlannedReminder>();
+  for (const reminder of relevant) {
+    // Report reminders are grouped per requirement: a late wake-up still reminds of each report that is missing.
+    newestByGroup.set(`${reminder.kind}#${reminder.requirementId ?? ""}`, reminder);
+  }
+  const send = [...newestByGroup.values()];
+  return { send, skip: due.filter((reminder) => !send.includes(reminder)) };
+}
+
+/** The next day something is due: a reminder not yet handled, or null when nothing is left. */
+export function nextReminderDate(agreement: CompleteAgreement, today: CalendarDate, handled: ReadonlySet<string>): CalendarDate | null {
+  const next = plannedReminders(agreement).find((reminder) => reminder.sendOn > today && !handled.has(reminderKey(reminder)));
+  return next?.sendOn ?? null;
+}
