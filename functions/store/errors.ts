@@ -1,0 +1,44 @@
+/** Failures of the store that callers handle; any other DynamoDB failure surfaces unchanged. */
+
+/**
+ * A write lost the optimistic lock: the agreement changed (or, for a new one, came into existence) after it was
+ * read. Nothing of the transaction was written; read again and retry the command, or report a conflict.
+ */
+export class VersionConflictError extends Error {
+  override readonly name = "VersionConflictError";
+
+  constructor(
+    readonly agreementId: string,
+    /** The version the write was based on; null when it meant to create the agreement. */
+    readonly expectedVersion: number | null,
+    options?: ErrorOptions,
+  ) {
+    super(
+      expectedVersion === null
+        ? `Agreement ${agreementId} already exists`
+        : `Agreement ${agreementId} has changed since version ${expectedVersion} was read`,
+      options,
+    );
+  }
+}
+
+/** A paging cursor that this store did not issue for this very query: forged, altered, or from another query. */
+export class InvalidCursorError extends Error {
+  override readonly name = "InvalidCursorError";
+
+  constructor() {
+    super("The cursor is not valid for this query; start again from the first page");
+  }
+}
+
+/** A stored item that does not match the schema: data written outside the store or by an incompatible version. */
+export class CorruptItemError extends Error {
+  override readonly name = "CorruptItemError";
+
+  constructor(
+    readonly key: { pk: string; sk: string },
+    problems: string,
+  ) {
+    super(`Stored item ${key.pk} / ${key.sk} is not valid: ${problems}`);
+  }
+}
