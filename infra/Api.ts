@@ -1,0 +1,75 @@
+import { Duration } from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
+import { Alarms } from "./Alarms";
+import { API_HANDLER } from "./bundling";
+import { readDeployConfig } from "./config";
+import { Email } from "./Email";
+import { API_ENVIRONMENT } from "./environment";
+import { Storage } from "./Storage";
+
+/**
+ * The web app and JSON API: one Lambda function (the Hono app) behind an HTTP API that routes every request to it.
+ */
+export function Api({ app, stack }: StackContext) {
+  const config = readDeployConfig(app.stage, process.env);
+  const { table, attachments } = use(Storage);
+  const email = use(Email);
+  const alarms = use(Alarms);
+  // Logs hold names and addresses: kept a year in production for follow-up, a month elsewhere.
+  const logRetention = config.production
+    ? ({ name: "one_year", days: logs.RetentionDays.ONE_YEAR } as const)
+    : ({ name: "one_month", days: logs.RetentionDays.ONE_MONTH } as const);
+
+  const handler = new Function(stack, "ApiFunction", {
+    handler: API_HANDLER,
+    description: "IOP Lifecycle web app and JSON API",
+    memorySize: "1024 MB",
+    timeout: "20 seconds",
+    logGroup: new logs.LogGroup(stack, "ApiFunctionLogs", {
+      retention: logRetention.days,
+    }),
+    environment: {
+      [API_ENVIRONMENT.tableName]: table.tableName,
+      [API_ENVIRONMENT.attachmentsBucket]: attachments.bucketName,
+      [API_ENVIRONMENT.emailSender]: email.sender,
+      [API_ENVIRONMENT.teamMailbox]: email.teamMailbox,
+    },
+  });
+  table.cdk.table.grantReadWriteData(handler);
+  // Presigned URLs carry the function's permissions: it must be allowed to put and get the objects it signs for.
+  attachments.cdk.bucket.grantReadWrite(handler);
+  email.identity.grantSendEmail(handler);
+
+  const api = new HttpApi(stack, "Http", {
+    routes: { $default: handler },
+    accessLog: { retention: logRetention.name },
+  });
+  handler.addEnvironment(API_ENVIRONMENT.appUrl, config.appUrl ?? api.url);
+
+  alarms.notify(
+    new cloudwatch.Alarm(stack, "ApiFunctionErrors", {
+      alarmDescription: "The API function threw or timed out",
+      metric: handler.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  );
+  alarms.notify(
+    new cloudwatch.Alarm(stack, "ApiServerErrors", {
+      alarmDescription: "The HTTP API answered with 5xx",
+      metric: api.cdk.httpApi.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+  );
+
+  stack.addOutputs({ ApiUrl: api.url, AppUrl: config.appUrl ?? api.url });
+
+  return { api, handler };
+}

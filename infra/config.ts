@@ -1,0 +1,112 @@
+/**
+ * Deployment configuration, read from the environment when the stacks are built.
+ *
+ * `sst deploy --stage <name>` loads `.env`, `.env.local`, `.env.<name>` and `.env.<name>.local` from the project
+ * root before the stacks run, so per-stage values live in `.env.<name>` (kept out of git). See docs/deploy.md.
+ */
+
+/** Stages whose data must survive `sst remove` and accidental deletes. */
+export const PRODUCTION_STAGES: readonly string[] = ["prod"];
+
+export const DEFAULT_REGION = "eu-north-1";
+
+/** Names of the variables read by {@link readDeployConfig}, in one place for docs and tests. */
+export const CONFIG_VARIABLES = {
+  region: "IOP_REGION",
+  teamMailbox: "IOP_TEAM_MAILBOX",
+  emailSender: "IOP_EMAIL_SENDER",
+  emailIdentity: "IOP_EMAIL_IDENTITY",
+  alarmEmail: "IOP_ALARM_EMAIL",
+  appUrl: "IOP_APP_URL",
+} as const;
+
+export interface DeployConfig {
+  stage: string;
+  /** Production stages retain tables, buckets and logs on removal and turn on deletion protection. */
+  production: boolean;
+  /** The team mailbox that receives every reminder (e.g. "iop@vasteras.se"). */
+  teamMailbox: string;
+  /** The From address of outgoing email; must belong to {@link emailIdentity}. */
+  emailSender: string;
+  /** What SES verifies: the sender address itself (default) or its whole domain (DKIM records to publish). */
+  emailIdentity: { kind: "email"; value: string } | { kind: "domain"; value: string };
+  /** Optional address subscribed to the alarm topic (the on-call mailbox). */
+  alarmEmail: string | undefined;
+  /** Optional public origin of the app (custom domain); defaults to the HTTP API's own URL. */
+  appUrl: string | undefined;
+}
+
+export class DeployConfigError extends Error {
+  override readonly name = "DeployConfigError";
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOMAIN = /^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i;
+
+export function isProductionStage(stage: string): boolean {
+  return PRODUCTION_STAGES.includes(stage);
+}
+
+/** The region to deploy to when `--region` is not given. Read before any `.env` file is loaded. */
+export function regionFrom(env: Env): string {
+  return nonEmpty(env[CONFIG_VARIABLES.region]) ?? DEFAULT_REGION;
+}
+
+export function readDeployConfig(stage: string, env: Env): DeployConfig {
+  const problems: string[] = [];
+  const required = (key: string): string => {
+    const value = nonEmpty(env[key]);
+    if (value === undefined) problems.push(`${key} is not set`);
+    return value ?? "";
+  };
+  const email = (key: string, value: string | undefined): void => {
+    if (value !== undefined && value !== "" && !EMAIL.test(value)) {
+      problems.push(`${key} is not an email address: "${value}"`);
+    }
+  };
+
+  const teamMailbox = required(CONFIG_VARIABLES.teamMailbox);
+  email(CONFIG_VARIABLES.teamMailbox, teamMailbox);
+  const emailSender = required(CONFIG_VARIABLES.emailSender);
+  email(CONFIG_VARIABLES.emailSender, emailSender);
+  const alarmEmail = nonEmpty(env[CONFIG_VARIABLES.alarmEmail]);
+  email(CONFIG_VARIABLES.alarmEmail, alarmEmail);
+
+  const identityValue = nonEmpty(env[CONFIG_VARIABLES.emailIdentity]) ?? emailSender;
+  let emailIdentity: DeployConfig["emailIdentity"];
+  if (identityValue.includes("@")) {
+    emailIdentity = { kind: "email", value: identityValue };
+    email(CONFIG_VARIABLES.emailIdentity, identityValue);
+    if (identityValue !== "" && emailSender !== "" && identityValue.toLowerCase() !== emailSender.toLowerCase()) {
+      const { emailSender, emailIdentity } = CONFIG_VARIABLES;
+      problems.push(`${emailSender} must be the address verified by ${emailIdentity}`);
+    }
+  } else {
+    emailIdentity = { kind: "domain", value: identityValue.toLowerCase() };
+    if (!DOMAIN.test(identityValue)) {
+      problems.push(`${CONFIG_VARIABLES.emailIdentity} is neither an email address nor a domain: "${identityValue}"`);
+    } else if (emailSender !== "" && !emailSender.toLowerCase().endsWith(`@${emailIdentity.value}`)) {
+      problems.push(`${CONFIG_VARIABLES.emailSender} must be an address in the domain ${emailIdentity.value}`);
+    }
+  }
+
+  const appUrl = nonEmpty(env[CONFIG_VARIABLES.appUrl]);
+  if (appUrl !== undefined && !/^https:\/\/[^/\s]+$/.test(appUrl)) {
+    problems.push(`${CONFIG_VARIABLES.appUrl} must be an https origin without a path, e.g. https://iop.example.se`);
+  }
+
+  if (problems.length > 0) {
+    throw new DeployConfigError(
+      `Configuration for stage "${stage}" is incomplete:\n  - ${problems.join("\n  - ")}\n` +
+        `Set the values in .env.${stage} (see docs/deploy.md).`,
+    );
+  }
+  return { stage, production: isProductionStage(stage), teamMailbox, emailSender, emailIdentity, alarmEmail, appUrl };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === "" ? undefined : trimmed;
+}

@@ -1,0 +1,196 @@
+/**
+ * `npm run bench`: measures the quality bars that are benchmarks rather than tests and records them in
+ * docs/benchmarks.md, each benchmark in its own section (replaced in place, other sections kept).
+ *
+ *   npm run bench                  all benchmarks
+ *   npm run bench -- api-bundle    only the named ones
+ *   BENCH_RUNS=31 npm run bench    more cold-import runs (default 21, odd so the median is a run)
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { API_ENTRY, deployedEsbuildOptions, sstEsbuild } from "../infra/bundling";
+import { API_ENVIRONMENT } from "../infra/environment";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const REPORT = path.join(ROOT, "docs/benchmarks.md");
+const run = promisify(execFile);
+
+interface Benchmark {
+  /** Section id in docs/benchmarks.md. */
+  id: string;
+  /** Runs the benchmark, prints progress, returns the section's markdown (without its markers). */
+  run(): Promise<string>;
+}
+
+const BENCHMARKS: Benchmark[] = [{ id: "api-bundle", run: apiBundle }];
+
+// ---------------------------------------------------------------------------------------------------------------
+// API bundle size and cold import
+
+const BUNDLE_BUDGET_KB = 300;
+const COLD_IMPORT_BUDGET_MS = 100;
+
+async function apiBundle(): Promise<string> {
+  const runs = Number(process.env.BENCH_RUNS ?? 21);
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new Error(`BENCH_RUNS must be a positive integer, got ${process.env.BENCH_RUNS}`);
+  }
+
+  const dir = await mkdtemp(path.join(os.tmpdir(), "iop-bench-"));
+  try {
+    // The same esbuild, options and file layout as `sst deploy` (checked byte for byte in test/infra/synth.test.ts).
+    const outfile = path.join(dir, "functions/handlers/api.mjs");
+    const esbuild = await sstEsbuild();
+    const result = await esbuild.build({ ...deployedEsbuildOptions(ROOT, API_ENTRY, outfile), absWorkingDir: ROOT });
+    const bytes = (await stat(outfile)).size;
+    const gzipBytes = gzipSync(await readFile(outfile)).length;
+    const sizeKb = bytes / 1024;
+    console.log(
+      `api bundle: ${sizeKb.toFixed(1)} KB minified (${(gzipBytes / 1024).toFixed(1)} KB gzipped), ` +
+        `budget ${BUNDLE_BUDGET_KB} KB`,
+    );
+
+    const contributors = largestInputs(result.metafile!, 5);
+
+    // A fresh process per run, as a Lambda cold start: only the import of the handler module is timed.
+    const env = {
+      PATH: process.env.PATH ?? "",
+      AWS_REGION: "eu-north-1",
+      [API_ENVIRONMENT.tableName]: "bench-table",
+      [API_ENVIRONMENT.attachmentsBucket]: "bench-attachments",
+      [API_ENVIRONMENT.emailSender]: "noreply@kommun.example",
+      [API_ENVIRONMENT.teamMailbox]: "iop@kommun.example",
+      [API_ENVIRONMENT.appUrl]: "https://iop.kommun.example",
+    };
+    const script = [
+      `const started = performance.now();`,
+      `const module = await import(${JSON.stringify(pathToFileURL(outfile).href)});`,
+      `const elapsed = performance.now() - started;`,
+      `if (typeof module.handler !== "function") throw new Error("the bundle exports no handler function");`,
+      `process.stdout.write(JSON.stringify({ elapsed, version: process.version }));`,
+    ].join("\n");
+    const importOnce = async () => {
+      const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { env, cwd: dir });
+      return JSON.parse(stdout) as { elapsed: number; version: string };
+    };
+    const { version } = await importOnce(); // warms the OS file cache; not counted
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push((await importOnce()).elapsed);
+    times.sort((a, b) => a - b);
+    const middle = Math.floor(times.length / 2);
+    const median = times.length % 2 === 1 ? times[middle]! : (times[middle - 1]! + times[middle]!) / 2;
+    const [min, max] = [times[0]!, times.at(-1)!];
+    console.log(
+      `api cold import: median ${median.toFixed(1)} ms of ${runs} runs ` +
+        `(min ${min.toFixed(1)}, max ${max.toFixed(1)}), budget ${COLD_IMPORT_BUDGET_MS} ms`,
+    );
+
+    const verdict = (ok: boolean) => (ok ? "within budget" : "**over budget**");
+    return [
+      `## API Lambda bundle and cold import`,
+      ``,
+      `${API_ENTRY} bundled as \`sst deploy\` bundles it (sst's own esbuild, minified ESM, target node22,`,
+      `the AWS SDK included with the Lambda-only credential provider, see`,
+      `[deploy.md](deploy.md#how-the-functions-are-built)), then imported in a fresh \`node\` process per run.`,
+      `Only the \`import()\` of the bundle is timed, after one untimed warm-up run. 1 KB = 1024 bytes.`,
+      ``,
+      `| Measure | Result | Budget | |`,
+      `| --- | --- | --- | --- |`,
+      `| Bundle size (minified) | ${sizeKb.toFixed(1)} KB (${bytes} bytes) | ${BUNDLE_BUDGET_KB} KB | ` +
+        `${verdict(sizeKb <= BUNDLE_BUDGET_KB)} |`,
+      `| Bundle size (gzipped, for reference) | ${(gzipBytes / 1024).toFixed(1)} KB | | |`,
+      `| Cold import, median of ${runs} runs | ${median.toFixed(1)} ms | ${COLD_IMPORT_BUDGET_MS} ms | ` +
+        `${verdict(median <= COLD_IMPORT_BUDGET_MS)} |`,
+      `| Cold import, min / max | ${min.toFixed(1)} / ${max.toFixed(1)} ms | | |`,
+      ``,
+      `Largest inputs in the bundle:`,
+      ``,
+      ...contributors.map(({ input, kb }) => `- ${input}: ${kb.toFixed(1)} KB`),
+      ``,
+      machine(version),
+    ].join("\n");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The inputs that contribute most bytes to the output, grouped by package for node_modules. */
+function largestInputs(metafile: import("esbuild").Metafile, count: number) {
+  const output = Object.entries(metafile.outputs).find(([name]) => name.endsWith("api.mjs"))?.[1];
+  if (output === undefined) throw new Error("esbuild reported no api.mjs output");
+  const byGroup = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const group = packageOf(input) ?? input;
+    byGroup.set(group, (byGroup.get(group) ?? 0) + bytesInOutput);
+  }
+  return [...byGroup.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([input, bytes]) => ({ input, kb: bytes / 1024 }));
+}
+
+function packageOf(input: string): string | undefined {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input.split(path.sep).join("/"));
+  return match ? `${match[1]} (package)` : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report
+
+function machine(nodeVersion: string): string {
+  const cpus = os.cpus();
+  return [
+    `Measured ${new Date().toISOString().replace(/\.\d+Z$/, "Z")} on ${cpus[0]?.model.trim() ?? "unknown CPU"},`,
+    `${cpus.length} logical cores, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB memory,`,
+    `${os.type()} ${os.release()} (${os.arch()}),`,
+    `Node.js ${nodeVersion}.`,
+  ].join("\n");
+}
+
+const HEADER = `# Benchmarks
+
+The quality bars in the design brief that are measured rather than tested. \`npm run bench\` runs them and rewrites
+its own sections of this file (between the \`bench:<id>\` markers); anything outside the markers is kept.
+Figures depend on the machine, which each section names. Tests never assert on timings.
+`;
+
+async function writeSection(id: string, body: string): Promise<void> {
+  const start = `<!-- bench:${id}:start -->`;
+  const end = `<!-- bench:${id}:end -->`;
+  const block = `${start}\n${body.trimEnd()}\n${end}`;
+  let report = await readFile(REPORT, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return HEADER;
+    throw error;
+  });
+  const from = report.indexOf(start);
+  const to = report.indexOf(end);
+  if (from !== -1 && to > from) {
+    report = report.slice(0, from) + block + report.slice(to + end.length);
+  } else {
+    report = `${report.trimEnd()}\n\n${block}\n`;
+  }
+  await writeFile(REPORT, report);
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((id) => !BENCHMARKS.some((benchmark) => benchmark.id === id));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown benchmark ${unknown.join(", ")}; known: ${BENCHMARKS.map((b) => b.id).join(", ")}`);
+  }
+  for (const benchmark of BENCHMARKS) {
+    if (wanted.length > 0 && !wanted.includes(benchmark.id)) continue;
+    await writeSection(benchmark.id, await benchmark.run());
+  }
+  console.log(`written to ${path.relative(process.cwd(), REPORT)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
