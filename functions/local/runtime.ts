@@ -1,20 +1,19 @@
 import { createServer, type Server } from "node:http";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { getRequestListener } from "@hono/node-server";
 import { createApp } from "../api/app";
+import { createAgreementStore } from "../store/agreements";
 import { ensureTable, TableMismatchError } from "../store/table";
 import { Components } from "./components";
+import { seedDemoAgreements } from "./demo-data";
 import { createDynamoDbClient, DynamoDbLocalComponent } from "./dynamodb";
 import { StartupError } from "./errors";
 import { lockDirectory, type DirectoryLock } from "./lock";
 import { assertPortAvailable, isAddressInUse, PortInUseError } from "./ports";
-
-export interface SeedContext {
-  dynamoDb: DynamoDBClient;
-  tableName: string;
-}
 
 export interface RuntimeOptions {
   /** Everything the runtime keeps across restarts lives here. */
@@ -26,9 +25,8 @@ export interface RuntimeOptions {
   progress: (line: string) => void;
   /** Problems that do not stop the runtime (e.g. a component that would not stop cleanly). */
   warn: (line: string) => void;
-  /** Demo data goes here. Runs on every start, once the table exists and before requests are served, so it must
-   *  leave existing data alone. */
-  seed?: (context: SeedContext) => Promise<void>;
+  /** Load the demo agreements when the table is empty. */
+  demoData: boolean;
 }
 
 export interface Runtime {
@@ -48,10 +46,10 @@ export function runtimeInfoFile(dataDir: string): string {
   return path.join(dataDir, "runtime.json");
 }
 
-/** Reads DATA_DIR, PORT, HOST and TABLE_NAME, with defaults for a developer machine. */
+/** Reads DATA_DIR, PORT, HOST, TABLE_NAME and DEMO_DATA, with defaults for a developer machine. */
 export function runtimeSettingsFromEnv(
   env: NodeJS.ProcessEnv,
-): Pick<RuntimeOptions, "dataDir" | "port" | "host" | "tableName"> {
+): Pick<RuntimeOptions, "dataDir" | "port" | "host" | "tableName" | "demoData"> {
   const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
     throw new StartupError(`PORT must be a whole number from 1 to 65535, got "${env.PORT}"`);
@@ -62,6 +60,7 @@ export function runtimeSettingsFromEnv(
     // Loopback unless asked otherwise: the local runtime has development-only features nobody else should reach.
     host: env.HOST || "127.0.0.1",
     tableName: env.TABLE_NAME || "iop",
+    demoData: !["false", "0", "no", "off"].includes((env.DEMO_DATA ?? "").trim().toLowerCase()),
   };
 }
 
@@ -100,7 +99,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // A data directory from an incompatible version: the message says what to do, a stack trace would not help.
       throw error instanceof TableMismatchError ? new StartupError(error.message, { cause: error }) : error;
     });
-    await options.seed?.({ dynamoDb, tableName });
+    const store = createAgreementStore({
+      client: DynamoDBDocumentClient.from(dynamoDb),
+      tableName,
+      cursorSecret: await loadOrCreateSecret(path.join(dataDir, "cursor-secret")),
+    });
+    if (options.demoData) {
+      const loaded = await seedDemoAgreements(store, new Date());
+      if (loaded > 0) progress(`Loaded ${loaded} demo agreements (start with DEMO_DATA=false to skip them)`);
+    }
 
     const app = createApp({ checkHealth: () => components.health() });
     server = await listen(createServer(getRequestListener(app.fetch)), port, host);
@@ -143,6 +150,18 @@ async function closeServer(server: Server): Promise<void> {
   const cutOff = setTimeout(() => server.closeAllConnections(), 5_000);
   await closed;
   clearTimeout(cutOff);
+}
+
+/** A secret kept in the data directory, so that what was signed with it (list cursors) survives a restart. */
+async function loadOrCreateSecret(file: string): Promise<string> {
+  try {
+    return (await readFile(file, "utf8")).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    const secret = randomBytes(32).toString("hex");
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
 }
 
 async function writeRuntimeInfo(dataDir: string, info: RuntimeInfo): Promise<void> {
