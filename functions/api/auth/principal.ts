@@ -7,6 +7,10 @@ import type { Actor } from "../../domain/agreement";
 export const ROLES = ["viewer", "editor", "registrar", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
 export const PERMISSIONS = ["read", "edit", "decide", "administer"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -1,0 +1,277 @@
+/**
+ * Staff sign-in. Browsers sign in with the OpenID Connect authorization code flow with PKCE and then carry a
+ * session cookie; API clients send the issuer's access token as a Bearer token. `authenticate` accepts either
+ * and is the one way every route learns who is calling. docs/auth.md explains the model and its configuration.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { Hono, type Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { CookieOptions } from "hono/utils/cookie";
+import type { JWTPayload } from "jose";
+import { systemClock, type Clock } from "../../domain/clock";
+import type { Session, SessionStore } from "../../store/sessions";
+import type { AppEnv } from "../env";
+import { ApiProblem, problemResponse } from "../problems";
+import { assertCsrfProof, CsrfRejectedError, isFormPost, isStateChanging } from "./csrf";
+import { createIssuer, InvalidTokenError, IssuerUnavailableError, principalFromClaims } from "./issuer";
+import { isRole, type StaffPrincipal } from "./principal";
+import type { OidcSettings } from "./settings";
+
+/** Browsers accept `__Host-` cookies only when Secure, on the exact host, for the whole site. */
+export const SESSION_COOKIE = "__Host-iop-session";
+/** Remembers one sign-in in flight between leaving for the issuer and coming back. */
+export const SIGN_IN_COOKIE = "__Host-iop-signin";
+/** A working day; roles are read from the issuer again at the next sign-in. */
+export const SESSION_LIFETIME_MS = 8 * 60 * 60 * 1000;
+const SIGN_IN_LIFETIME_MS = 10 * 60 * 1000;
+/** Secure always: `__Host-` demands it, and browsers treat http://localhost as secure, so local use works too. */
+const cookie: CookieOptions = { httpOnly: true, secure: true, sameSite: "Lax", path: "/" };
+export const CALLBACK_PATH = "/auth/callback";
+
+export interface StaffAuthOptions {
+  settings: OidcSettings;
+  sessions: SessionStore;
+  /** The application's public origin (`https://iop.kommun.se`): the redirect URI and the same-origin checks use it. */
+  appOrigin: string;
+  /** Session expiry runs on real time, also when the local clock has been moved forward. */
+  clock?: Clock;
+  fetch?: typeof fetch;
+}
+
+export interface StaffAuth {
+  /** Bearer token first, else the session cookie (with CSRF proof on state changes); null when anonymous. */
+  authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null>;
+  /** `/auth/login`, `/auth/callback`, `/auth/logout` and `/auth/session`, to mount at the site's root. */
+  routes: Hono<AppEnv>;
+}
+
+export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
+  const { settings, sessions, appOrigin, clock = systemClock } = options;
+  const issuer = createIssuer(settings.issuer, options.fetch);
+  const redirectUri = `${appOrigin}${CALLBACK_PATH}`;
+
+  async function currentSession(c: Context<AppEnv>): Promise<{ token: string; session: Session } | null> {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token === undefined || token === "") return null;
+    const session = await sessions.find(token, clock.now());
+    return session === null ? null : { token, session };
+  }
+
+  async function authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null> {
+    const authorization = c.req.header("Authorization");
+    if (authorization !== undefined) return bearerPrincipal(c, authorization);
+    const current = await currentSession(c);
+    if (current === null) return null;
+    if (isStateChanging(c.req.method)) await requireCsrfProof(c, current.session);
+    return principalOf(current.session);
+  }
+
+  async function bearerPrincipal(c: Context<AppEnv>, authorization: string): Promise<StaffPrincipal | null> {
+    const token = /^Bearer +([\w.~+/-]+=*)$/i.exec(authorization.trim())?.[1];
+    try {
+      if (token === undefined) throw new InvalidTokenError("the Authorization header is not a Bearer token");
+      const claims = await reachingIssuer(issuer.verify(token, { audience: settings.audience }));
+      return principalFromClaims(claims, settings, "bearer");
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      // RFC 6750: tell the client why, so a script author sees "expired" rather than a bare 401.
+      const description = error.message.replace(/[^\x20-\x7e]|["\\]/g, "'");
+      c.header("WWW-Authenticate", `Bearer error="invalid_token", error_description="${description}"`);
+      return null;
+    }
+  }
+
+  async function requireCsrfProof(c: Context<AppEnv>, session: Session): Promise<void> {
+    try {
+      await assertCsrfProof(c, appOrigin, session.csrfToken);
+    } catch (error) {
+      if (!(error instanceof CsrfRejectedError)) throw error;
+      throw new ApiProblem(403, "Cross-site request refused", error.message);
+    }
+  }
+
+  const routes = new Hono<AppEnv>();
+
+  routes.get("/auth/login", async (c) => {
+    // The cookie must be set on the host the callback returns to.
+    if (new URL(c.req.url).origin !== appOrigin) {
+      return c.redirect(`${appOrigin}/auth/login${new URL(c.req.url).search}`, 302);
+    }
+    const metadata = await reachingIssuer(issuer.metadata());
+    const attempt = {
+      state: randomToken(),
+      nonce: randomToken(),
+      codeVerifier: randomToken(),
+      returnTo: safeReturnPath(c.req.query("returnTo"), appOrigin),
+      expiresAt: new Date(clock.now().getTime() + SIGN_IN_LIFETIME_MS),
+    };
+    const token = await sessions.saveSignInAttempt(attempt);
+    setCookie(c, SIGN_IN_COOKIE, token, { ...cookie, maxAge: SIGN_IN_LIFETIME_MS / 1000 });
+    const authorization = new URL(metadata.authorization_endpoint);
+    for (const [name, value] of Object.entries({
+      response_type: "code",
+      client_id: settings.clientId,
+      redirect_uri: redirectUri,
+      scope: settings.scopes,
+      state: attempt.state,
+      nonce: attempt.nonce,
+      code_challenge: createHash("sha256").update(attempt.codeVerifier).digest("base64url"),
+      code_challenge_method: "S256",
+    })) {
+      authorization.searchParams.set(name, value);
+    }
+    c.header("Cache-Control", "no-store");
+    return c.redirect(authorization.toString(), 302);
+  });
+
+  routes.get(CALLBACK_PATH, async (c) => {
+    c.header("Cache-Control", "no-store");
+    const attemptToken = getCookie(c, SIGN_IN_COOKIE);
+    deleteCookie(c, SIGN_IN_COOKIE, cookie);
+    const attempt = attemptToken === undefined ? null : await sessions.takeSignInAttempt(attemptToken, clock.now());
+    const refuse = (status: 400 | 401, detail: string) => problemResponse(c, status, "Sign-in failed", detail);
+    if (attempt === null) {
+      return refuse(400, "This sign-in has expired or was already used; sign in again from the start");
+    }
+    const { code, state, error, error_description: errorDescription, iss } = c.req.query();
+    if (state !== attempt.state) return refuse(400, "The answer from the identity provider is not for this sign-in");
+    // RFC 9207: an answer naming another issuer may come from a mix-up attack.
+    if (iss !== undefined && iss !== settings.issuer) {
+      return refuse(400, "The answer came from another identity provider than the configured one");
+    }
+    if (error !== undefined) {
+      return refuse(401, `The identity provider did not sign you in: ${errorDescription ?? error}`);
+    }
+    if (code === undefined || code === "") return refuse(400, "The answer from the identity provider has no code");
+
+    const idToken = await reachingIssuer(redeemCode(code, attempt.codeVerifier));
+    if (idToken === null) {
+      return refuse(401, "The identity provider did not accept the sign-in code; sign in again");
+    }
+    let principal: StaffPrincipal;
+    try {
+      const expected = { audience: settings.clientId, nonce: attempt.nonce };
+      const claims = await reachingIssuer(issuer.verify(idToken, expected));
+      assertAuthorizedParty(claims, settings.clientId);
+      principal = principalFromClaims(claims, settings, "session");
+    } catch (failure) {
+      if (!(failure instanceof InvalidTokenError)) throw failure;
+      return refuse(401, `The identity provider's ID token was refused: ${failure.message}`);
+    }
+
+    const previous = getCookie(c, SESSION_COOKIE);
+    if (previous !== undefined) await sessions.delete(previous);
+    const now = clock.now();
+    const { token } = await sessions.create(
+      { subject: principal.subject, email: principal.email, name: principal.name, roles: [...principal.roles] },
+      { now, expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS) },
+    );
+    setCookie(c, SESSION_COOKIE, token, { ...cookie, maxAge: SESSION_LIFETIME_MS / 1000 });
+    return c.redirect(attempt.returnTo, 303);
+  });
+
+  routes.post("/auth/logout", async (c) => {
+    const current = await currentSession(c);
+    if (current !== null) {
+      await requireCsrfProof(c, current.session);
+      await sessions.delete(current.token);
+    }
+    deleteCookie(c, SESSION_COOKIE, cookie);
+    c.header("Cache-Control", "no-store");
+    // A page's sign-out form lands on the start page; a script just learns it worked.
+    return isFormPost(c) ? c.redirect("/", 303) : c.body(null, 204);
+  });
+
+  routes.get("/auth/session", async (c) => {
+    c.header("Cache-Control", "no-store");
+    const current = await currentSession(c);
+    if (current === null) return c.json({ signedIn: false });
+    const { email, name, roles } = principalOf(current.session);
+    return c.json({
+      signedIn: true,
+      user: { email, name: name ?? null, roles },
+      csrfToken: current.session.csrfToken,
+      expiresAt: current.session.expiresAt.toISOString(),
+    });
+  });
+
+  /** The ID token from the issuer's token endpoint, or null when the issuer refuses the code. */
+  async function redeemCode(code: string, codeVerifier: string): Promise<string | null> {
+    const { token_endpoint: tokenEndpoint } = await issuer.metadata();
+    const body = new URLSearchParams({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: codeVerifier,
+      client_id: settings.clientId,
+    });
+    const headers: Record<string, string> = {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Accept: "application/json",
+    };
+    if (settings.clientSecret !== undefined) {
+      // client_secret_basic, the default method: each part form-encoded before base64 (RFC 6749, 2.3.1).
+      const credentials = `${formEncode(settings.clientId)}:${formEncode(settings.clientSecret)}`;
+      headers.Authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
+    }
+    const unavailable = (detail: string, cause?: unknown) =>
+      new IssuerUnavailableError(`The identity provider's token endpoint ${detail}`, { cause });
+    const response = await (options.fetch ?? fetch)(tokenEndpoint, { method: "POST", headers, body }).catch(
+      (error: unknown) => {
+        throw unavailable("could not be reached", error);
+      },
+    );
+    if (response.status === 400 || response.status === 401) return null;
+    if (!response.ok) throw unavailable(`answered ${response.status}`);
+    const tokens = (await response.json()) as { id_token?: unknown };
+    if (typeof tokens.id_token !== "string") throw unavailable("returned no ID token");
+    return tokens.id_token;
+  }
+
+  return { authenticate, routes };
+}
+
+function principalOf(session: Session): StaffPrincipal {
+  return {
+    subject: session.subject,
+    email: session.email,
+    ...(session.name === undefined ? {} : { name: session.name }),
+    roles: session.roles.filter(isRole),
+    via: "session",
+  };
+}
+
+/** The issuer's outage as a 503 problem: nothing the caller did wrong, and worth trying again shortly. */
+async function reachingIssuer<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof IssuerUnavailableError)) throw error;
+    throw new ApiProblem(503, "Sign-in unavailable", `${error.message}; try again in a moment`);
+  }
+}
+
+/** An ID token issued to several audiences must say it was issued for us (OpenID Connect Core 3.1.3.7). */
+function assertAuthorizedParty(claims: JWTPayload, clientId: string): void {
+  if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp !== clientId) {
+    throw new InvalidTokenError("the ID token was issued to another party (azp)");
+  }
+}
+
+/**
+ * Only a path on this site: an absolute or protocol-relative address would turn sign-in into an open redirect
+ * that lends our name to a phishing page.
+ */
+export function safeReturnPath(requested: string | undefined, appOrigin: string): string {
+  if (requested === undefined || !requested.startsWith("/") || /^\/[/\\]|[\u0000-\u001f\\]/.test(requested)) return "/";
+  const url = new URL(requested, appOrigin);
+  return url.origin === appOrigin ? `${url.pathname}${url.search}${url.hash}` : "/";
+}
+
+function randomToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+function formEncode(value: string): string {
+  return new URLSearchParams({ value }).toString().slice("value=".length);
+}

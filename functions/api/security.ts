@@ -1,0 +1,50 @@
+/**
+ * Protections every response and request gets, whatever the route: security headers with a strict
+ * Content-Security-Policy, and a limit on request bodies. Registered first in createApp.
+ */
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "./env";
+import { problemResponse } from "./problems";
+
+/** JSON and form bodies; attachments go straight to S3 with presigned URLs and never pass through here. */
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+/**
+ * Scripts, styles, images and fonts only from this site, and no inline script: injected markup cannot run code.
+ * No site may frame the pages, forms post only here, and `<base>` cannot redirect relative URLs.
+ * Referrer-Policy no-referrer: calendar and association links carry secrets in their URLs.
+ */
+export function securityHeaders(appOrigin: string): MiddlewareHandler<AppEnv> {
+  const overTls = new URL(appOrigin).protocol === "https:";
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      frameAncestors: ["'none'"],
+      formAction: ["'self'"],
+      ...(overTls ? { upgradeInsecureRequests: [] } : {}),
+    },
+    // Browsers ignore HSTS over plain http; sending it there would only mislead.
+    strictTransportSecurity: overTls ? "max-age=31536000; includeSubDomains" : false,
+    referrerPolicy: "no-referrer",
+    xFrameOptions: "DENY",
+    xContentTypeOptions: true,
+    permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
+  });
+}
+
+export function bodyLimits(): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize: BODY_LIMIT_BYTES,
+    onError: (c) =>
+      problemResponse(c, 413, "Request body too large", `A request body may be at most ${BODY_LIMIT_BYTES / 1024} KB`),
+  });
+}
