@@ -1,0 +1,375 @@
+/**
+ * The API's routes as data. Each operation declares its path, the permission it needs, and zod schemas for what
+ * it accepts and returns; registering it adds the Hono route, with sign-in, permission and input checks in front
+ * of the handler, and its entry in the OpenAPI document. The document is generated from the very schemas the
+ * routes validate with, so it cannot drift from them.
+ *
+ * The OpenAPI document uses zod's own JSON Schema output (OpenAPI 3.1 schemas are JSON Schema 2020-12), which is
+ * part of zod anyway; a separate OpenAPI library would add some 36 KB to the Lambda bundle for the same result.
+ */
+import type { Context, Hono } from "hono";
+import * as z from "zod";
+import { calendarDateSchema } from "../domain/agreement";
+import type { FieldError } from "../domain/errors";
+import { can, type Permission, type StaffPrincipal } from "./auth/principal";
+import { SESSION_COOKIE } from "./auth/staff-auth";
+import type { AppEnv } from "./env";
+import { ApiProblem, PROBLEM_MEDIA_TYPE, problemSchema } from "./problems";
+
+/** What a caller needs: a permission (after signing in), or nothing for public routes. */
+export type Access = Permission | "public";
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+type ObjectSchema = z.ZodObject;
+
+export interface ResponseSpec {
+  description: string;
+  /** The body's schema, for the document and the reader; responses are not validated at run time. */
+  schema?: z.ZodType;
+  /** `application/json` when there is a schema and nothing else is said. */
+  mediaType?: string;
+  /** Response headers: name → description. */
+  headers?: Record<string, string>;
+}
+
+export interface OperationSpec<
+  Params extends ObjectSchema | undefined = ObjectSchema | undefined,
+  Query extends ObjectSchema | undefined = ObjectSchema | undefined,
+  Body extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  method: Method;
+  /** OpenAPI form: `/api/agreements/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: Access;
+  params?: Params;
+  query?: Query;
+  /** A JSON body. An empty body parses as `undefined`, so a schema that allows it makes the body optional. */
+  body?: Body;
+  /** Request headers the operation reads: name → description (and whether it is required). */
+  headers?: Record<string, { description: string; required?: boolean }>;
+  /** Problems every operation can answer (400, 401, 403, 413, 415 as they apply) are added to the document. */
+  responses: Record<number, ResponseSpec>;
+}
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface OperationInput<Params, Query, Body> {
+  params: Parsed<Params>;
+  query: Parsed<Query>;
+  body: Parsed<Body>;
+}
+
+export type Handler<Params, Query, Body> = (
+  c: Context<AppEnv>,
+  input: OperationInput<Params, Query, Body>,
+) => Response | Promise<Response>;
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description: string;
+}
+
+export interface Operations {
+  add<Params extends ObjectSchema | undefined, Query extends ObjectSchema | undefined, Body extends z.ZodType | undefined>(
+    spec: OperationSpec<Params, Query, Body>,
+    handler: Handler<Params, Query, Body>,
+  ): void;
+  /** Gives a schema a name in the document's components, e.g. "Agreement"; call before the first `document`. */
+  name(schema: z.ZodType, id: string): void;
+  /** The OpenAPI 3.1 document of every operation added so far. */
+  document(info: OpenApiInfo): Record<string, unknown>;
+}
+
+export interface OperationsOptions {
+  /** Who is calling; asked only by operations that need a permission. */
+  authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null>;
+}
+
+/** JSON, and JSON-based types such as application/merge-patch+json; UTF-8 only, as RFC 8259 requires. */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+/** Deeper than any body the schemas accept; walking it further would only cost time. */
+const MAX_JSON_DEPTH = 32;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Tab, line feed and carriage return are text; the other C0 controls and DEL are not.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+export function createOperations(app: Hono<AppEnv>, options: OperationsOptions): Operations {
+  const specs: OperationSpec[] = [];
+  const names: [z.ZodType, string][] = [];
+
+  async function authorize(c: Context<AppEnv>, access: Access): Promise<void> {
+    if (access === "public") return;
+    const principal = await options.authenticate(c);
+    c.set("principal", principal);
+    if (principal === null) {
+      // The authenticator may already have said why a token was refused.
+      const challenge: Record<string, string> = c.res.headers.has("WWW-Authenticate") ? {} : { "WWW-Authenticate": "Bearer" };
+      throw new ApiProblem(401, "Not signed in", "Sign in, or send a Bearer token in the Authorization header", {
+        headers: challenge,
+      });
+    }
+    if (!can(principal, access)) {
+      throw new ApiProblem(
+        403,
+        "Not permitted",
+        `This needs the ${access} permission, which none of your roles (${principal.roles.join(", ") || "none"}) has`,
+      );
+    }
+  }
+
+  return {
+    add(spec, handler) {
+      specs.push(spec as OperationSpec);
+      app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
+        await authorize(c, spec.access);
+        const input = await validatedInput(c, spec);
+        return handler(c, input);
+      });
+    },
+    name(schema, id) {
+      names.push([schema, id]);
+    },
+    document(info) {
+      return openApiDocument(specs, names, info);
+    },
+  };
+}
+
+function honoPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ":$1");
+}
+
+async function validatedInput<Params, Query, Body>(
+  c: Context<AppEnv>,
+  spec: OperationSpec<ObjectSchema | undefined, ObjectSchema | undefined, z.ZodType | undefined>,
+): Promise<OperationInput<Params, Query, Body>> {
+  const errors: FieldError[] = [];
+  const params = spec.params === undefined ? undefined : parseInto(spec.params, c.req.param(), errors);
+  const given = singleValues(c.req.queries(), errors);
+  const query = spec.query === undefined ? refuseAll(given, errors) : parseInto(spec.query, given, errors);
+  const body = await readBody(c, spec.body, errors);
+  if (errors.length > 0) {
+    throw new ApiProblem(400, "Invalid request", "Some of the input is not valid; see errors", { errors });
+  }
+  return { params, query, body } as OperationInput<Params, Query, Body>;
+}
+
+/** Query parameters are single-valued; a repeated one is refused rather than one of its values picked. */
+function singleValues(queries: Record<string, string[]>, errors: FieldError[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, given] of Object.entries(queries)) {
+    if (given.length > 1) errors.push({ path: name, message: "Give this parameter once" });
+    values[name] = given[0] ?? "";
+  }
+  return values;
+}
+
+function refuseAll(parameters: Record<string, string>, errors: FieldError[]): undefined {
+  for (const name of Object.keys(parameters)) errors.push({ path: name, message: "Not a parameter of this request" });
+  return undefined;
+}
+
+function parseInto<S extends z.ZodType>(schema: S, value: unknown, errors: FieldError[]): z.output<S> | undefined {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  errors.push(...zodFieldErrors(parsed.error));
+  return undefined;
+}
+
+/** Field errors following the zod paths; an unknown field is named itself rather than through its parent. */
+function zodFieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ path: [...path, key].join("."), message: "Not a field of this request" }));
+    }
+    return [{ path: path.join("."), message: issue.message }];
+  });
+}
+
+async function readBody(c: Context<AppEnv>, schema: z.ZodType | undefined, errors: FieldError[]): Promise<unknown> {
+  const text = await c.req.text();
+  if (text === "") {
+    if (schema === undefined || schema.safeParse(undefined).success) return undefined;
+    errors.push({ path: "", message: "A JSON body is required" });
+    return undefined;
+  }
+  if (schema === undefined) {
+    errors.push({ path: "", message: "This request takes no body" });
+    return undefined;
+  }
+  const contentType = c.req.header("Content-Type") ?? "";
+  if (!JSON_MEDIA_TYPE.test(contentType.trim())) {
+    throw new ApiProblem(415, "Unsupported media type", `Send the body as JSON (Content-Type: application/json), not "${contentType || "no type"}"`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    errors.push({ path: "", message: `Not valid JSON: ${(error as Error).message}` });
+    return undefined;
+  }
+  const textProblems = unicodeProblems(json);
+  if (textProblems.length > 0) {
+    errors.push(...textProblems);
+    return undefined;
+  }
+  return parseInto(schema, json, errors);
+}
+
+/**
+ * Text the store should never hold: lone surrogates (not Unicode at all; DynamoDB would store a replacement
+ * character instead) and control characters other than tab and line breaks. Also refuses absurd nesting.
+ */
+function unicodeProblems(json: unknown): FieldError[] {
+  const problems: FieldError[] = [];
+  const visit = (value: unknown, path: string[]): void => {
+    if (path.length > MAX_JSON_DEPTH) {
+      problems.push({ path: path.slice(0, MAX_JSON_DEPTH).join("."), message: "Nested too deeply" });
+      return;
+    }
+    if (typeof value === "string") {
+      if (LONE_SURROGATE.test(value)) problems.push({ path: path.join("."), message: "Contains text that is not valid Unicode" });
+      else if (CONTROL_CHARACTER.test(value)) {
+        problems.push({ path: path.join("."), message: "Contains control characters" });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, [...path, String(index)]));
+    } else if (typeof value === "object" && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+    }
+  };
+  visit(json, []);
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The OpenAPI document
+
+const JSON_SCHEMA_OPTIONS = {
+  target: "draft-2020-12",
+  io: "input",
+  // Transforms (e.g. the organisationsnummer normalisation) are described by their input.
+  unrepresentable: "any",
+  override: (context: { zodSchema: unknown; jsonSchema: Record<string, unknown> }) => {
+    if (context.zodSchema === calendarDateSchema) context.jsonSchema.format = "date";
+  },
+} as const;
+
+function withoutMeta(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
+  return rest;
+}
+
+function openApiDocument(specs: readonly OperationSpec[], names: readonly [z.ZodType, string][], info: OpenApiInfo) {
+  // Unnamed schemas are named after their operation; one conversion of the registry then writes every component,
+  // with the named schemas nested in others as references.
+  const components = z.registry<{ id: string }>();
+  components.add(problemSchema, { id: "Problem" });
+  for (const [schema, id] of names) components.add(schema, { id });
+  const ref = (schema: z.ZodType, fallbackId: string) => {
+    if (!components.has(schema)) components.add(schema, { id: fallbackId });
+    return { $ref: `#/components/schemas/${components.get(schema)!.id}` };
+  };
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of specs) {
+    const responses: Record<string, unknown> = {};
+    const problem = (description: string) => ({ description, content: { [PROBLEM_MEDIA_TYPE]: { schema: ref(problemSchema, "Problem") } } });
+    const takesInput = spec.params !== undefined || spec.query !== undefined || spec.body !== undefined;
+    if (takesInput) responses["400"] = problem("The input is not valid; `errors` names each field");
+    if (spec.access !== "public") {
+      responses["401"] = problem("Not signed in");
+      responses["403"] = problem(`Signed in without the ${spec.access} permission`);
+    }
+    if (spec.body !== undefined) {
+      responses["413"] = problem("The body is larger than 100 KB");
+      responses["415"] = problem("The body is not JSON");
+    }
+    for (const [status, response] of Object.entries(spec.responses)) {
+      const mediaType = response.mediaType ?? (response.schema === undefined ? undefined : "application/json");
+      const schemaId = `${capitalised(spec.operationId)}${status}`;
+      responses[status] = {
+        description: response.description,
+        ...(mediaType === undefined
+          ? {}
+          : { content: { [mediaType]: response.schema === undefined ? {} : { schema: ref(response.schema, schemaId) } } }),
+        ...(response.headers === undefined
+          ? {}
+          : {
+              headers: Object.fromEntries(
+                Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: "string" } }]),
+              ),
+            }),
+      };
+    }
+    const parameters = [
+      ...parametersOf(spec.params, "path"),
+      ...parametersOf(spec.query, "query"),
+      ...Object.entries(spec.headers ?? {}).map(([name, header]) => ({
+        name,
+        in: "header",
+        required: header.required ?? false,
+        description: header.description,
+        schema: { type: "string" },
+      })),
+    ];
+    paths[spec.path] ??= {};
+    paths[spec.path]![spec.method] = {
+      operationId: spec.operationId,
+      summary: spec.summary,
+      ...(spec.description === undefined ? {} : { description: spec.description }),
+      tags: [spec.tag],
+      "x-permission": spec.access,
+      security: spec.access === "public" ? [] : [{ bearer: [] }, { session: [] }],
+      ...(parameters.length === 0 ? {} : { parameters }),
+      ...(spec.body === undefined
+        ? {}
+        : {
+            requestBody: {
+              required: !spec.body.safeParse(undefined).success,
+              content: { "application/json": { schema: ref(spec.body, `${capitalised(spec.operationId)}Body`) } },
+            },
+          }),
+      responses,
+    };
+  }
+
+  const { schemas } = z.toJSONSchema(components, { ...JSON_SCHEMA_OPTIONS, uri: (id) => `#/components/schemas/${id}` });
+  return {
+    openapi: "3.1.0",
+    info,
+    tags: [...new Set(specs.map((spec) => spec.tag))].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, withoutMeta(schema as Record<string, unknown>)])),
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "An access token from the organisation's sign-in" },
+        session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE, description: "The browser's session after signing in at /auth/login" },
+      },
+    },
+  };
+}
+
+function parametersOf(schema: ObjectSchema | undefined, location: "path" | "query") {
+  if (schema === undefined) return [];
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const { description, ...fieldSchema } = withoutMeta(z.toJSONSchema(field as z.ZodType, JSON_SCHEMA_OPTIONS) as Record<string, unknown>);
+    return {
+      name,
+      in: location,
+      required: location === "path" || !(field as z.ZodType).safeParse(undefined).success,
+      ...(description === undefined ? {} : { description }),
+      schema: fieldSchema,
+    };
+  });
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,124 @@
+/**
+ * Errors as RFC 9457 problem details (`application/problem+json`), in one place: the shape of a problem, and which
+ * error of the domain or the store becomes which status. Every problem carries the request id, so what a user
+ * reports can be found in the logs. docs/api.md lists the statuses and when each is used.
+ */
+import type { Context } from "hono";
+import * as z from "zod";
+import type { FieldError } from "../domain/errors";
+import type { Action, LifecycleError, LifecycleErrorCode } from "../domain/lifecycle";
+import { AgreementNotFoundError, LifecycleRefusedError, StaleVersionError } from "../store/commands";
+import { InvalidCursorError, VersionConflictError } from "../store/errors";
+import type { AppEnv } from "./env";
+
+export const PROBLEM_MEDIA_TYPE = "application/problem+json";
+
+/** Lifecycle actions a client can ask for through the API; `activate` and `expire` are the workflow's. */
+const API_ACTIONS = ["update", "submit", "decide", "withdraw", "renew", "terminate"] as const satisfies readonly Action[];
+
+export const fieldErrorSchema = z.object({
+  path: z.string().meta({ description: 'Where in the input, as a dotted path: "period.end", "budget.0.amountSek"' }),
+  message: z.string(),
+});
+
+export const problemSchema = z.object({
+  type: z.literal("about:blank"),
+  title: z.string().meta({ description: "A short summary; the same for every occurrence of the same problem" }),
+  status: z.number().int(),
+  detail: z.string().meta({ description: "What went wrong this time, and what to do about it" }),
+  requestId: z.string().meta({ description: "Also in the X-Request-Id header and in every log line of the request" }),
+  errors: z.array(fieldErrorSchema).optional().meta({ description: "Problems with individual input fields" }),
+  allowedActions: z
+    .array(z.enum(API_ACTIONS))
+    .optional()
+    .meta({ description: "With 409 for the agreement's status: the actions it allows now" }),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+interface ProblemOptions {
+  errors?: readonly FieldError[];
+  allowedActions?: readonly Action[];
+  headers?: Record<string, string>;
+}
+
+/** An error a route throws to answer with a problem; anything else thrown becomes a 500. */
+export class ApiProblem extends Error {
+  override readonly name = "ApiProblem";
+
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly options: ProblemOptions = {},
+  ) {
+    super(detail);
+  }
+}
+
+export function problemResponse(
+  c: Context,
+  status: number,
+  title: string,
+  detail: string,
+  errors?: readonly FieldError[],
+  options: Omit<ProblemOptions, "errors"> = {},
+): Response {
+  const allowed = options.allowedActions?.filter((action): action is (typeof API_ACTIONS)[number] =>
+    (API_ACTIONS as readonly string[]).includes(action),
+  );
+  const problem: Problem = {
+    type: "about:blank",
+    title,
+    status,
+    detail,
+    requestId: (c as Context<AppEnv>).get("requestId"),
+    ...(errors === undefined || errors.length === 0 ? {} : { errors: [...errors] }),
+    ...(allowed === undefined ? {} : { allowedActions: allowed }),
+  };
+  // Through the context, so headers set earlier in the request (e.g. WWW-Authenticate) are kept.
+  return c.body(JSON.stringify(problem), status as 400, { ...options.headers, "Content-Type": PROBLEM_MEDIA_TYPE });
+}
+
+const REFUSALS: Record<LifecycleErrorCode, { status: number; title: string }> = {
+  not_allowed: { status: 409, title: "Not allowed in this status" },
+  too_early: { status: 409, title: "Too early" },
+  overlap: { status: 409, title: "Overlaps another agreement" },
+  predecessor: { status: 409, title: "Renewed agreement not in order" },
+  invalid: { status: 400, title: "Invalid input" },
+  incomplete: { status: 400, title: "Draft not complete" },
+  locked_field: { status: 400, title: "Field locked after the decision" },
+};
+
+/**
+ * The lifecycle's refusal as a problem. Refusals of the agreement's state are 409 with the actions allowed now;
+ * refusals of the input are 400 with field errors. `bodyField` is the command member the request body became
+ * (e.g. "changes"), removed from field paths so they follow the body as the client sent it.
+ */
+export function refusalProblem(refusal: LifecycleError, bodyField?: string): ApiProblem {
+  const { status, title } = REFUSALS[refusal.code];
+  const prefix = bodyField === undefined ? undefined : `${bodyField}.`;
+  const errors = refusal.fieldErrors.map((error) =>
+    prefix !== undefined && error.path.startsWith(prefix) ? { ...error, path: error.path.slice(prefix.length) } : error,
+  );
+  return new ApiProblem(status, title, refusal.message, {
+    errors,
+    ...(status === 409 ? { allowedActions: refusal.allowedActions } : {}),
+  });
+}
+
+/** The problem for an error the domain, the store or a route raised; null for anything unexpected. */
+export function problemFor(error: unknown): ApiProblem | null {
+  if (error instanceof ApiProblem) return error;
+  if (error instanceof LifecycleRefusedError) return refusalProblem(error.refusal);
+  if (error instanceof AgreementNotFoundError) return new ApiProblem(404, "Not found", error.message);
+  if (error instanceof StaleVersionError) return new ApiProblem(412, "Changed since you read it", error.message);
+  if (error instanceof VersionConflictError) {
+    return new ApiProblem(409, "Edit conflict", `${error.message}: someone saved a change at the same moment; reload it and try again`);
+  }
+  if (error instanceof InvalidCursorError) {
+    return new ApiProblem(400, "Invalid cursor", error.message, { errors: [{ path: "cursor", message: error.message }] });
+  }
+  // The store's refusal of an argument it cannot serve (a page size, a date range).
+  if (error instanceof RangeError) return new ApiProblem(400, "Invalid request", error.message);
+  return null;
+}

@@ -1,0 +1,367 @@
+/**
+ * `/api/agreements`: list with filters, create, read, update, the lifecycle actions, the audit trail and the
+ * reminders. Every change goes through the lifecycle (functions/store/commands.ts) and then tells the workflow.
+ */
+import type { Context } from "hono";
+import { agreementSchema, decisionSchema, isComplete, type Agreement } from "../../domain/agreement";
+import type { Command } from "../../domain/lifecycle";
+import { plannedReminders } from "../../domain/reminders";
+import { AgreementNotFoundError, createAgreement, LifecycleRefusedError, runCommand } from "../../store/commands";
+import type { AgreementFilters } from "../../store/search";
+import type { AppDependencies } from "../app";
+import { actorOf, type StaffPrincipal } from "../auth/principal";
+import type { AppEnv } from "../env";
+import type { Operations, ResponseSpec } from "../operations";
+import { etagOf, optionalIfMatch, requiredIfMatch } from "../preconditions";
+import { problemSchema, PROBLEM_MEDIA_TYPE, refusalProblem } from "../problems";
+import {
+  agreementPageSchema,
+  agreementParamsSchema,
+  decisionBodySchema,
+  draftBodySchema,
+  eventPageSchema,
+  pageQuerySchema,
+  listQuerySchema,
+  remindersSchema,
+  terminationBodySchema,
+  updateBodySchema,
+  withdrawalBodySchema,
+  type AgreementFilterQuery,
+} from "../schemas";
+
+export type AgreementRouteDependencies = Pick<AppDependencies, "store" | "reminders" | "clock" | "workflow" | "newId" | "log">;
+
+const TAG = "Agreements";
+const ETAG_HEADER = { ETag: 'The agreement\'s version, e.g. "7": send it back in If-Match to change it' };
+const IF_MATCH_OPTIONAL = {
+  "If-Match": { description: 'The ETag the action is based on; refused with 412 when the agreement has changed since' },
+};
+
+const agreementResponse = (description: string): ResponseSpec => ({ description, schema: agreementSchema, headers: ETAG_HEADER });
+const problem = (description: string): ResponseSpec => ({ description, schema: problemSchema, mediaType: PROBLEM_MEDIA_TYPE });
+const NOT_FOUND = problem("No agreement with this id");
+const WRONG_STATUS = problem("Not possible in the agreement's status (`allowedActions` lists what is), or saved by someone else at the same moment");
+const STALE = problem("If-Match names a version the agreement has moved on from");
+
+/** The filters of the list and the CSV export, as the store takes them. */
+export function filtersOf(query: AgreementFilterQuery): AgreementFilters {
+  return {
+    status: query.status,
+    text: query.q,
+    endsBefore: query.endsBefore,
+    responsible: query.responsible,
+    association: query.association,
+  };
+}
+
+export function agreementRoutes(operations: Operations, dependencies: AgreementRouteDependencies): void {
+  const { store, reminders, clock, workflow, newId, log } = dependencies;
+  operations.name(agreementSchema, "Agreement");
+  operations.name(agreementPageSchema, "AgreementPage");
+  operations.name(draftBodySchema, "DraftContent");
+  operations.name(updateBodySchema, "AgreementChanges");
+  operations.name(decisionSchema, "Decision");
+  operations.name(eventPageSchema, "AuditEventPage");
+  operations.name(remindersSchema, "Reminders");
+
+  const principal = (c: Context<AppEnv>): StaffPrincipal => {
+    const signedIn = c.var.principal;
+    // Operations with a permission only run for a principal; reaching here without one is a wiring mistake.
+    if (signedIn === null) throw new Error("An agreement route ran without a principal");
+    return signedIn;
+  };
+
+  const respond = (c: Context<AppEnv>, agreement: Agreement, status: 200 | 201 = 200) => {
+    c.header("ETag", etagOf(agreement.version));
+    c.header("Cache-Control", "private, no-cache");
+    if (status === 201) c.header("Location", `/api/agreements/${agreement.id}`);
+    return c.json(agreement, status);
+  };
+
+  /** Runs a lifecycle command; `bodyField` is the command member the request body became. */
+  const run = async (c: Context<AppEnv>, agreementId: string, command: Command, expectedVersion: number | undefined, bodyField?: string) => {
+    try {
+      return await runCommand(store, { agreementId, command, actor: actorOf(principal(c)), now: clock.now(), expectedVersion });
+    } catch (error) {
+      throw error instanceof LifecycleRefusedError ? refusalProblem(error.refusal, bodyField) : error;
+    }
+  };
+
+  /**
+   * The change is saved whatever the workflow answers: a failure to tell it is logged for the on-call engineer
+   * (the workflow re-reads every agreement when its executions are re-created), not reported as the change failing.
+   */
+  const tellWorkflow = async (c: Context<AppEnv>, what: string, call: () => Promise<void>) => {
+    try {
+      await call();
+    } catch (error) {
+      log({ level: "error", message: `The workflow could not be told: ${what}`, requestId: c.var.requestId, error: String(error) });
+    }
+  };
+
+  const readAgreement = async (agreementId: string): Promise<Agreement> => {
+    const agreement = await store.get(agreementId);
+    if (agreement === null) throw new AgreementNotFoundError(agreementId);
+    return agreement;
+  };
+
+  operations.add(
+    {
+      method: "get",
+      path: "/api/agreements",
+      operationId: "listAgreements",
+      summary: "List agreements",
+      description:
+        "All filters given must match. The most selective one picks the index that is read (association, then " +
+        "responsible officer, then text, then status, then end date; none: newest first), and the page follows that " +
+        "index's order. The other filters are checked on each agreement read, at most 200 per page: a page can hold " +
+        "fewer items than asked for, even none, and still have a cursor. Follow the cursor until it is null.",
+      tag: TAG,
+      access: "read",
+      query: listQuerySchema,
+      responses: { 200: { description: "One page of agreements", schema: agreementPageSchema } },
+    },
+    async (c, { query }) => {
+      const page = await store.search(filtersOf(query), { limit: query.limit, cursor: query.cursor });
+      c.header("Cache-Control", "no-store");
+      return c.json(page);
+    },
+  );
+
+  operations.add(
+    {
+      method: "post",
+      path: "/api/agreements",
+      operationId: "createAgreement",
+      summary: "Create a draft",
+      description: "Any subset of the content; each field given must be valid. Completeness is checked on submit.",
+      tag: TAG,
+      access: "edit",
+      body: draftBodySchema,
+      responses: { 201: { ...agreementResponse("The new draft"), headers: { ...ETAG_HEADER, Location: "The draft's address" } } },
+    },
+    async (c, { body }) => {
+      try {
+        const agreement = await createAgreement(store, { id: newId(), content: body, actor: actorOf(principal(c)), now: clock.now() });
+        return respond(c, agreement, 201);
+      } catch (error) {
+        throw error instanceof LifecycleRefusedError ? refusalProblem(error.refusal) : error;
+      }
+    },
+  );
+
+  operations.add(
+    {
+      method: "get",
+      path: "/api/agreements/{id}",
+      operationId: "getAgreement",
+      summary: "Read an agreement",
+      tag: TAG,
+      access: "read",
+      params: agreementParamsSchema,
+      headers: { "If-None-Match": { description: "The ETag you have; 304 when it is still current" } },
+      responses: { 200: agreementResponse("The agreement"), 304: { description: "Not changed since the ETag in If-None-Match" }, 404: NOT_FOUND },
+    },
+    async (c, { params }) => {
+      const agreement = await readAgreement(params.id);
+      const etag = etagOf(agreement.version);
+      const cached = c.req.header("If-None-Match")?.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
+      if (cached?.includes(etag) || cached?.includes("*")) {
+        c.header("ETag", etag);
+        return c.body(null, 304);
+      }
+      return respond(c, agreement);
+    },
+  );
+
+  operations.add(
+    {
+      method: "patch",
+      path: "/api/agreements/{id}",
+      operationId: "updateAgreement",
+      summary: "Change an agreement's fields",
+      description:
+        "Each field given replaces the stored one. A draft can change anything; once decided, only sub-efforts, " +
+        "people, reminders and reporting requirements can. Needs If-Match with the ETag of the version you read.",
+      tag: TAG,
+      access: "edit",
+      params: agreementParamsSchema,
+      body: updateBodySchema,
+      headers: { "If-Match": { description: 'The ETag of the version the change is based on, e.g. "7"', required: true } },
+      responses: {
+        200: agreementResponse("The changed agreement"),
+        404: NOT_FOUND,
+        409: WRONG_STATUS,
+        412: STALE,
+        428: problem("If-Match is missing"),
+      },
+    },
+    async (c, { params, body }) => {
+      const expectedVersion = requiredIfMatch(c);
+      const result = await run(c, params.id, { type: "update", changes: body }, expectedVersion, "changes");
+      await tellWorkflow(c, `${params.id} changed`, () => workflow.agreementChanged(params.id));
+      return respond(c, result.agreement);
+    },
+  );
+
+  const actionResponses = (description: string) => ({
+    200: agreementResponse(description),
+    404: NOT_FOUND,
+    409: WRONG_STATUS,
+    412: STALE,
+  });
+
+  operations.add(
+    {
+      method: "post",
+      path: "/api/agreements/{id}/submit",
+      operationId: "submitAgreement",
+      summary: "Send a draft for decision",
+      description: "Checks that the draft is complete and overlaps no other agreement for the same association and title.",
+      tag: TAG,
+      access: "edit",
+      params: agreementParamsSchema,
+      headers: IF_MATCH_OPTIONAL,
+      responses: actionResponses("The agreement, now proposed"),
+    },
+    async (c, { params }) => {
+      const result = await run(c, params.id, { type: "submit" }, optionalIfMatch(c));
+      await tellWorkflow(c, `${params.id} submitted`, () => workflow.ensureRunning(params.id));
+      return respond(c, result.agreement);
+    },
+  );
+
+  operations.add(
+    {
+      method: "post",
+      path: "/api/agreements/{id}/decision",
+      operationId: "recordDecision",
+      summary: "Record the council's decision",
+      description: "Approving a renewal also marks the agreement it renews, in the same write.",
+      tag: TAG,
+      access: "decide",
+      params: agreementParamsSchema,
+      body: decisionBodySchema,
+      headers: IF_MATCH_OPTIONAL,
+      responses: actionResponses("The agreement, now approved or rejected"),
+    },
+    async (c, { params, body }) => {
+      const result = await run(c, params.id, { type: "decide", decision: body }, optionalIfMatch(c), "decision");
+      await tellWorkflow(c, `${params.id} decided`, () => workflow.decisionRecorded(params.id));
+      for (const predecessor of result.changes.slice(1)) {
+        await tellWorkflow(c, `${predecessor.after.id} renewed`, () => workflow.agreementChanged(predecessor.after.id));
+      }
+      return respond(c, result.agreement);
+    },
+  );
+
+  operations.add(
+    {
+      method: "post",
+      path: "/api/agreements/{id}/renewal",
+      operationId: "renewAgreement",
+      summary: "Start a renewal",
+      description: "Creates a successor draft, pre-filled, starting the day after this agreement ends.",
+      tag: TAG,
+      access: "edit",
+      params: agreementParamsSchema,
+      headers: IF_MATCH_OPTIONAL,
+      responses: {
+        201: { ...agreementResponse("The successor draft"), headers: { ...ETAG_HEADER, Location: "The successor's address" } },
+        404: NOT_FOUND,
+        409: WRONG_STATUS,
+        412: STALE,
+      },
+    },
+    async (c, { params }) => {
+      const result = await run(c, params.id, { type: "renew", successorId: newId() }, optionalIfMatch(c));
+      return respond(c, result.agreement, 201);
+    },
+  );
+
+  operations.add(
+    {
+      method: "post",
+      path: "/api/agreements/{id}/terminate",
+      operationId: "terminateAgreement",
+      summary: "Terminate an agreement (uppsägning)",
+      description: "The effective date must fall within the period. Reminders stop; reports still due are kept.",
+      tag: TAG,
+      access: "edit",
+      params: agreementParamsSchema,
+      body: terminationBodySchema,
+      headers: IF_MATCH_OPTIONAL,
+      responses: actionResponses("The agreement, now terminated"),
+    },
+    async (c, { params, body }) => {
+      const result = await run(c, params.id, { type: "terminate", termination: body }, optionalIfMatch(c), "termination");
+      await tellWorkflow(c, `${params.id} terminated`, () => workflow.agreementChanged(params.id));
+      return respond(c, result.agreement);
+    },
+  );
+
+  operations.add(
+    {
+      method: "post",
+      path: "/api/agreements/{id}/withdraw",
+      operationId: "withdrawAgreement",
+      summary: "Withdraw a draft or a proposal",
+      tag: TAG,
+      access: "edit",
+      params: agreementParamsSchema,
+      body: withdrawalBodySchema,
+      headers: IF_MATCH_OPTIONAL,
+      responses: actionResponses("The agreement, now withdrawn"),
+    },
+    async (c, { params, body }) => {
+      const result = await run(c, params.id, { type: "withdraw", reason: body?.reason }, optionalIfMatch(c));
+      await tellWorkflow(c, `${params.id} withdrawn`, () => workflow.agreementChanged(params.id));
+      return respond(c, result.agreement);
+    },
+  );
+
+  operations.add(
+    {
+      method: "get",
+      path: "/api/agreements/{id}/events",
+      operationId: "listAgreementEvents",
+      summary: "The audit trail",
+      description: "Every change, oldest first: who, when, which action, from which status to which, and the fields it touched.",
+      tag: TAG,
+      access: "read",
+      params: agreementParamsSchema,
+      query: pageQuerySchema,
+      responses: { 200: { description: "One page of events", schema: eventPageSchema }, 404: NOT_FOUND },
+    },
+    async (c, { params, query }) => {
+      await readAgreement(params.id);
+      c.header("Cache-Control", "no-store");
+      return c.json(await store.events(params.id, { limit: query.limit, cursor: query.cursor }));
+    },
+  );
+
+  operations.add(
+    {
+      method: "get",
+      path: "/api/agreements/{id}/reminders",
+      operationId: "listAgreementReminders",
+      summary: "The agreement's reminders",
+      description:
+        "`planned`: the reminders its settings and status call for now, in send order (a draft has none yet). " +
+        "`sent`: the reminders that went out, with their recipients, oldest first.",
+      tag: TAG,
+      access: "read",
+      params: agreementParamsSchema,
+      responses: { 200: { description: "The reminders", schema: remindersSchema }, 404: NOT_FOUND },
+    },
+    async (c, { params }) => {
+      const agreement = await readAgreement(params.id);
+      const sent = (await reminders.list(params.id))
+        .filter((record) => record.status === "sent")
+        .map(({ kind, sendOn, concerns, requirementId, recipients, updatedAt }) => ({ kind, sendOn, concerns, requirementId, recipients, sentAt: updatedAt }))
+        .sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+      c.header("Cache-Control", "no-store");
+      return c.json({ planned: isComplete(agreement) ? plannedReminders(agreement) : [], sent });
+    },
+  );
+}

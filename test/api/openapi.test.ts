@@ -1,0 +1,145 @@
+// The OpenAPI document against the routes the app really has, and the interactive page in a real browser under
+// the app's own Content-Security-Policy, served from the app alone.
+import { execFileSync } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PERMISSIONS } from "../../functions/api/auth/principal";
+import { startTestApi, type TestApi } from "../support/api";
+
+let api: TestApi;
+let document: {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown> };
+};
+
+interface Operation {
+  operationId: string;
+  "x-permission": string;
+  security: unknown[];
+  responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+  parameters?: { name: string; in: string }[];
+  requestBody?: unknown;
+}
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const response = await api.request("/api/openapi.json");
+  expect(response.status).toBe(200);
+  document = (await response.json()) as typeof document;
+});
+afterAll(() => api.stop());
+
+const operations = () =>
+  Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+
+describe("the OpenAPI document", () => {
+  it("describes every /api route the app serves, and nothing else", () => {
+    const served = api.app.routes
+      .filter((route) => route.path.startsWith("/api/") && route.method !== "ALL")
+      .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, "{$1}")}`);
+    const documented = operations().map(({ path, method }) => `${method.toUpperCase()} ${path}`);
+    expect(document.openapi).toBe("3.1.0");
+    expect(documented.sort()).toEqual([...new Set(served)].sort());
+    expect(documented).toEqual(expect.arrayContaining(["GET /api/agreements", "PATCH /api/agreements/{id}", "POST /api/agreements/{id}/decision", "GET /api/agreements.csv", "GET /api/calendar/{file}"]));
+  });
+
+  it("names the permission each operation needs, and the problems it can answer", () => {
+    for (const { path, method, operation } of operations()) {
+      const where = `${method} ${path}`;
+      expect(["public", ...PERMISSIONS], where).toContain(operation["x-permission"]);
+      if (operation["x-permission"] === "public") {
+        expect(operation.security, where).toEqual([]);
+      } else {
+        expect(Object.keys(operation.responses), where).toEqual(expect.arrayContaining(["401", "403"]));
+        expect(operation.responses["401"]!.content!["application/problem+json"]!.schema).toEqual({ $ref: "#/components/schemas/Problem" });
+      }
+      if (operation.parameters !== undefined || operation.requestBody !== undefined) expect(Object.keys(operation.responses), where).toContain("400");
+    }
+    const permission = (method: string, path: string) => document.paths[path]![method]!["x-permission"];
+    expect(permission("get", "/api/agreements")).toBe("read");
+    expect(permission("post", "/api/agreements/{id}/submit")).toBe("edit");
+    expect(permission("post", "/api/agreements/{id}/decision")).toBe("decide");
+    expect(permission("get", "/api/calendar/{file}")).toBe("public");
+  });
+
+  it("resolves every reference to a schema it defines", () => {
+    const references = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]!);
+    expect(references.length).toBeGreaterThan(10);
+    for (const name of references) expect(document.components.schemas, name).toHaveProperty([name]);
+  });
+
+  it("documents inputs from the validating schemas: the If-Match header, the filters, dates", () => {
+    const update = document.paths["/api/agreements/{id}"]!.patch!;
+    expect(update.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "id", in: "path" }), expect.objectContaining({ name: "If-Match", in: "header", required: true })]));
+    const list = document.paths["/api/agreements"]!.get!;
+    expect(list.parameters!.map((parameter) => parameter.name)).toEqual(["status", "q", "endsBefore", "responsible", "association", "limit", "cursor"]);
+    expect(JSON.stringify(list.parameters)).toContain('"format":"date"');
+    expect(JSON.stringify(document.components.schemas.DraftContent)).toContain('"additionalProperties":false');
+  });
+});
+
+describe("the documentation page", () => {
+  it("is HTML without inline script, naming only this site's assets", async () => {
+    const response = await api.request("/api/docs");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Security-Policy")).toContain("script-src 'self'");
+    const html = await response.text();
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBe(2);
+    for (const [, attributes, content] of scripts) {
+      expect(attributes).toMatch(/ src="\/api\/docs\//);
+      expect(content).toBe("");
+    }
+    expect(html).not.toMatch(/\/\/[a-z]/i);
+    expect(html).not.toContain("style=");
+  });
+
+  it("serves Swagger UI's assets itself, cached for good, compressed when the client accepts it", async () => {
+    const html = await (await api.request("/api/docs")).text();
+    const script = /src="(\/api\/docs\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const plain = await api.request(script);
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get("Content-Type")).toBe("text/javascript; charset=utf-8");
+    expect(plain.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    const body = Buffer.from(await plain.arrayBuffer());
+    expect(body.length).toBeGreaterThan(100_000);
+    const gzipped = await api.request(script, { headers: { "Accept-Encoding": "gzip, br" } });
+    expect(gzipped.headers.get("Content-Encoding")).toBe("gzip");
+    const { gunzipSync } = await import("node:zlib");
+    expect(gunzipSync(Buffer.from(await gzipped.arrayBuffer())).equals(body)).toBe(true);
+    const initializer = await api.request("/api/docs/init.js");
+    expect(await initializer.text()).toContain("validatorUrl: null");
+  });
+
+  it("renders every operation in a browser under the app's CSP, fetching nothing from elsewhere", async () => {
+    const server: Server = createServer(getRequestListener(api.app.fetch));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const browser = await chromium.launch({ executablePath: execFileSync("which", ["chromium"]).toString().trim() });
+    try {
+      const page = await browser.newPage();
+      const elsewhere: string[] = [];
+      const problems: string[] = [];
+      page.on("request", (request) => {
+        if (!request.url().startsWith(origin) && !request.url().startsWith("data:")) elsewhere.push(request.url());
+      });
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(message.text());
+      });
+      page.on("pageerror", (error) => problems.push(error.message));
+      await page.goto(`${origin}/api/docs`);
+      await page.locator(".opblock").first().waitFor();
+      expect(await page.locator(".opblock").count()).toBe(operations().length);
+      expect(await page.locator(".opblock-summary-path").allInnerTexts()).toContain("/api/agreements/{id}/decision");
+      expect(problems).toEqual([]);
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

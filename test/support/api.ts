@@ -1,0 +1,156 @@
+// The app in-process for API tests: a real store on a fresh DynamoDB Local table, real staff tokens from the local
+// OpenID Connect provider (test/support/tokens.ts), a clock the test sets, and a workflow that records its calls.
+import { createRequire } from "node:module";
+import path from "node:path";
+import { ScanCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { createApp, type AppDependencies } from "../../functions/api/app";
+import type { Role } from "../../functions/api/auth/principal";
+import type { LogRecord } from "../../functions/api/logging";
+import type { Clock } from "../../functions/domain/clock";
+import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
+import { createCalendarFeedStore, type CalendarFeedStore } from "../../functions/store/calendar-feeds";
+import { createReminderStore } from "../../functions/store/reminders";
+import type { AgreementWorkflow } from "../../functions/workflow/port";
+import { createTestTable, type TestTable } from "./dynamo";
+import { startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "./tokens";
+
+export const TEST_CURSOR_SECRET = "api-test-cursor-secret-0123456789abcdef";
+
+/** What the API told the workflow, in order: "ensureRunning agr-1", "decisionRecorded agr-1", … */
+export class RecordingWorkflow implements AgreementWorkflow {
+  readonly calls: string[] = [];
+  async ensureRunning(agreementId: string) {
+    this.calls.push(`ensureRunning ${agreementId}`);
+  }
+  async decisionRecorded(agreementId: string) {
+    this.calls.push(`decisionRecorded ${agreementId}`);
+  }
+  async agreementChanged(agreementId: string) {
+    this.calls.push(`agreementChanged ${agreementId}`);
+  }
+}
+
+export class TestClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+const swaggerUiDir = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+
+/**
+ * Everything createApp needs, on the test table, for tests of any part of the app; `overrides` replaces parts.
+ * Anonymous unless `authenticate` is overridden.
+ */
+export function appDependenciesForTests(table: TestTable, overrides: Partial<AppDependencies> = {}): AppDependencies {
+  let nextId = 1;
+  return {
+    checkHealth: async () => ({ ok: true, components: {} }),
+    appOrigin: TEST_APP_ORIGIN,
+    authenticate: async () => null,
+    store: createAgreementStore({ client: table.documentClient, tableName: table.tableName, cursorSecret: TEST_CURSOR_SECRET }),
+    calendarFeeds: createCalendarFeedStore({ client: table.documentClient, tableName: table.tableName }),
+    reminders: createReminderStore({ client: table.documentClient, tableName: table.tableName }),
+    workflow: new RecordingWorkflow(),
+    clock: new TestClock(new Date("2026-03-01T10:00:00Z")),
+    newId: () => `agr-${nextId++}`,
+    log: () => {},
+    docsAssetsDir: swaggerUiDir,
+    ...overrides,
+  };
+}
+
+export interface RequestOptions {
+  method?: string;
+  /** Signed in with a real Bearer token of the seeded user with this role; anonymous without. */
+  as?: Role;
+  /** Sent as JSON (Content-Type application/json unless `headers` says otherwise); a string is sent as it is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface TestApi {
+  app: ReturnType<typeof createApp>;
+  table: TestTable;
+  store: AgreementStore;
+  calendarFeeds: CalendarFeedStore;
+  workflow: RecordingWorkflow;
+  clock: TestClock;
+  /** Every log record the app wrote. */
+  logs: LogRecord[];
+  auth: TestAuth;
+  request(path: string, options?: RequestOptions): Promise<Response>;
+  /** Every item in the table, marshalled as DynamoDB returns it, in key order: to compare before and after. */
+  dump(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts the app on a fresh table; `stop` in afterAll. Today is 2026-03-01 unless the test moves the clock. */
+export async function startTestApi(): Promise<TestApi> {
+  const table = await createTestTable();
+  const auth = await startTestAuth(table);
+  const logs: LogRecord[] = [];
+  const workflow = new RecordingWorkflow();
+  const clock = new TestClock(new Date("2026-03-01T10:00:00Z"));
+  const dependencies = appDependenciesForTests(table, {
+    authenticate: auth.auth.authenticate,
+    signInRoutes: auth.auth.routes,
+    workflow,
+    clock,
+    log: (record) => logs.push(record),
+  });
+  const app = createApp(dependencies);
+  const tokens = new Map<Role, Promise<Record<string, string>>>();
+  const bearer = (role: Role) => {
+    let headers = tokens.get(role);
+    if (headers === undefined) tokens.set(role, (headers = auth.bearer(role)));
+    return headers;
+  };
+
+  return {
+    app,
+    table,
+    store: dependencies.store,
+    calendarFeeds: dependencies.calendarFeeds,
+    workflow,
+    clock,
+    logs,
+    auth,
+    async request(target, { method = "GET", as, body, headers = {} } = {}) {
+      const sent: Record<string, string> = { ...(as === undefined ? {} : await bearer(as)) };
+      if (body !== undefined && typeof body !== "string") sent["Content-Type"] = "application/json";
+      Object.assign(sent, headers);
+      const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+      return app.request(new URL(target, TEST_APP_ORIGIN).toString(), { method, headers: sent, body: payload });
+    },
+    async dump() {
+      const items: Record<string, AttributeValue>[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await table.client.send(new ScanCommand({ TableName: table.tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      const key = (item: Record<string, AttributeValue>) => `${item.pk?.S}\u0000${item.sk?.S}`;
+      return canonicalJson(items.sort((a, b) => key(a).localeCompare(key(b))));
+    },
+    async stop() {
+      await auth.stop();
+      await table.dispose();
+    },
+  };
+}
+
+/** JSON with object members in name order at every level, so equal data always gives equal text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const members = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${members.map(([name, member]) => `${JSON.stringify(name)}:${canonicalJson(member)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
