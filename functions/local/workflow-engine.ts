@@ -1,0 +1,454 @@
+/**
+ * The agreement workflow on one machine: the deployed state machine definition run by aws-local-stepfunctions,
+ * its Task states mapped to the same task handlers the Lambda functions run. What the library lacks, this adds:
+ *
+ * - Task tokens. A `.waitForTaskToken` task runs its handler, then stays pending until `complete(token)`.
+ * - Executions that outlive the process. On start (and whenever the clock moves) every agreement that needs an
+ *   execution gets one again; the definition is re-entrant, so a fresh execution simply catches up.
+ * - A movable clock. Waits are measured on the injected clock, not on timers: a waiting execution is woken by
+ *   ending it and starting it again, which takes the same states a timer firing would (Wait -> CatchUp), so the
+ *   event log counts transitions as Step Functions would. Each real timer stays below Node's 24.8-day limit.
+ *
+ * docs/workflow.md lists how this differs from Step Functions.
+ */
+import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
+import type { Clock } from "../domain/clock";
+import type { Status } from "../domain/agreement";
+import type { AgreementStore } from "../store/agreements";
+import type { WorkflowStateStore } from "../store/workflow-state";
+import { AGREEMENT_WORKFLOW_DEFINITION, functionArnPlaceholder, substituteFunctionArns, TASK_FUNCTIONS, type TaskFunction } from "../workflow/definition";
+import { executionInput, executionName } from "../workflow/executions";
+import { runnableGeneration } from "../workflow/generations";
+import type { AgreementWorkflow } from "../workflow/port";
+import type { DecisionCallbacks, ExecutionLauncher, WorkflowTasks } from "../workflow/tasks";
+import type { WorkflowTiming } from "../workflow/timing";
+import type { Component, ComponentHealth } from "./components";
+
+/** Node runs a timer longer than 2^31 - 1 ms (24.8 days) after 1 ms; every timer here stays well below. */
+const LOCAL_TIMER_CAP_MS = 20 * 86_400_000;
+/** Statuses whose agreements always have an execution; ended agreements keep theirs while reminders remain. */
+const STATUSES_WITH_EXECUTIONS: readonly Status[] = ["proposed", "approved", "active"];
+const EVENTS_KEPT_PER_AGREEMENT = 2_000;
+const LIST_PAGE_SIZE = 100;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface LocalWorkflowEngineOptions {
+  /** The task handlers, given the engine's own launcher and callbacks (ContinueAsNew and AwaitDecision use them). */
+  tasks(ports: { launcher: ExecutionLauncher; decisions: DecisionCallbacks }): WorkflowTasks;
+  agreements: AgreementStore;
+  workflowState: WorkflowStateStore;
+  clock: Clock;
+  timing: WorkflowTiming;
+  /** Pause before retrying a failed task; the definition's backoff (seconds to minutes) when left out. */
+  retryIntervalMs?: number;
+  /** Executions that failed, for the person at the terminal. */
+  warn?: (line: string) => void;
+}
+
+/** One entry of an execution's event log, as aws-local-stepfunctions reports it. */
+export interface EngineEvent {
+  execution: string;
+  /** e.g. "StateEntered", "StateRetried", "ExecutionSucceeded". */
+  type: string;
+  state?: string;
+}
+
+interface Execution {
+  agreementId: string;
+  generation: number;
+  name: string;
+  run: Run | null;
+  /** When the current run's wait ends (the last step's wakeAt), on the engine's clock. */
+  wakeAt: Date | null;
+  /** Woken while busy, after its last catch-up began: do not wait at the next Wait or callback, catch up again. */
+  reevaluate: boolean;
+}
+
+interface Run {
+  execution: Execution;
+  handle: { abort(): void; result: Promise<unknown> } | null;
+  /** Running states; false while waiting in a Wait state or for a callback. */
+  busy: boolean;
+  /** The token of the callback this run waits for, while it does. */
+  awaiting: string | null;
+  /** The token `$$.Task.Token` gave out last. */
+  lastToken: string | null;
+}
+
+function localFunctionArn(task: TaskFunction): string {
+  return `arn:aws:lambda:eu-north-1:000000000000:function:iop-local-${task}`;
+}
+
+type StateDefinition = { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; Retry?: unknown[] };
+
+export class LocalWorkflowEngine implements Component, AgreementWorkflow {
+  readonly name = "workflow";
+  readonly title = "Workflow engine (aws-local-stepfunctions)";
+
+  readonly #options: LocalWorkflowEngineOptions;
+  readonly #tasks: WorkflowTasks;
+  readonly #definition = substituteFunctionArns(
+    Object.fromEntries(TASK_FUNCTIONS.map((task) => [task, localFunctionArn(task)])) as Record<TaskFunction, string>,
+  );
+  readonly #machine = new StateMachine(this.#definition as unknown as StateMachineDefinition);
+  readonly #executions = new Map<string, Execution>();
+  readonly #runs = new Set<Run>();
+  readonly #callbacks = new Map<string, { run: Run; resolve: (output: Json) => void }>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  readonly #events = new Map<string, EngineEvent[]>();
+  readonly #settledWaiters: (() => void)[] = [];
+  #operations = 0;
+  #tokens = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = true;
+
+  constructor(options: LocalWorkflowEngineOptions) {
+    this.#options = options;
+    this.#tasks = options.tasks({
+      launcher: { start: async (agreementId, generation) => this.#startExecution(agreementId, generation) },
+      decisions: { complete: async (taskToken) => this.#complete(taskToken) },
+    });
+  }
+
+  // -- Component --------------------------------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    this.#stopped = false;
+    await this.#operation(() => this.#createMissingExecutions());
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    for (const run of this.#runs) this.#end(run);
+    await Promise.allSettled([...this.#inFlight]);
+    this.#executions.clear();
+    this.#callbacks.clear();
+  }
+
+  async health(): Promise<ComponentHealth> {
+    const runs = [...this.#runs].filter((run) => run.execution.run === run);
+    const waiting = runs.filter((run) => !run.busy && run.awaiting === null).length;
+    const deciding = runs.filter((run) => run.awaiting !== null).length;
+    return { ok: !this.#stopped, detail: `${runs.length} executions: ${waiting} waiting, ${deciding} awaiting a decision` };
+  }
+
+  // -- AgreementWorkflow ------------------------------------------------------------------------------------
+
+  ensureRunning(agreementId: string): Promise<void> {
+    return this.#operation(async () => {
+      if (this.#executions.has(agreementId)) return;
+      this.#startExecution(agreementId, await runnableGeneration(this.#options.workflowState, agreementId, this.#options.clock.now()));
+    });
+  }
+
+  decisionRecorded(agreementId: string): Promise<void> {
+    return this.#operation(async () => {
+      const token = (await this.#options.workflowState.get(agreementId))?.decisionToken;
+      if (token !== undefined) this.#complete(token);
+      await this.ensureRunning(agreementId);
+    });
+  }
+
+  agreementChanged(agreementId: string): Promise<void> {
+    const execution = this.#executions.get(agreementId);
+    if (execution === undefined) return this.ensureRunning(agreementId);
+    this.#wake(execution);
+    return Promise.resolve();
+  }
+
+  // -- What the tasks' launcher and callbacks do ------------------------------------------------------------
+
+  /** Starts the generation's execution unless it (or a newer one) runs. */
+  #startExecution(agreementId: string, generation: number): void {
+    if (this.#stopped) return;
+    const existing = this.#executions.get(agreementId);
+    if (existing !== undefined && existing.generation >= generation) return;
+    // An older generation that is only waiting is ended; one that is busy (in ContinueAsNew) ends by itself.
+    if (existing?.run && !existing.run.busy) this.#end(existing.run);
+    const execution: Execution = { agreementId, generation, name: executionName(agreementId, generation), run: null, wakeAt: null, reevaluate: false };
+    this.#executions.set(agreementId, execution);
+    this.#startRun(execution);
+  }
+
+  /** Completes a callback, like SendTaskSuccess; one nobody waits on any more is ignored. */
+  #complete(taskToken: string): void {
+    const callback = this.#callbacks.get(taskToken);
+    if (callback === undefined) return;
+    this.#callbacks.delete(taskToken);
+    callback.run.busy = true;
+    callback.run.awaiting = null;
+    callback.resolve({});
+  }
+
+  // -- For the clock, tests and the benchmark ---------------------------------------------------------------
+
+  /**
+   * After the clock moved: gives every agreement that needs an execution one, wakes every waiting execution so it
+   * catches up with the new time, and resolves once all of them wait again (or finished).
+   */
+  async reevaluate(): Promise<void> {
+    await this.#operation(async () => {
+      // Executions created now catch up on their own; the others are woken to catch up with the new time.
+      const existing = [...this.#executions.values()];
+      await this.#createMissingExecutions();
+      for (const execution of existing) this.#wake(execution);
+    });
+    await this.settled();
+  }
+
+  /**
+   * Wakes the executions whose wake-up time the clock has reached, as their timers would, and resolves once
+   * they wait again: how a test or the benchmark steps through time without restarting the others.
+   */
+  async wakeDue(): Promise<void> {
+    this.#wakeDue();
+    await this.settled();
+  }
+
+  /** Resolves once no execution is running a state: each waits (for time or a decision) or has finished. */
+  settled(): Promise<void> {
+    if (this.#isSettled()) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
+  }
+
+  /** The earliest instant a waiting execution wakes at, on the engine's clock; null when none waits. */
+  nextWakeAt(): Date | null {
+    const times = [...this.#executions.values()]
+      .filter((execution) => execution.run !== null && !execution.run.busy && execution.wakeAt !== null)
+      .map((execution) => execution.wakeAt!.getTime());
+    return times.length === 0 ? null : new Date(Math.min(...times));
+  }
+
+  /** Whether an execution of the agreement is running or waiting. */
+  hasExecution(agreementId: string): boolean {
+    return this.#executions.has(agreementId);
+  }
+
+  /**
+   * The event logs of the agreement's executions, oldest first (the most recent entries only). Runs that overlap
+   * (one ending as the next starts) may interleave.
+   */
+  eventLog(agreementId: string): readonly EngineEvent[] {
+    return this.#events.get(agreementId) ?? [];
+  }
+
+  // -- Runs -------------------------------------------------------------------------------------------------
+
+  #startRun(execution: Execution): void {
+    const run: Run = { execution, handle: null, busy: true, awaiting: null, lastToken: null };
+    execution.run = run;
+    this.#runs.add(run);
+    const { timing, retryIntervalMs } = this.#options;
+    const input = executionInput(execution.agreementId, execution.generation, timing);
+    const nextToken = () => (run.lastToken = `${execution.name}:${++this.#tokens}`);
+    const handle = this.#machine.run(
+      // Step Functions times the decision out on its own clock; here a timer does, so it is capped like every timer.
+      { ...input, decisionTimeoutSeconds: Math.min(input.decisionTimeoutSeconds, LOCAL_TIMER_CAP_MS / 1000) },
+      {
+        noThrowOnAbort: true,
+        // A getter: every task that reads $$.Task.Token gets a token of its own, as in Step Functions.
+        context: { Execution: { Name: execution.name }, Task: { get Token() { return nextToken(); } } },
+        overrides: {
+          taskResourceLocalHandlers: this.#taskHandlers(run),
+          waitTimeOverrides: this.#waitDurations(run),
+          retryIntervalOverrides: retryIntervalMs === undefined ? {} : this.#retryIntervals(retryIntervalMs),
+        },
+      },
+    );
+    run.handle = handle;
+    const logged = this.#log(execution, handle.eventLogs);
+    void handle.result
+      .catch((error: unknown) => this.#options.warn?.(`Workflow execution ${execution.name} failed: ${error instanceof Error ? error.message : String(error)}`))
+      .then(() => logged)
+      .finally(() => {
+        this.#runs.delete(run);
+        if (execution.run === run) {
+          execution.run = null;
+          if (this.#executions.get(execution.agreementId) === execution) this.#executions.delete(execution.agreementId);
+        }
+        this.#arm();
+        this.#checkSettled();
+      });
+  }
+
+  /** Ends a run: a Wait ends with the abort, a pending callback is released so its task can finish. */
+  #end(run: Run): void {
+    if (run.awaiting !== null) {
+      const callback = this.#callbacks.get(run.awaiting);
+      this.#callbacks.delete(run.awaiting);
+      callback?.resolve({});
+    }
+    run.handle?.abort();
+  }
+
+  /** Makes a waiting execution catch up now; a busy one catches up instead of waiting next time. */
+  #wake(execution: Execution): void {
+    const run = execution.run;
+    if (run === null) return;
+    if (run.busy) {
+      execution.reevaluate = true;
+    } else if (run.awaiting !== null) {
+      // Like a timeout of AwaitDecision: the run goes on to CatchUp.
+      this.#complete(run.awaiting);
+    } else {
+      this.#end(run);
+      this.#startRun(execution);
+    }
+  }
+
+  #taskHandlers(run: Run): Record<string, (input: Json) => Promise<Json>> {
+    const execution = run.execution;
+    const handlers: Record<TaskFunction, (payload: unknown) => Promise<Json>> = {
+      CatchUp: async (payload) => {
+        // This catch-up reads the agreement and the clock afresh: whatever woke the execution is taken in.
+        execution.reevaluate = false;
+        const step = await this.#tasks.catchUp(payload);
+        execution.wakeAt = new Date(step.wakeAt);
+        return { ...step };
+      },
+      AwaitDecision: async (payload) => (await this.#tasks.awaitDecision(payload), null),
+      ContinueAsNew: async (payload) => (await this.#tasks.continueAsNew(payload), null),
+      RecordFailure: async (payload) => (await this.#tasks.recordFailure(payload), null),
+    };
+    const states = this.#definition.States as Record<string, StateDefinition>;
+    return Object.fromEntries(
+      Object.entries(states)
+        .filter(([, state]) => state.Type === "Task")
+        .map(([stateName, state]) => {
+          // A service integration ("arn:aws:states:::lambda:invoke...") names the function in its Parameters and
+          // hands it the Payload; a plain Lambda ARN gets the whole input.
+          const integration = state.Resource?.startsWith("arn:aws:states:::lambda:invoke") ?? false;
+          const arn = integration ? state.Parameters?.FunctionName : state.Resource;
+          const task = TASK_FUNCTIONS.find((candidate) => localFunctionArn(candidate) === arn);
+          if (task === undefined) throw new Error(`Task state ${stateName} calls ${arn}, which is none of ${TASK_FUNCTIONS.map(functionArnPlaceholder).join(", ")}`);
+          const call = (input: Json) => handlers[task](integration ? (input as { Payload: unknown }).Payload : input);
+          const handler = state.Resource?.endsWith(".waitForTaskToken")
+            ? (input: Json) => this.#awaitCallback(run, () => call(input))
+            : (input: Json) => this.#runTask(run, () => call(input));
+          return [stateName, handler];
+        }),
+    );
+  }
+
+  async #runTask(run: Run, task: () => Promise<Json>): Promise<Json> {
+    // A run that was ended may still retry a state before it notices; it must not act any more.
+    if (this.#stopped || run.execution.run !== run) return null;
+    run.busy = true;
+    const promise = task();
+    this.#inFlight.add(promise);
+    try {
+      return await promise;
+    } finally {
+      this.#inFlight.delete(promise);
+    }
+  }
+
+  async #awaitCallback(run: Run, task: () => Promise<Json>): Promise<Json> {
+    const token = run.lastToken;
+    if (token === null) throw new Error("A callback task ran without reading $$.Task.Token");
+    let resolve: (output: Json) => void = () => {};
+    const completed = new Promise<Json>((settle) => (resolve = settle));
+    this.#callbacks.set(token, { run, resolve });
+    await this.#runTask(run, task);
+    // Still pending (the task did not complete it itself): the run waits.
+    if (this.#callbacks.has(token)) {
+      run.busy = false;
+      run.awaiting = token;
+      if (run.execution.reevaluate) this.#wake(run.execution);
+      this.#arm();
+      this.#checkSettled();
+    }
+    return completed;
+  }
+
+  /** Wait states' durations: nothing when the wake-up is due; otherwise the run waits until the engine wakes it. */
+  #waitDurations(run: Run): Record<string, number> {
+    const durations = {};
+    const states = this.#definition.States as Record<string, StateDefinition>;
+    for (const [stateName, state] of Object.entries(states)) {
+      if (state.Type !== "Wait") continue;
+      Object.defineProperty(durations, stateName, { enumerable: true, get: () => this.#waitDuration(run) });
+    }
+    return durations;
+  }
+
+  #waitDuration(run: Run): number {
+    const { execution } = run;
+    const due = execution.wakeAt === null || execution.wakeAt <= this.#options.clock.now();
+    if (this.#stopped || execution.run !== run || due || execution.reevaluate) return 0;
+    run.busy = false;
+    this.#arm();
+    this.#checkSettled();
+    // The engine ends the run when the time comes; this timer only bounds a wait that nobody ends.
+    return LOCAL_TIMER_CAP_MS;
+  }
+
+  #retryIntervals(ms: number): Record<string, number> {
+    const states = this.#definition.States as Record<string, StateDefinition>;
+    return Object.fromEntries(Object.entries(states).filter(([, state]) => state.Retry !== undefined).map(([name]) => [name, ms]));
+  }
+
+  async #log(execution: Execution, events: AsyncGenerator<{ type: string; state?: { name: string } }>): Promise<void> {
+    let log = this.#events.get(execution.agreementId);
+    if (log === undefined) this.#events.set(execution.agreementId, (log = []));
+    for await (const event of events) {
+      log.push({ execution: execution.name, type: event.type, ...(event.state === undefined ? {} : { state: event.state.name }) });
+      if (log.length > EVENTS_KEPT_PER_AGREEMENT) log.shift();
+    }
+  }
+
+  // -- Timer and bookkeeping --------------------------------------------------------------------------------
+
+  /** One timer, for the earliest wake-up, measured on the engine's clock. */
+  #arm(): void {
+    clearTimeout(this.#timer);
+    const next = this.nextWakeAt();
+    if (next === null || this.#stopped) return;
+    const delay = Math.min(Math.max(next.getTime() - this.#options.clock.now().getTime(), 0), LOCAL_TIMER_CAP_MS);
+    this.#timer = setTimeout(() => this.#wakeDue(), delay);
+    this.#timer.unref();
+  }
+
+  #wakeDue(): void {
+    const now = this.#options.clock.now();
+    for (const execution of this.#executions.values()) {
+      if (execution.run !== null && !execution.run.busy && execution.wakeAt !== null && execution.wakeAt <= now) this.#wake(execution);
+    }
+    this.#arm();
+  }
+
+  async #createMissingExecutions(): Promise<void> {
+    const ids = new Set(await this.#options.workflowState.listUnfinished());
+    for (const status of STATUSES_WITH_EXECUTIONS) {
+      let cursor: string | null = null;
+      do {
+        const page = await this.#options.agreements.listByStatus(status, { limit: LIST_PAGE_SIZE, cursor });
+        for (const agreement of page.items) ids.add(agreement.id);
+        cursor = page.cursor;
+      } while (cursor !== null);
+    }
+    for (const id of ids) await this.ensureRunning(id);
+  }
+
+  /** Counts work outside any run (reading the store before starting one), so `settled` waits for it too. */
+  async #operation<T>(work: () => Promise<T>): Promise<T> {
+    this.#operations++;
+    try {
+      return await work();
+    } finally {
+      this.#operations--;
+      this.#checkSettled();
+    }
+  }
+
+  #isSettled(): boolean {
+    return this.#operations === 0 && [...this.#runs].every((run) => !run.busy);
+  }
+
+  #checkSettled(): void {
+    if (!this.#isSettled()) return;
+    for (const resolve of this.#settledWaiters.splice(0)) resolve();
+  }
+}

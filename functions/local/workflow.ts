@@ -1,0 +1,80 @@
+/**
+ * The local runtime's workflow: the task handlers wired to the local table, the mail catcher and the movable
+ * clock, run by the local engine; and the dev clock that moves time for it.
+ */
+import type { SESv2Client } from "@aws-sdk/client-sesv2";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DevClock } from "../api/dev-clock";
+import type { Language } from "../email/reminder-message";
+import { createSesMailer } from "../email/sender";
+import type { AgreementStore } from "../store/agreements";
+import { createReminderStore } from "../store/reminders";
+import { createWorkflowStateStore } from "../store/workflow-state";
+import { createWorkflowTasks, type AlarmSink } from "../workflow/tasks";
+import { DEFAULT_WORKFLOW_TIMING, type WorkflowTiming } from "../workflow/timing";
+import { saveClock, type MovableClock } from "./clock";
+import { LocalWorkflowEngine } from "./workflow-engine";
+
+export interface LocalWorkflowOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  agreements: AgreementStore;
+  clock: MovableClock;
+  /** Sends into the mail catcher (functions/local/mail.ts). */
+  ses: SESv2Client;
+  /** Links in reminders point here. */
+  appUrl: string;
+  mail: { sender: string; teamMailbox: string; language: Language };
+  warn: (line: string) => void;
+  /** Where failures are raised; a warning line when left out. */
+  alarms?: AlarmSink;
+  timing?: WorkflowTiming;
+  /**
+   * Pause before a failed task is retried. Locally a second rather than the definition's backoff (up to
+   * minutes), so moving the clock answers promptly even while sending fails.
+   */
+  retryIntervalMs?: number;
+}
+
+export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflowEngine {
+  const { client, tableName, agreements, clock, ses, appUrl, mail, warn, timing = DEFAULT_WORKFLOW_TIMING } = options;
+  const workflowState = createWorkflowStateStore({ client, tableName });
+  const alarms: AlarmSink = options.alarms ?? {
+    async raise(alarm) {
+      warn(`ALARM: the workflow of agreement ${alarm.agreementId} failed: ${alarm.error}: ${alarm.cause}`);
+    },
+  };
+  return new LocalWorkflowEngine({
+    tasks: (ports) =>
+      createWorkflowTasks({
+        agreements,
+        reminders: createReminderStore({ client, tableName }),
+        workflowState,
+        mailer: createSesMailer({ client: ses, from: mail.sender }),
+        mail: { teamMailbox: mail.teamMailbox, appUrl, language: mail.language },
+        clock,
+        timing,
+        alarms,
+        ...ports,
+      }),
+    agreements,
+    workflowState,
+    clock,
+    timing,
+    retryIntervalMs: options.retryIntervalMs ?? 1_000,
+    warn,
+  });
+}
+
+/** `POST /api/dev/clock`: moves the clock, keeps it in the data directory, and lets every execution catch up. */
+export function localDevClock(clock: MovableClock, clockFile: string, engine: LocalWorkflowEngine): DevClock {
+  return {
+    now: () => clock.now(),
+    async moveTo(instant) {
+      if (!clock.moveTo(instant)) return false;
+      await saveClock(clockFile, clock);
+      await engine.reevaluate();
+      return true;
+    },
+  };
+}

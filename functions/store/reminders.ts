@@ -1,0 +1,179 @@
+/**
+ * One record per reminder (agreement, kind, send date), in the agreement's partition. A reminder is claimed with a
+ * conditional write before its email is sent, so however many executions, retries or replays reach the same
+ * reminder, only one of them sends it. docs/workflow.md describes the statuses; docs/data-model.md the item.
+ */
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import { calendarDateSchema } from "../domain/agreement";
+import { REMINDER_KINDS, reminderKey, type PlannedReminder } from "../domain/reminders";
+import { agreementPartition, parseItem, type ItemKey } from "./items";
+import { TABLE_DEFINITION } from "./table";
+
+const REMINDER_PREFIX = "REMINDER#";
+
+/**
+ * - `sending`: claimed by one attempt; the email is being sent. Never claimed again: if the attempt died between
+ *   SES accepting the email and the record being marked, sending it again could send it twice.
+ * - `pending`: an attempt failed to send it (`lastError`); the next attempt claims it again.
+ * - `sent`: SES accepted it (`messageId`).
+ * - `skipped`: a newer reminder of the same kind was due when the workflow woke, or the report came in.
+ */
+export const REMINDER_STATUSES = ["sending", "pending", "sent", "skipped"] as const;
+export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
+
+const reminderRecordSchema = z.object({
+  agreementId: z.string(),
+  key: z.string(),
+  kind: z.enum(REMINDER_KINDS),
+  sendOn: calendarDateSchema,
+  concerns: calendarDateSchema,
+  requirementId: z.string().optional(),
+  status: z.enum(REMINDER_STATUSES),
+  recipients: z.array(z.string()),
+  attempts: z.number().int().min(0),
+  lastError: z.string().optional(),
+  messageId: z.string().optional(),
+  updatedAt: z.iso.datetime(),
+});
+export type ReminderRecord = z.infer<typeof reminderRecordSchema>;
+
+export interface ReminderStore {
+  /** Every reminder record of the agreement, by key. */
+  list(agreementId: string): Promise<ReminderRecord[]>;
+  /**
+   * Records the reminder as `sending` unless it is already recorded in another status than `pending`.
+   * True when this caller now owns the send; false when someone else sent, skipped or is sending it.
+   */
+  claim(agreementId: string, reminder: PlannedReminder, recipients: readonly string[], now: Date): Promise<boolean>;
+  /** The claimed reminder went out. */
+  markSent(agreementId: string, reminder: PlannedReminder, messageId: string, now: Date): Promise<void>;
+  /** Sending the claimed reminder failed; it goes back to `pending` for the next attempt. */
+  release(agreementId: string, reminder: PlannedReminder, error: string, now: Date): Promise<void>;
+  /** Records the reminder as `skipped` unless it was already sent or is being sent. */
+  skip(agreementId: string, reminder: PlannedReminder, now: Date): Promise<void>;
+}
+
+export interface ReminderStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+function reminderRecordKey(agreementId: string, reminder: PlannedReminder): ItemKey {
+  return { pk: agreementPartition(agreementId), sk: `${REMINDER_PREFIX}${reminderKey(reminder)}` };
+}
+
+export function createReminderStore({ client, tableName }: ReminderStoreOptions): ReminderStore {
+  /** An update that only happens while the record is absent or in one of `from`; false when it was not. */
+  async function updateIf(
+    agreementId: string,
+    reminder: PlannedReminder,
+    from: { absent: boolean; statuses: readonly ReminderStatus[] },
+    change: { set: Record<string, unknown>; setIfAbsent?: Record<string, unknown>; increment?: string; remove?: string[] },
+  ): Promise<boolean> {
+    const names: Record<string, string> = { "#status": "status" };
+    const values: Record<string, unknown> = {};
+    const name = (attribute: string) => {
+      const placeholder = `#a${Object.keys(names).length}`;
+      names[placeholder] = attribute;
+      return placeholder;
+    };
+    const value = (content: unknown) => {
+      const placeholder = `:v${Object.keys(values).length}`;
+      values[placeholder] = content;
+      return placeholder;
+    };
+    const assignments = [
+      ...Object.entries(change.set).map(([attribute, content]) => `${name(attribute)} = ${value(content)}`),
+      ...Object.entries(change.setIfAbsent ?? {}).map(([attribute, content]) => {
+        const placeholder = name(attribute);
+        return `${placeholder} = if_not_exists(${placeholder}, ${value(content)})`;
+      }),
+    ];
+    if (change.increment !== undefined) {
+      const placeholder = name(change.increment);
+      assignments.push(`${placeholder} = if_not_exists(${placeholder}, ${value(0)}) + ${value(1)}`);
+    }
+    const conditions = from.statuses.map((status) => `#status = ${value(status)}`);
+    if (from.absent) conditions.push(`attribute_not_exists(${name(TABLE_DEFINITION.partitionKey)})`);
+    const removals = (change.remove ?? []).map(name);
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { ...reminderRecordKey(agreementId, reminder) },
+          UpdateExpression: `SET ${assignments.join(", ")}${removals.length > 0 ? ` REMOVE ${removals.join(", ")}` : ""}`,
+          ConditionExpression: conditions.join(" OR "),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  function describing(agreementId: string, reminder: PlannedReminder): Record<string, unknown> {
+    return {
+      agreementId,
+      key: reminderKey(reminder),
+      kind: reminder.kind,
+      sendOn: reminder.sendOn,
+      concerns: reminder.concerns,
+      ...(reminder.requirementId === undefined ? {} : { requirementId: reminder.requirementId }),
+    };
+  }
+
+  return {
+    async list(agreementId) {
+      const records: ReminderRecord[] = [];
+      let exclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const output = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "#pk = :partition AND begins_with(#sk, :prefix)",
+            ExpressionAttributeNames: { "#pk": TABLE_DEFINITION.partitionKey, "#sk": TABLE_DEFINITION.sortKey },
+            ExpressionAttributeValues: { ":partition": agreementPartition(agreementId), ":prefix": REMINDER_PREFIX },
+            ConsistentRead: true,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        );
+        records.push(...(output.Items ?? []).map((item) => parseItem(item, reminderRecordSchema)));
+        exclusiveStartKey = output.LastEvaluatedKey;
+      } while (exclusiveStartKey !== undefined);
+      return records;
+    },
+
+    claim(agreementId, reminder, recipients, now) {
+      return updateIf(agreementId, reminder, { absent: true, statuses: ["pending"] }, {
+        set: { ...describing(agreementId, reminder), status: "sending", recipients: [...recipients], updatedAt: now.toISOString() },
+        increment: "attempts",
+      });
+    },
+
+    async markSent(agreementId, reminder, messageId, now) {
+      const marked = await updateIf(agreementId, reminder, { absent: false, statuses: ["sending"] }, {
+        set: { status: "sent", messageId, updatedAt: now.toISOString() },
+        remove: ["lastError"],
+      });
+      if (!marked) throw new Error(`Reminder ${reminderKey(reminder)} of ${agreementId} was not being sent`);
+    },
+
+    async release(agreementId, reminder, error, now) {
+      await updateIf(agreementId, reminder, { absent: false, statuses: ["sending"] }, {
+        set: { status: "pending", lastError: error, updatedAt: now.toISOString() },
+      });
+    },
+
+    async skip(agreementId, reminder, now) {
+      await updateIf(agreementId, reminder, { absent: true, statuses: ["pending"] }, {
+        set: { ...describing(agreementId, reminder), status: "skipped", updatedAt: now.toISOString() },
+        setIfAbsent: { recipients: [], attempts: 0 },
+      });
+    },
+  };
+}

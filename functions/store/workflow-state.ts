@@ -1,0 +1,191 @@
+/**
+ * What the workflow keeps about an agreement's execution, next to the agreement (which `applyChanges` replaces
+ * whole, so nothing of the workflow's may live on it): the current generation, the decision's task token and the
+ * last failure. Plus a small registry of agreements whose workflow is not finished, which the local engine reads
+ * on start to re-create their executions. docs/data-model.md describes the items.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
+import { TABLE_DEFINITION } from "./table";
+
+const WORKFLOW_SORT_KEY = "WORKFLOW";
+const OPEN_WORKFLOWS_PARTITION = "WORKFLOWS#OPEN";
+const OPEN_WORKFLOW_PREFIX = "AGREEMENT#";
+
+const failureSchema = z.object({
+  at: z.iso.datetime(),
+  generation: z.number().int().min(0),
+  error: z.string(),
+  cause: z.string(),
+});
+export type WorkflowFailure = z.infer<typeof failureSchema>;
+
+const workflowStateSchema = z.object({
+  agreementId: z.string(),
+  /** Executions are named `<agreementId>-g<generation>`; only the current generation acts. */
+  generation: z.number().int().min(0),
+  generationStartedAt: z.iso.datetime(),
+  /** The current generation reached its end: nothing was left to do. */
+  finished: z.boolean(),
+  /** The callback AwaitDecision waits on; recording the decision completes it. */
+  decisionToken: z.string().optional(),
+  /** Set when a task failed after its retries; cleared once the workflow catches up again. */
+  failure: failureSchema.optional(),
+  updatedAt: z.iso.datetime(),
+});
+export type WorkflowState = z.infer<typeof workflowStateSchema>;
+
+export interface WorkflowStateStore {
+  get(agreementId: string): Promise<WorkflowState | null>;
+  /**
+   * Makes `generation` the current one (0 when there is none yet, otherwise the one after the current), clearing
+   * the token and any failure. False when another caller already moved the generation on.
+   */
+  beginGeneration(agreementId: string, generation: number, now: Date): Promise<boolean>;
+  /** Saves the decision callback of `generation`; false when a newer generation has taken over. */
+  saveDecisionToken(agreementId: string, generation: number, token: string, now: Date): Promise<boolean>;
+  recordFailure(agreementId: string, failure: WorkflowFailure): Promise<void>;
+  /** The generation got past its failure (it was started again and caught up). */
+  clearFailure(agreementId: string, generation: number, now: Date): Promise<void>;
+  /** The generation has nothing left to do. */
+  finish(agreementId: string, generation: number, now: Date): Promise<void>;
+  /** Agreements whose workflow has a generation that has not finished. */
+  listUnfinished(): Promise<string[]>;
+}
+
+export interface WorkflowStateStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+function workflowStateKey(agreementId: string): ItemKey {
+  return { pk: agreementPartition(agreementId), sk: WORKFLOW_SORT_KEY };
+}
+
+function unfinishedKey(agreementId: string): ItemKey {
+  return { pk: OPEN_WORKFLOWS_PARTITION, sk: `${OPEN_WORKFLOW_PREFIX}${agreementId}` };
+}
+
+const unfinishedSchema = z.object({ agreementId: z.string() });
+
+export function createWorkflowStateStore({ client, tableName }: WorkflowStateStoreOptions): WorkflowStateStore {
+  const { partitionKey } = TABLE_DEFINITION;
+
+  /**
+   * One write of the state item, only while it does not exist yet (`generation: null`) or is at `generation`;
+   * `also` joins the same transaction. False when the condition failed.
+   */
+  async function writeState(
+    agreementId: string,
+    onlyAt: { generation: number | null },
+    change: { set: Record<string, unknown>; remove?: string[] },
+    also: ({ Put: { TableName: string; Item: Item } } | { Delete: { TableName: string; Key: ItemKey } })[] = [],
+  ): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const assignments = Object.entries(change.set).map(([attribute, value], index) => {
+      names[`#set${index}`] = attribute;
+      values[`:set${index}`] = value;
+      return `#set${index} = :set${index}`;
+    });
+    const removals = (change.remove ?? []).map((attribute, index) => {
+      names[`#remove${index}`] = attribute;
+      return `#remove${index}`;
+    });
+    let condition: string;
+    if (onlyAt.generation === null) {
+      names["#pk"] = partitionKey;
+      condition = "attribute_not_exists(#pk)";
+    } else {
+      names["#generation"] = "generation";
+      values[":generation"] = onlyAt.generation;
+      condition = "#generation = :generation";
+    }
+    const stateUpdate = {
+      TableName: tableName,
+      Key: { ...workflowStateKey(agreementId) },
+      UpdateExpression: `SET ${assignments.join(", ")}${removals.length > 0 ? ` REMOVE ${removals.join(", ")}` : ""}`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    try {
+      if (also.length === 0) await client.send(new UpdateCommand(stateUpdate));
+      else await client.send(new TransactWriteCommand({ TransactItems: [{ Update: stateUpdate }, ...also] }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed") return false;
+      throw error;
+    }
+  }
+
+  return {
+    async get(agreementId) {
+      const output = await client.send(new GetCommand({ TableName: tableName, Key: { ...workflowStateKey(agreementId) }, ConsistentRead: true }));
+      return output.Item === undefined ? null : parseItem(output.Item, workflowStateSchema);
+    },
+
+    beginGeneration(agreementId, generation, now) {
+      const at = now.toISOString();
+      return writeState(
+        agreementId,
+        { generation: generation === 0 ? null : generation - 1 },
+        {
+          set: { agreementId, generation, generationStartedAt: at, finished: false, updatedAt: at },
+          remove: ["decisionToken", "failure"],
+        },
+        [{ Put: { TableName: tableName, Item: { ...unfinishedKey(agreementId), agreementId } } }],
+      );
+    },
+
+    saveDecisionToken(agreementId, generation, token, now) {
+      return writeState(agreementId, { generation }, { set: { decisionToken: token, updatedAt: now.toISOString() } });
+    },
+
+    async recordFailure(agreementId, failure) {
+      await writeState(agreementId, { generation: failure.generation }, { set: { failure, updatedAt: failure.at } });
+    },
+
+    async clearFailure(agreementId, generation, now) {
+      await writeState(agreementId, { generation }, { set: { updatedAt: now.toISOString() }, remove: ["failure"] });
+    },
+
+    async finish(agreementId, generation, now) {
+      await writeState(
+        agreementId,
+        { generation },
+        { set: { finished: true, updatedAt: now.toISOString() }, remove: ["decisionToken"] },
+        [{ Delete: { TableName: tableName, Key: { ...unfinishedKey(agreementId) } } }],
+      );
+    },
+
+    async listUnfinished() {
+      const ids: string[] = [];
+      let exclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const output = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "#pk = :partition",
+            ExpressionAttributeNames: { "#pk": partitionKey },
+            ExpressionAttributeValues: { ":partition": OPEN_WORKFLOWS_PARTITION },
+            ConsistentRead: true,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        );
+        ids.push(...(output.Items ?? []).map((item) => parseItem(item, unfinishedSchema).agreementId));
+        exclusiveStartKey = output.LastEvaluatedKey;
+      } while (exclusiveStartKey !== undefined);
+      return ids;
+    },
+  };
+}

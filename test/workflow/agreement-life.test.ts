@@ -1,0 +1,278 @@
+// Whole agreement lives through the local engine: the deployed definition, the real task handlers, DynamoDB Local
+// and the mail catcher. Time moves only through the harness's clock.
+import { SESv2Client } from "@aws-sdk/client-sesv2";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { afterEach, describe, expect, it } from "vitest";
+import type { DraftContent } from "../../functions/domain/agreement";
+import { stockholmDate } from "../../functions/domain/dates";
+import { reportKey } from "../../functions/store/items";
+import { approval, mammaUnitedContent } from "../support/agreements";
+import { startFailingProxy, type FailingProxy } from "./failing-proxy";
+import { startHarness, TEAM_MAILBOX, type Harness } from "./harness";
+
+const ID = "mamma-united";
+const TITLE = "Partnerskap för delaktighet, tillit och framtidstro hos mammor";
+let harness: Harness;
+let proxy: FailingProxy | undefined;
+
+afterEach(async () => {
+  await harness?.stop();
+  await proxy?.close();
+  proxy = undefined;
+});
+
+/** Mamma United without reporting requirements: only the expiry reminders apply. */
+function withoutReports() {
+  return { ...mammaUnitedContent(), reportingRequirements: [] };
+}
+
+/** Draft on 2023-11-20, submitted 2023-12-05, approved 2024-01-18: the demo agreement's history. */
+async function proposeAndApprove(h: Harness, id = ID, content: DraftContent = withoutReports()) {
+  await h.create(id, content);
+  await h.jumpTo("2023-12-05T10:00:00+01:00");
+  await h.command(id, { type: "submit" });
+  await h.engine.ensureRunning(id);
+  await h.engine.settled();
+  await h.jumpTo("2024-01-18T15:00:00+01:00");
+  await h.command(id, { type: "decide", decision: { ...approval, date: "2024-01-18" } });
+  await h.engine.decisionRecorded(id);
+  await h.engine.settled();
+}
+
+describe("Mamma United from proposal to expiry", () => {
+  it("waits for the decision, activates on the start date, sends exactly the three expiry reminders, then expires", async () => {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    await harness.create(ID, withoutReports());
+    await harness.jumpTo("2023-12-05T10:00:00+01:00");
+    await harness.command(ID, { type: "submit" });
+    await harness.engine.ensureRunning(ID);
+    await harness.engine.settled();
+    expect((await harness.workflowState.get(ID))?.decisionToken).toEqual(expect.any(String));
+
+    await harness.jumpTo("2024-01-18T15:00:00+01:00");
+    await harness.command(ID, { type: "decide", decision: { ...approval, date: "2024-01-18" } });
+    await harness.engine.decisionRecorded(ID);
+    await harness.engine.settled();
+    expect((await harness.store.get(ID))?.status).toBe("approved");
+    expect(harness.engine.hasExecution(ID)).toBe(true);
+
+    await harness.advanceTo("2024-02-01T00:00:00+01:00");
+    expect((await harness.store.get(ID))?.status).toBe("active");
+
+    await harness.advanceTo("2027-01-15T00:00:00+01:00");
+
+    expect((await harness.store.get(ID))?.status).toBe("expired");
+    const emails = await harness.emails(ID);
+    expect(emails.map((email) => email.subject)).toEqual([
+      `Avtalet löper ut om 180 dagar: ${TITLE}`,
+      `Avtalet löper ut om 90 dagar: ${TITLE}`,
+      `Avtalet löper ut om 30 dagar: ${TITLE}`,
+    ]);
+    for (const email of emails) {
+      expect(email.destination).toEqual({ to: ["editor@example.se"], cc: [TEAM_MAILBOX], bcc: [] });
+      expect(email.body.text).toContain("löper ut den 31 december 2026");
+      expect(email.body.text).toContain("Förening: Mamma United");
+      expect(email.body.text).toContain("Påbörja en förnyelse");
+      expect(email.body.html).toContain(`href="http://127.0.0.1:3000/agreements/${ID}"`);
+    }
+    const sent = (await harness.reminders.list(ID)).filter((record) => record.status === "sent");
+    expect(sent.map((record) => [record.sendOn, stockholmDate(new Date(record.updatedAt))])).toEqual([
+      ["2026-07-04", "2026-07-04"],
+      ["2026-10-02", "2026-10-02"],
+      ["2026-12-01", "2026-12-01"],
+    ]);
+    const expiredAt = (await harness.store.events(ID)).items.find((event) => event.to === "expired")?.at;
+    expect(expiredAt).toBe(new Date("2027-01-01T00:00:00+01:00").toISOString());
+    expect(harness.engine.hasExecution(ID)).toBe(false);
+    expect(harness.alarms).toEqual([]);
+  });
+
+  it("continues as new before each execution nears a year: a three-year agreement runs in several generations", async () => {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    await proposeAndApprove(harness);
+
+    await harness.advanceTo("2027-01-15T00:00:00+01:00");
+
+    const state = await harness.workflowState.get(ID);
+    expect(state).toMatchObject({ finished: true });
+    expect(state!.generation).toBeGreaterThanOrEqual(3);
+    const log = harness.engine.eventLog(ID);
+    const continued = log.filter((event) => event.type === "StateEntered" && event.state === "ContinueAsNew");
+    expect(continued.map((event) => event.execution)).toEqual(
+      Array.from({ length: state!.generation }, (_, generation) => `${ID}-g${generation}`),
+    );
+    expect(new Set(log.map((event) => event.execution))).toEqual(
+      new Set(Array.from({ length: state!.generation + 1 }, (_, generation) => `${ID}-g${generation}`)),
+    );
+    expect((await harness.emails(ID)).map((email) => email.subject)).toHaveLength(3);
+  });
+
+  it("sends nothing twice and misses nothing when the engine is replaced in the middle, or two run at once", async () => {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    await proposeAndApprove(harness);
+    await harness.advanceTo("2026-08-01T12:00:00+02:00");
+
+    await harness.startAnotherEngine({ stopCurrent: true });
+    await harness.advanceTo("2026-10-01T12:00:00+02:00");
+    // Two engines at once, each with its own execution of the agreement, reach the same reminder.
+    await harness.startAnotherEngine({ stopCurrent: false });
+    await harness.advanceTo("2027-01-15T00:00:00+01:00");
+
+    expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([
+      `Avtalet löper ut om 180 dagar: ${TITLE}`,
+      `Avtalet löper ut om 90 dagar: ${TITLE}`,
+      `Avtalet löper ut om 30 dagar: ${TITLE}`,
+    ]);
+    expect((await harness.store.get(ID))?.status).toBe("expired");
+  });
+
+  it("after a late wake-up sends only the most recent due reminder of a kind and records the stale ones as skipped", async () => {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    await proposeAndApprove(harness);
+    await harness.advanceTo("2026-06-01T12:00:00+02:00");
+
+    await harness.jumpTo("2026-12-05T09:00:00+01:00");
+
+    expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([`Avtalet löper ut om 26 dagar: ${TITLE}`]);
+    const records = await harness.reminders.list(ID);
+    expect(records.map((record) => [record.sendOn, record.status])).toEqual([
+      ["2026-07-04", "skipped"],
+      ["2026-10-02", "skipped"],
+      ["2026-12-01", "sent"],
+    ]);
+  });
+});
+
+describe("renewal and termination", () => {
+  it("ends the predecessor as renewed and activates the successor the next day, with no reminder after the approval", async () => {
+    const SUCCESSOR = "mamma-united-2027";
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    await proposeAndApprove(harness);
+    await harness.advanceTo("2026-11-15T10:00:00+01:00");
+
+    await harness.command(ID, { type: "renew", successorId: SUCCESSOR });
+    await harness.command(SUCCESSOR, { type: "submit" });
+    await harness.engine.ensureRunning(SUCCESSOR);
+    await harness.command(SUCCESSOR, { type: "decide", decision: { ...approval, date: "2026-11-15", diaryNumber: "KIFN 2026/301" } });
+    await harness.engine.decisionRecorded(SUCCESSOR);
+    await harness.engine.agreementChanged(ID);
+    await harness.engine.settled();
+    const approvedAt = harness.clock.now();
+
+    await harness.advanceTo("2027-01-15T00:00:00+01:00");
+
+    const predecessor = await harness.store.get(ID);
+    const successor = await harness.store.get(SUCCESSOR);
+    expect(predecessor).toMatchObject({ status: "renewed", renewedBy: SUCCESSOR });
+    expect(successor).toMatchObject({ status: "active", period: { start: "2027-01-01" } });
+    const newYear = new Date("2027-01-01T00:00:00+01:00").toISOString();
+    expect((await harness.store.events(ID)).items.find((event) => event.to === "renewed")?.at).toBe(newYear);
+    expect((await harness.store.events(SUCCESSOR)).items.find((event) => event.to === "active")?.at).toBe(newYear);
+    const sent = (await harness.reminders.list(ID)).filter((record) => record.status === "sent");
+    expect(sent.map((record) => record.sendOn)).toEqual(["2026-07-04", "2026-10-02"]);
+    expect(sent.every((record) => new Date(record.updatedAt) < approvedAt)).toBe(true);
+    expect(await harness.reminders.list(SUCCESSOR)).toEqual([]);
+    expect(harness.engine.hasExecution(ID)).toBe(false);
+    expect(harness.engine.hasExecution(SUCCESSOR)).toBe(true);
+  });
+
+  it("stops an agreement's reminders when it is terminated", async () => {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    await proposeAndApprove(harness);
+    await harness.advanceTo("2026-08-01T10:00:00+02:00");
+
+    await harness.command(ID, { type: "terminate", termination: { effectiveDate: "2026-09-30", reason: "Verksamheten upphör" } });
+    await harness.engine.agreementChanged(ID);
+    await harness.engine.settled();
+    expect(harness.engine.hasExecution(ID)).toBe(false);
+
+    await harness.advanceTo("2027-01-15T00:00:00+01:00");
+    expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([`Avtalet löper ut om 180 dagar: ${TITLE}`]);
+    expect(await harness.workflowState.get(ID)).toMatchObject({ finished: true });
+    expect((await harness.store.get(ID))?.status).toBe("terminated");
+  });
+});
+
+describe("report reminders", () => {
+  it("reminds 14 days before a report is due, and the day after only when it did not come in", async () => {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    const requirement = { id: "verksamhet", kind: "activity" as const, description: "Verksamhetsberättelse", dueDates: ["2025-03-31", "2026-03-31"] };
+    await proposeAndApprove(harness, ID, { ...withoutReports(), reportingRequirements: [requirement] });
+    await harness.advanceTo("2025-03-20T12:00:00+01:00");
+    await harness.table.documentClient.send(
+      new PutCommand({
+        TableName: harness.table.tableName,
+        Item: { ...reportKey(ID, "2025"), reportId: "2025", requirementId: "verksamhet", dueDate: "2025-03-31" },
+      }),
+    );
+
+    await harness.advanceTo("2026-04-05T12:00:00+02:00");
+
+    const emails = await harness.emails(ID);
+    expect(emails.map((email) => email.subject)).toEqual([
+      `Rapport ska lämnas om 14 dagar: ${TITLE}`,
+      `Rapport ska lämnas om 14 dagar: ${TITLE}`,
+      `Rapport har inte kommit in: ${TITLE}`,
+    ]);
+    expect(emails[0]!.body.text).toContain("Verksamhetsrapport: Verksamhetsberättelse för IOP-avtalet");
+    expect(emails[2]!.body.text).toContain("skulle ha lämnats senast den 31 mars 2026 men har inte kommit in");
+    const records = await harness.reminders.list(ID);
+    expect(records.filter((record) => record.kind === "report-overdue").map((record) => [record.concerns, record.status])).toEqual([
+      ["2025-03-31", "skipped"],
+      ["2026-03-31", "sent"],
+    ]);
+  });
+});
+
+describe("when sending fails", () => {
+  it("retries the catch-up and sends the reminder once when SES fails on the first attempt", async () => {
+    proxy = await startFailingProxy();
+    const proxyUrl = proxy.url;
+    harness = await startHarness({
+      start: "2023-11-20T09:00:00+01:00",
+      // One request per attempt: the retry under test is the state machine's, not the SDK's.
+      sesClient: () => new SESv2Client({ endpoint: proxyUrl, region: "eu-north-1", maxAttempts: 1, credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
+    });
+    proxy.target = harness.mailUrl;
+    await proposeAndApprove(harness);
+    await harness.advanceTo("2026-07-01T12:00:00+02:00");
+
+    proxy.failNextSends(1);
+    await harness.advanceTo("2026-07-05T12:00:00+02:00");
+
+    expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([`Avtalet löper ut om 180 dagar: ${TITLE}`]);
+    expect(await harness.reminders.list(ID)).toEqual([
+      expect.objectContaining({ sendOn: "2026-07-04", status: "sent", attempts: 2 }),
+    ]);
+    expect(harness.engine.eventLog(ID)).toContainEqual(expect.objectContaining({ type: "StateRetried", state: "CatchUp" }));
+    expect(harness.alarms).toEqual([]);
+  });
+
+  it("records the failure and raises an alarm once the retries are spent, and sends the reminder when the workflow is re-evaluated", async () => {
+    proxy = await startFailingProxy();
+    const proxyUrl = proxy.url;
+    harness = await startHarness({
+      start: "2023-11-20T09:00:00+01:00",
+      sesClient: () => new SESv2Client({ endpoint: proxyUrl, region: "eu-north-1", maxAttempts: 1, credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
+    });
+    proxy.target = harness.mailUrl;
+    await proposeAndApprove(harness);
+    await harness.advanceTo("2026-07-01T12:00:00+02:00");
+
+    proxy.failNextSends(Number.POSITIVE_INFINITY);
+    await harness.advanceTo("2026-07-04T12:00:00+02:00");
+
+    expect(harness.alarms).toEqual([expect.objectContaining({ agreementId: ID, error: "ReminderNotSentError" })]);
+    expect((await harness.workflowState.get(ID))?.failure).toMatchObject({ error: "ReminderNotSentError" });
+    expect(await harness.reminders.list(ID)).toEqual([expect.objectContaining({ status: "pending", lastError: expect.stringContaining("Simulated SES failure") })]);
+    expect(harness.engine.hasExecution(ID)).toBe(false);
+    expect(await harness.emails(ID)).toEqual([]);
+
+    proxy.failNextSends(0);
+    await harness.jumpTo("2026-07-04T13:00:00+02:00");
+
+    expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([`Avtalet löper ut om 180 dagar: ${TITLE}`]);
+    expect((await harness.workflowState.get(ID))?.failure).toBeUndefined();
+    expect(harness.engine.hasExecution(ID)).toBe(true);
+  });
+});

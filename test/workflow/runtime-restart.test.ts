@@ -1,0 +1,96 @@
+// `npm start` as a real process: the workflow engine, the mail catcher and the dev clock behind the HTTP API, killed
+// with SIGKILL in the middle of an agreement's life and started again on the same data directory.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { afterAll, describe, expect, it } from "vitest";
+import { createDynamoDbClient } from "../../functions/local/dynamodb";
+import { caughtEmails, type CaughtEmail } from "../../functions/local/mail";
+import { findFreePort } from "../../functions/local/ports";
+import { createAgreementStore } from "../../functions/store/agreements";
+import { createAgreement, runCommand } from "../../functions/store/commands";
+import { approval, editor, mammaUnitedContent, registrar } from "../support/agreements";
+import { killAllRuntimes, spawnRuntime, type RuntimeProcess } from "../support/runtime-process";
+
+const ID = "mamma-united";
+const directories: string[] = [];
+
+afterAll(async () => {
+  await killAllRuntimes();
+  await Promise.all(directories.map((directory) => rm(directory, { recursive: true, force: true })));
+});
+
+async function moveClock(runtime: RuntimeProcess, now: string): Promise<void> {
+  const response = await fetch(`${runtime.url}/api/dev/clock`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ now }),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+}
+
+/** The runtime's own table, reached the way its tools do: through the endpoint in runtime.json. */
+async function storeOf(runtime: RuntimeProcess) {
+  const client = createDynamoDbClient((await runtime.info()).dynamodb.endpoint);
+  return {
+    store: createAgreementStore({ client: DynamoDBDocumentClient.from(client), tableName: "iop", cursorSecret: "test-cursor-secret-0123456789abcdef" }),
+    close: () => client.destroy(),
+  };
+}
+
+describe("the local runtime's workflow", () => {
+  it("sends exactly the three expiry reminders across a SIGKILL and a restart, none twice and none missed", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "iop-workflow-"));
+    directories.push(dataDir);
+    const port = await findFreePort();
+    const env = { DEMO_DATA: "false", LOCAL_CLOCK: "2023-11-20T09:00:00+01:00" };
+    let runtime = await spawnRuntime({ dataDir, port, env }).untilServing();
+    expect((await runtime.health()).body).toMatchObject({ components: { mail: { ok: true }, workflow: { ok: true } } });
+
+    const { store, close } = await storeOf(runtime);
+    await createAgreement(store, { id: ID, content: { ...mammaUnitedContent(), reportingRequirements: [] }, actor: editor, now: new Date("2023-11-20T09:00:00+01:00") });
+    await moveClock(runtime, "2023-12-05T10:00:00+01:00");
+    await runCommand(store, { agreementId: ID, command: { type: "submit" }, actor: editor, now: new Date("2023-12-05T10:00:00+01:00") });
+    await moveClock(runtime, "2024-01-18T15:00:00+01:00");
+    const decision = { ...approval, date: "2024-01-18" };
+    await runCommand(store, { agreementId: ID, command: { type: "decide", decision }, actor: registrar, now: new Date("2024-01-18T15:00:00+01:00") });
+    await moveClock(runtime, "2024-02-01T08:00:00+01:00");
+    expect((await store.get(ID))?.status).toBe("active");
+    await moveClock(runtime, "2026-07-04T08:00:00+02:00");
+    close();
+    // The catcher keeps email in memory: what it caught dies with the process.
+    const beforeKill: CaughtEmail[] = await caughtEmails((await runtime.info()).mail.url);
+
+    runtime.kill("SIGKILL");
+    await runtime.exited;
+    runtime = await spawnRuntime({ dataDir, port, env }).untilServing();
+    for (const now of ["2026-07-05T08:00:00+02:00", "2026-10-02T08:00:00+02:00", "2026-12-01T08:00:00+01:00", "2027-01-01T08:00:00+01:00"]) {
+      await moveClock(runtime, now);
+    }
+    const afterRestart = await caughtEmails((await runtime.info()).mail.url);
+
+    expect(beforeKill.map((email) => email.subject)).toEqual(["Avtalet löper ut om 180 dagar: Partnerskap för delaktighet, tillit och framtidstro hos mammor"]);
+    expect(afterRestart.map((email) => email.subject)).toEqual([
+      "Avtalet löper ut om 90 dagar: Partnerskap för delaktighet, tillit och framtidstro hos mammor",
+      "Avtalet löper ut om 30 dagar: Partnerskap för delaktighet, tillit och framtidstro hos mammor",
+    ]);
+    for (const email of [...beforeKill, ...afterRestart]) {
+      expect(email.destination.to).toEqual(["editor@example.se"]);
+      expect(email.body.text).toContain(`${runtime.url.replace("127.0.0.1", "localhost")}/agreements/${ID}`);
+    }
+    const reopened = await storeOf(runtime);
+    expect((await reopened.store.get(ID))?.status).toBe("expired");
+    reopened.close();
+
+    const clock = await (await fetch(`${runtime.url}/api/dev/clock`)).json();
+    expect(clock).toMatchObject({ today: "2027-01-01" });
+    const back = await fetch(`${runtime.url}/api/dev/clock`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ now: "2026-01-01T00:00:00+01:00" }),
+    });
+    expect(back.status).toBe(409);
+    expect(back.headers.get("content-type")).toContain("application/problem+json");
+  });
+});

@@ -1,0 +1,102 @@
+// The workflow's items on DynamoDB Local: reminder records claimed with conditions, the workflow state and its
+// generations.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlannedReminder } from "../../functions/domain/reminders";
+import { createReminderStore, type ReminderStore } from "../../functions/store/reminders";
+import { createWorkflowStateStore, type WorkflowStateStore } from "../../functions/store/workflow-state";
+import { nextGeneration, runnableGeneration } from "../../functions/workflow/generations";
+import { createTestTable, type TestTable } from "../support/dynamo";
+
+let table: TestTable;
+let reminders: ReminderStore;
+let workflowState: WorkflowStateStore;
+const now = new Date("2026-07-04T00:00:00+02:00");
+const expiry: PlannedReminder = { kind: "expiry", sendOn: "2026-07-04", concerns: "2026-12-31" };
+
+beforeAll(async () => {
+  table = await createTestTable();
+  reminders = createReminderStore({ client: table.documentClient, tableName: table.tableName });
+  workflowState = createWorkflowStateStore({ client: table.documentClient, tableName: table.tableName });
+});
+
+afterAll(async () => {
+  await table.dispose();
+});
+
+describe("reminder records", () => {
+  it("let exactly one of many concurrent claims send a reminder", async () => {
+    const claims = await Promise.all(Array.from({ length: 8 }, () => reminders.claim("a-concurrent", expiry, ["editor@example.se"], now)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await reminders.markSent("a-concurrent", expiry, "message-1", now);
+    expect(await reminders.claim("a-concurrent", expiry, ["editor@example.se"], now)).toBe(false);
+    expect(await reminders.list("a-concurrent")).toEqual([
+      expect.objectContaining({ key: "expiry#2026-07-04#", status: "sent", messageId: "message-1", attempts: 1, recipients: ["editor@example.se"] }),
+    ]);
+  });
+
+  it("go back to pending when sending failed, to be claimed again by the next attempt", async () => {
+    expect(await reminders.claim("a-retry", expiry, ["editor@example.se"], now)).toBe(true);
+    await reminders.release("a-retry", expiry, "InternalFailure: SES is down", now);
+    expect(await reminders.list("a-retry")).toEqual([expect.objectContaining({ status: "pending", lastError: "InternalFailure: SES is down" })]);
+
+    expect(await reminders.claim("a-retry", expiry, ["editor@example.se"], now)).toBe(true);
+    await reminders.markSent("a-retry", expiry, "message-2", now);
+    const [record] = await reminders.list("a-retry");
+    expect(record).toMatchObject({ status: "sent", attempts: 2 });
+    expect(record!.lastError).toBeUndefined();
+  });
+
+  it("stay claimed when an attempt died while sending: nobody claims them again", async () => {
+    expect(await reminders.claim("a-died", expiry, [], now)).toBe(true);
+    expect(await reminders.claim("a-died", expiry, [], new Date(now.getTime() + 86_400_000))).toBe(false);
+    await reminders.skip("a-died", expiry, now);
+    expect((await reminders.list("a-died"))[0]?.status).toBe("sending");
+  });
+
+  it("are skipped unless sent or being sent, and then never claimed", async () => {
+    await reminders.skip("a-skip", expiry, now);
+    expect(await reminders.claim("a-skip", expiry, [], now)).toBe(false);
+    expect(await reminders.list("a-skip")).toEqual([expect.objectContaining({ status: "skipped", attempts: 0 })]);
+  });
+
+  it("refuse to mark a reminder sent that nobody claimed", async () => {
+    await expect(reminders.markSent("a-unclaimed", expiry, "message-3", now)).rejects.toThrow(/was not being sent/);
+  });
+});
+
+describe("workflow state", () => {
+  it("moves from generation to generation only through the one before, and keeps a registry of unfinished workflows", async () => {
+    expect(await workflowState.beginGeneration("w-1", 1, now)).toBe(false);
+    expect(await workflowState.beginGeneration("w-1", 0, now)).toBe(true);
+    expect(await workflowState.beginGeneration("w-1", 0, now)).toBe(false);
+    expect(await workflowState.saveDecisionToken("w-1", 0, "token-0", now)).toBe(true);
+    expect(await workflowState.beginGeneration("w-1", 2, now)).toBe(false);
+    expect(await workflowState.beginGeneration("w-1", 1, now)).toBe(true);
+    expect(await workflowState.saveDecisionToken("w-1", 0, "stale", now)).toBe(false);
+    expect(await workflowState.get("w-1")).toMatchObject({ generation: 1, finished: false });
+    expect((await workflowState.get("w-1"))?.decisionToken).toBeUndefined();
+    expect(await workflowState.listUnfinished()).toContain("w-1");
+
+    await workflowState.finish("w-1", 1, now);
+    expect(await workflowState.get("w-1")).toMatchObject({ generation: 1, finished: true });
+    expect(await workflowState.listUnfinished()).not.toContain("w-1");
+  });
+
+  it("records a failure on the current generation until the workflow catches up again", async () => {
+    await workflowState.beginGeneration("w-2", 0, now);
+    const failure = { at: now.toISOString(), generation: 0, error: "ReminderNotSentError", cause: "SES is down" };
+    await workflowState.recordFailure("w-2", failure);
+    expect((await workflowState.get("w-2"))?.failure).toEqual(failure);
+    await workflowState.clearFailure("w-2", 0, now);
+    expect((await workflowState.get("w-2"))?.failure).toBeUndefined();
+  });
+
+  it("runs the current generation, or begins the next once it finished; a restart always begins the next", async () => {
+    expect(await runnableGeneration(workflowState, "w-3", now)).toBe(0);
+    expect(await runnableGeneration(workflowState, "w-3", now)).toBe(0);
+    await workflowState.finish("w-3", 0, now);
+    expect(await runnableGeneration(workflowState, "w-3", now)).toBe(1);
+    expect(await nextGeneration(workflowState, "w-3", now)).toEqual({ generation: 2, previous: 1 });
+    expect(await nextGeneration(workflowState, "w-4", now)).toEqual({ generation: 0, previous: null });
+  });
+});
