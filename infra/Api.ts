@@ -1,10 +1,12 @@
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as logs from "aws-cdk-lib/aws-logs";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
 import { Alarms } from "./Alarms";
+import { DOCS_ASSET_FILES, LAMBDA_DOCS_ASSETS_DIR } from "../functions/api/routes/docs";
 import { API_HANDLER } from "./bundling";
-import { readDeployConfig } from "./config";
+import { readDeployConfig, type DeployConfig } from "./config";
 import { Email } from "./Email";
 import { API_ENVIRONMENT } from "./environment";
 import { Storage } from "./Storage";
@@ -22,6 +24,14 @@ export function Api({ app, stack }: StackContext) {
     ? ({ name: "one_year", days: logs.RetentionDays.ONE_YEAR } as const)
     : ({ name: "one_month", days: logs.RetentionDays.ONE_MONTH } as const);
 
+  // Signs list paging cursors: generated once per stage, the same for every instance of the function. Resolved
+  // into the environment at deploy time, where whoever may read the function's configuration can see it; it
+  // guards only against made-up cursors, which is not worth a Secrets Manager call on every cold start.
+  const cursorSecret = new secretsmanager.Secret(stack, "CursorSecret", {
+    description: "IOP Lifecycle: signs list paging cursors",
+    generateSecretString: { passwordLength: 64, excludePunctuation: true },
+  });
+
   const handler = new Function(stack, "ApiFunction", {
     handler: API_HANDLER,
     description: "IOP Lifecycle web app and JSON API",
@@ -30,11 +40,18 @@ export function Api({ app, stack }: StackContext) {
     logGroup: new logs.LogGroup(stack, "ApiFunctionLogs", {
       retention: logRetention.days,
     }),
+    // Swagger UI for /api/docs, next to the bundle rather than in it (1.7 MB against a 300 KB budget).
+    copyFiles: DOCS_ASSET_FILES.map((file) => ({
+      from: `node_modules/swagger-ui-dist/${file}`,
+      to: `${LAMBDA_DOCS_ASSETS_DIR}/${file}`,
+    })),
     environment: {
       [API_ENVIRONMENT.tableName]: table.tableName,
       [API_ENVIRONMENT.attachmentsBucket]: attachments.bucketName,
       [API_ENVIRONMENT.emailSender]: email.sender,
       [API_ENVIRONMENT.teamMailbox]: email.teamMailbox,
+      [API_ENVIRONMENT.cursorSecret]: cursorSecret.secretValue.unsafeUnwrap(),
+      ...oidcEnvironment(config.oidc),
     },
   });
   table.cdk.table.grantReadWriteData(handler);
@@ -72,4 +89,20 @@ export function Api({ app, stack }: StackContext) {
   stack.addOutputs({ ApiUrl: api.url, AppUrl: config.appUrl ?? api.url });
 
   return { api, handler };
+}
+
+/** The issuer settings that are set; the app has defaults for the others. */
+function oidcEnvironment(oidc: DeployConfig["oidc"]): Record<string, string> {
+  const values = {
+    [API_ENVIRONMENT.oidcIssuer]: oidc.issuer,
+    [API_ENVIRONMENT.oidcClientId]: oidc.clientId,
+    [API_ENVIRONMENT.oidcClientSecret]: oidc.clientSecret,
+    [API_ENVIRONMENT.oidcAudience]: oidc.audience,
+    [API_ENVIRONMENT.oidcRolesClaim]: oidc.rolesClaim,
+    [API_ENVIRONMENT.oidcRoleMap]: oidc.roleMap,
+    [API_ENVIRONMENT.oidcScopes]: oidc.scopes,
+  };
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }

@@ -2,6 +2,7 @@ import { Duration } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Bucket, Table, type StackContext, type TableProps } from "sst/constructs";
 import { readDeployConfig } from "./config";
+import { TIME_TO_LIVE_ATTRIBUTE } from "../functions/store/sessions";
 import { TABLE_DEFINITION, type GlobalIndexDefinition, type TableDefinition } from "../functions/store/table";
 
 /**
@@ -24,6 +25,8 @@ export function Storage({ app, stack }: StackContext) {
         { partitionKey: index.partitionKey, sortKey: index.sortKey, projection: index.projection },
       ]),
     ),
+    // Sign-in sessions carry their expiry here; DynamoDB deletes them some time after it passes.
+    timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
     // On-demand billing and point-in-time recovery are the Table construct's defaults; asserted in test/infra.
     cdk: { table: { deletionProtection: config.production } },
   });

@@ -5,6 +5,8 @@
  * root before the stacks run, so per-stage values live in `.env.<name>` (kept out of git). See docs/deploy.md.
  */
 
+import { OidcSettingsError, parseIssuer, parseRoleMap } from "../functions/api/auth/settings";
+
 /** Stages whose data must survive `sst remove` and accidental deletes. */
 export const PRODUCTION_STAGES: readonly string[] = ["prod"];
 
@@ -18,6 +20,13 @@ export const CONFIG_VARIABLES = {
   emailIdentity: "IOP_EMAIL_IDENTITY",
   alarmEmail: "IOP_ALARM_EMAIL",
   appUrl: "IOP_APP_URL",
+  oidcIssuer: "IOP_OIDC_ISSUER",
+  oidcClientId: "IOP_OIDC_CLIENT_ID",
+  oidcClientSecret: "IOP_OIDC_CLIENT_SECRET",
+  oidcAudience: "IOP_OIDC_AUDIENCE",
+  oidcRolesClaim: "IOP_OIDC_ROLES_CLAIM",
+  oidcRoleMap: "IOP_OIDC_ROLE_MAP",
+  oidcScopes: "IOP_OIDC_SCOPES",
 } as const;
 
 export interface DeployConfig {
@@ -34,6 +43,16 @@ export interface DeployConfig {
   alarmEmail: string | undefined;
   /** Optional public origin of the app (custom domain); defaults to the HTTP API's own URL. */
   appUrl: string | undefined;
+  /** The OpenID Connect issuer staff sign in with (docs/auth.md); optional values are left to the app's defaults. */
+  oidc: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string | undefined;
+    audience: string | undefined;
+    rolesClaim: string | undefined;
+    roleMap: string | undefined;
+    scopes: string | undefined;
+  };
 }
 
 export class DeployConfigError extends Error {
@@ -97,13 +116,44 @@ export function readDeployConfig(stage: string, env: Env): DeployConfig {
     problems.push(`${CONFIG_VARIABLES.appUrl} must be an https origin without a path, e.g. https://iop.example.se`);
   }
 
+  const oidc = {
+    issuer: required(CONFIG_VARIABLES.oidcIssuer),
+    clientId: required(CONFIG_VARIABLES.oidcClientId),
+    clientSecret: nonEmpty(env[CONFIG_VARIABLES.oidcClientSecret]),
+    audience: nonEmpty(env[CONFIG_VARIABLES.oidcAudience]),
+    rolesClaim: nonEmpty(env[CONFIG_VARIABLES.oidcRolesClaim]),
+    roleMap: nonEmpty(env[CONFIG_VARIABLES.oidcRoleMap]),
+    scopes: nonEmpty(env[CONFIG_VARIABLES.oidcScopes]),
+  };
+  // The app checks the same rules when it starts; a deploy should not get that far with a value it will refuse.
+  const check = (parse: () => unknown) => {
+    try {
+      parse();
+    } catch (error) {
+      if (!(error instanceof OidcSettingsError)) throw error;
+      problems.push(error.message);
+    }
+  };
+  const { oidcIssuer, oidcRoleMap } = CONFIG_VARIABLES;
+  if (oidc.issuer !== "") check(() => parseIssuer(oidc.issuer, oidcIssuer));
+  if (oidc.roleMap !== undefined) check(() => parseRoleMap(oidc.roleMap ?? "", oidcRoleMap));
+
   if (problems.length > 0) {
     throw new DeployConfigError(
       `Configuration for stage "${stage}" is incomplete:\n  - ${problems.join("\n  - ")}\n` +
         `Set the values in .env.${stage} (see docs/deploy.md).`,
     );
   }
-  return { stage, production: isProductionStage(stage), teamMailbox, emailSender, emailIdentity, alarmEmail, appUrl };
+  return {
+    stage,
+    production: isProductionStage(stage),
+    teamMailbox,
+    emailSender,
+    emailIdentity,
+    alarmEmail,
+    appUrl,
+    oidc,
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

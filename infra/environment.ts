@@ -2,6 +2,8 @@
  * Environment variables the stacks give the API function. The runtime reads them by these names
  * (functions/handlers/api.ts); test/infra/synth.test.ts checks the deployed function has each of them.
  */
+import { OIDC_ENVIRONMENT } from "../functions/api/auth/settings";
+
 export const API_ENVIRONMENT = {
   /** The single DynamoDB table. */
   tableName: "TABLE_NAME",
@@ -13,4 +15,29 @@ export const API_ENVIRONMENT = {
   teamMailbox: "TEAM_MAILBOX",
   /** The public origin of the app, for links in email (custom domain, or the HTTP API's URL). */
   appUrl: "APP_URL",
+  /** Signs list paging cursors (functions/store/cursor.ts); generated per stage (infra/Api.ts). */
+  cursorSecret: "CURSOR_SECRET",
+  /** Staff sign-in: the OpenID Connect issuer and how its tokens are read (functions/api/auth/settings.ts). */
+  oidcIssuer: OIDC_ENVIRONMENT.issuer,
+  oidcClientId: OIDC_ENVIRONMENT.clientId,
+  oidcClientSecret: OIDC_ENVIRONMENT.clientSecret,
+  oidcAudience: OIDC_ENVIRONMENT.audience,
+  oidcRolesClaim: OIDC_ENVIRONMENT.rolesClaim,
+  oidcRoleMap: OIDC_ENVIRONMENT.roleMap,
+  oidcScopes: OIDC_ENVIRONMENT.scopes,
+  /** The agreement workflow's state machine (functions/workflow/step-functions.ts); set by infra/Workflow.ts. */
+  workflowStateMachineArn: "WORKFLOW_STATE_MACHINE_ARN",
+} as const;
+
+/** Environment variables the Workflow stack gives the task functions (functions/handlers/workflow-dependencies.ts). */
+export const WORKFLOW_ENVIRONMENT = {
+  tableName: API_ENVIRONMENT.tableName,
+  /** ContinueAsNew starts executions of it; alarms name it. */
+  stateMachineArn: API_ENVIRONMENT.workflowStateMachineArn,
+  emailSender: API_ENVIRONMENT.emailSender,
+  teamMailbox: API_ENVIRONMENT.teamMailbox,
+  /** Reminders link to `<APP_URL>/agreements/<id>`. */
+  appUrl: API_ENVIRONMENT.appUrl,
+  /** "sv" (default) or "en": the language of reminder emails. */
+  emailLanguage: "EMAIL_LANGUAGE",
 } as const;

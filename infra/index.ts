@@ -6,19 +6,20 @@ import { defaultFunctionProps } from "./bundling";
 import { isProductionStage } from "./config";
 import { Email } from "./Email";
 import { Storage } from "./Storage";
+import { Workflow } from "./Workflow";
 
 /**
  * Registers the app's stacks in dependency order. `sst.config.ts` and the infra tests both call this, so the
  * synthesized test stacks are the deployed ones.
  *
- * The agreement workflow (the Step Functions state machine and its task functions) becomes a stack between
- * Email and Api: it uses Storage, Email and Alarms, and the API uses it to start executions and complete
- * decision callbacks.
+ * The agreement workflow (the Step Functions state machine and its task functions) comes after Api: its reminders
+ * link to the API's URL, and it gives the API function what it needs to drive executions, by ARNs built from the
+ * state machine's name, so the Api stack does not depend on it.
  */
 export function registerStacks(app: App): void {
   app.setDefaultRemovalPolicy(isProductionStage(app.stage) ? "retain" : "destroy");
   app.setDefaultFunctionProps(defaultFunctionProps(useProject().paths.root));
-  app.stack(Alarms).stack(Storage).stack(Email).stack(Api);
+  app.stack(Alarms).stack(Storage).stack(Email).stack(Api).stack(Workflow);
 }
 
-export { Alarms, Api, Email, Storage };
+export { Alarms, Api, Email, Storage, Workflow };

@@ -5,8 +5,10 @@
  *   npm run bench                  all benchmarks
  *   npm run bench -- api-bundle    only the named ones
  *   BENCH_RUNS=31 npm run bench    more cold-import runs (default 21, odd so the median is a run)
+ *   npm run bench -- workflow-transitions   state transitions per agreement-year (needs Java 17)
  */
 import { execFile } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +17,19 @@ import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { API_ENTRY, deployedEsbuildOptions, sstEsbuild } from "../infra/bundling";
 import { API_ENVIRONMENT } from "../infra/environment";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { DraftContent } from "../functions/domain/agreement";
+import { stockholmDate } from "../functions/domain/dates";
+import { MovableClock } from "../functions/local/clock";
+import { mammaUnited, type DemoAgreement } from "../functions/local/demo-agreements";
+import { createDynamoDbClient, startDynamoDbLocal } from "../functions/local/dynamodb";
+import { caughtEmails, MailCatcherComponent } from "../functions/local/mail";
+import { createLocalWorkflow } from "../functions/local/workflow";
+import { createAgreementStore } from "../functions/store/agreements";
+import { createAgreement, runCommand } from "../functions/store/commands";
+import { ensureTable } from "../functions/store/table";
+import { WORKFLOW_ACTOR } from "../functions/workflow/tasks";
+import { DEFAULT_WORKFLOW_TIMING } from "../functions/workflow/timing";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const REPORT = path.join(ROOT, "docs/benchmarks.md");
@@ -27,7 +42,10 @@ interface Benchmark {
   run(): Promise<string>;
 }
 
-const BENCHMARKS: Benchmark[] = [{ id: "api-bundle", run: apiBundle }];
+const BENCHMARKS: Benchmark[] = [
+  { id: "api-bundle", run: apiBundle },
+  { id: "workflow-transitions", run: workflowTransitions },
+];
 
 // ---------------------------------------------------------------------------------------------------------------
 // API bundle size and cold import
@@ -66,6 +84,9 @@ async function apiBundle(): Promise<string> {
       [API_ENVIRONMENT.emailSender]: "noreply@kommun.example",
       [API_ENVIRONMENT.teamMailbox]: "iop@kommun.example",
       [API_ENVIRONMENT.appUrl]: "https://iop.kommun.example",
+      [API_ENVIRONMENT.cursorSecret]: "bench-cursor-secret-of-at-least-thirty-two-bytes",
+      [API_ENVIRONMENT.oidcIssuer]: "https://login.kommun.example/realms/staff",
+      [API_ENVIRONMENT.oidcClientId]: "iop-lifecycle",
     };
     const script = [
       `const started = performance.now();`,
@@ -137,6 +158,137 @@ function largestInputs(metafile: import("esbuild").Metafile, count: number) {
 function packageOf(input: string): string | undefined {
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input.split(path.sep).join("/"));
   return match ? `${match[1]} (package)` : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workflow state transitions per agreement-year
+
+const TRANSITIONS_BUDGET_PER_YEAR = 25;
+const MS_PER_YEAR = 365.25 * 86_400_000;
+
+interface LifeScenario {
+  name: string;
+  demo: DemoAgreement;
+  content: DraftContent;
+}
+
+const LIFE_SCENARIOS: LifeScenario[] = [
+  { name: "Mamma United, as in the demo data (two reporting requirements)", demo: mammaUnited, content: mammaUnited.content },
+  { name: "Mamma United without reporting requirements", demo: mammaUnited, content: { ...mammaUnited.content, reportingRequirements: [] } },
+];
+
+/**
+ * An agreement's whole life on the local engine, with the deployed timing: its staff steps (submit, decide) at
+ * their dates, and in between the clock stepped from one wake-up to the next, as Step Functions' timers would.
+ * Ends when the agreement's execution ends. Transitions are the engine's StateEntered events.
+ */
+async function simulateLife(endpoint: string, scenario: LifeScenario) {
+  const dynamoDb = createDynamoDbClient(endpoint);
+  const tableName = `bench-${randomUUID()}`;
+  await ensureTable(dynamoDb, tableName);
+  const client = DynamoDBDocumentClient.from(dynamoDb);
+  const store = createAgreementStore({ client, tableName, cursorSecret: randomBytes(32) });
+  const mail = new MailCatcherComponent({ port: 0, host: "127.0.0.1" });
+  await mail.start();
+  const emailsBefore = (await caughtEmails(mail.url)).length;
+  const ses = mail.createSesClient();
+  const clock = new MovableClock(new Date(scenario.demo.createdAt), () => 0);
+  const engine = createLocalWorkflow({
+    client,
+    tableName,
+    agreements: store,
+    clock,
+    ses,
+    appUrl: "http://localhost:3000",
+    mail: { sender: "iop-noreply@example.se", teamMailbox: "iop-team@example.se", language: "sv" },
+    warn: (line) => console.warn(line),
+    timing: DEFAULT_WORKFLOW_TIMING,
+  });
+  await engine.start();
+  const stepTo = async (instant: Date) => {
+    for (let next = engine.nextWakeAt(); next !== null && next <= instant; next = engine.nextWakeAt()) {
+      if (next > clock.now()) clock.moveTo(next);
+      await engine.wakeDue();
+    }
+    if (instant > clock.now()) clock.moveTo(instant);
+  };
+  try {
+    const id = scenario.demo.id;
+    await createAgreement(store, { id, content: scenario.content, actor: scenario.demo.steps[0]!.actor, now: clock.now() });
+    let startedAt: Date | null = null;
+    // The workflow takes its own steps (activate); staff's are replayed, each followed by what the API would call.
+    for (const step of scenario.demo.steps.filter((candidate) => candidate.actor.id !== WORKFLOW_ACTOR.id)) {
+      await stepTo(new Date(step.at));
+      await runCommand(store, { agreementId: id, command: step.command, actor: step.actor, now: clock.now() });
+      if (step.command.type === "submit") {
+        startedAt ??= clock.now();
+        await engine.ensureRunning(id);
+      } else {
+        await engine.decisionRecorded(id);
+      }
+      await engine.settled();
+    }
+    while (engine.hasExecution(id)) {
+      const next = engine.nextWakeAt();
+      if (next === null) throw new Error(`The execution of ${id} neither waits nor ends`);
+      await stepTo(next);
+      await engine.wakeDue();
+    }
+    const log = engine.eventLog(id);
+    const transitions = log.filter((event) => event.type === "StateEntered").length;
+    const years = (clock.now().getTime() - startedAt!.getTime()) / MS_PER_YEAR;
+    return {
+      name: scenario.name,
+      from: stockholmDate(startedAt!),
+      to: stockholmDate(clock.now()),
+      years,
+      transitions,
+      generations: new Set(log.map((event) => event.execution)).size,
+      emails: (await caughtEmails(mail.url)).length - emailsBefore,
+    };
+  } finally {
+    await engine.stop();
+    ses.destroy();
+    await mail.stop();
+    dynamoDb.destroy();
+  }
+}
+
+async function workflowTransitions(): Promise<string> {
+  const dynamoDb = await startDynamoDbLocal({ dataDir: null });
+  const lives = [];
+  try {
+    for (const scenario of LIFE_SCENARIOS) lives.push(await simulateLife(dynamoDb.endpoint, scenario));
+  } finally {
+    await dynamoDb.stop();
+  }
+  const verdict = (perYear: number) => (perYear <= TRANSITIONS_BUDGET_PER_YEAR ? "within budget" : "**over budget**");
+  for (const life of lives) {
+    console.log(`workflow: ${life.name}: ${life.transitions} transitions in ${life.years.toFixed(2)} years, ${(life.transitions / life.years).toFixed(1)} a year`);
+  }
+  const { maxWaitDays, decisionTimeoutDays, generationDays } = DEFAULT_WORKFLOW_TIMING;
+  return [
+    `## Workflow state transitions`,
+    ``,
+    `An agreement's whole life run through functions/workflow/agreement.asl.json on the local engine with the`,
+    `deployed timing (maximum wait ${maxWaitDays} days, decision timeout ${decisionTimeoutDays} days, continue-as-new after`,
+    `${generationDays} days): staff's steps at the demo agreement's dates (submitted 2023-12-05, approved 2024-01-18), and in`,
+    `between the clock stepped to each execution's next wake-up, as Step Functions' timers would. State transitions are`,
+    `the StateEntered events of the engine's event log, over every generation; a year is counted from the submission`,
+    `to the end of the last execution (the last reminder, or the expiry). See [workflow.md](workflow.md).`,
+    ``,
+    `| Agreement | Life | Transitions | Generations | Emails | Per year | Budget | |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
+    ...lives.map((life) => {
+      const perYear = life.transitions / life.years;
+      return (
+        `| ${life.name} | ${life.from} to ${life.to} (${life.years.toFixed(2)} years) | ${life.transitions} | ` +
+        `${life.generations} | ${life.emails} | ${perYear.toFixed(1)} | ${TRANSITIONS_BUDGET_PER_YEAR} | ${verdict(perYear)} |`
+      );
+    }),
+    ``,
+    machine(process.version),
+  ].join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

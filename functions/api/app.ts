@@ -1,4 +1,28 @@
-import { Hono } from "hono";
+/**
+ * The web app and JSON API, built from injected dependencies so the same app runs in Lambda (functions/handlers/
+ * api.ts), in the local runtime (functions/local/runtime.ts) and in the tests. docs/api.md describes the API.
+ *
+ * Order matters: the request context comes first, so every response and log line has the request id; then the
+ * protections every request gets; then the routes. Routes under /api are operations (operations.ts): each
+ * declares its permission and schemas, and appears in the OpenAPI document.
+ */
+import { Hono, type Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Clock } from "../domain/clock";
+import type { AgreementStore } from "../store/agreements";
+import type { CalendarFeedStore } from "../store/calendar-feeds";
+import type { ReminderStore } from "../store/reminders";
+import type { AgreementWorkflow } from "../workflow/port";
+import type { StaffPrincipal } from "./auth/principal";
+import type { AppEnv } from "./env";
+import { requestContext, type Log } from "./logging";
+import { createOperations } from "./operations";
+import { problemFor, problemResponse } from "./problems";
+import { agreementRoutes } from "./routes/agreements";
+import { docsRoutes } from "./routes/docs";
+import { exportRoutes } from "./routes/exports";
+import { healthSchema } from "./schemas";
+import { bodyLimits, securityHeaders } from "./security";
 
 export interface ComponentStatus {
   ok: boolean;
@@ -14,19 +38,88 @@ export interface HealthReport {
 /** Everything the API needs from outside; injected so the same app runs in Lambda and in the local runtime. */
 export interface AppDependencies {
   checkHealth(): Promise<HealthReport>;
+  /** The site's public origin, e.g. https://iop.kommun.se: security headers, sign-in and CSRF checks depend on it. */
+  appOrigin: string;
+  /** Staff sign-in in the browser (`/auth/...`, functions/api/auth/staff-auth.ts). */
+  signInRoutes?: Hono<AppEnv>;
+  /**
+   * Local runtime only: `POST /api/dev/token` (functions/api/dev-token.ts). Passed in rather than imported, so
+   * the deployed bundle holds none of it.
+   */
+  devTokenRoutes?: Hono<AppEnv>;
+  /** Local runtime only: `GET`/`POST /api/dev/clock` (functions/api/dev-clock.ts), passed in for the same reason. */
+  devClockRoutes?: Hono<AppEnv>;
+  /** Who is calling: a Bearer token or the session cookie (functions/api/auth/staff-auth.ts); null when anonymous. */
+  authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null>;
+  store: AgreementStore;
+  calendarFeeds: CalendarFeedStore;
+  /** What the workflow recorded of each reminder (functions/store/reminders.ts). */
+  reminders: Pick<ReminderStore, "list">;
+  workflow: AgreementWorkflow;
+  clock: Clock;
+  /** Ids for new agreements. */
+  newId(): string;
+  log: Log;
+  /** Where the swagger-ui-dist files for /api/docs are: the package locally, a copy next to the Lambda bundle. */
+  docsAssetsDir: string;
 }
 
-export function createApp(dependencies: AppDependencies) {
-  const app = new Hono();
+export const API_INFO = {
+  title: "IOP Lifecycle API",
+  version: "1",
+  description:
+    "Swedish municipal partnership agreements (idéburet offentligt partnerskap) from draft to renewal. " +
+    "Errors are application/problem+json (RFC 9457). Each operation's `x-permission` names the permission it " +
+    "needs (read, edit or decide), or `public`.",
+};
 
-  app.get("/api/health", async (c) => {
-    const report = await dependencies.checkHealth();
-    c.header("Cache-Control", "no-store");
-    return c.json(
-      { status: report.ok ? "ok" : "unavailable", components: report.components },
-      report.ok ? 200 : 503,
-    );
+export function createApp(dependencies: AppDependencies) {
+  const app = new Hono<AppEnv>();
+  app.use(requestContext(dependencies.log));
+  app.use(securityHeaders(dependencies.appOrigin), bodyLimits());
+
+  app.onError((error, c) => {
+    const problem = problemFor(error);
+    if (problem !== null) {
+      return problemResponse(c, problem.status, problem.title, problem.detail, problem.options.errors, problem.options);
+    }
+    if (error instanceof HTTPException) {
+      return error.res ?? problemResponse(c, error.status, "Request refused", error.message);
+    }
+    dependencies.log({ level: "error", message: "Unhandled error", requestId: c.var.requestId, error: error.stack ?? String(error) });
+    return problemResponse(c, 500, "Internal error", "Something went wrong on our side; quote the request id if you report it");
   });
+  app.notFound((c) => problemResponse(c, 404, "Not found", `Nothing at ${c.req.method} ${c.req.path}`));
+
+  if (dependencies.signInRoutes !== undefined) app.route("/", dependencies.signInRoutes);
+  if (dependencies.devTokenRoutes !== undefined) app.route("/", dependencies.devTokenRoutes);
+  if (dependencies.devClockRoutes !== undefined) app.route("/", dependencies.devClockRoutes);
+
+  const operations = createOperations(app, { authenticate: dependencies.authenticate });
+  operations.name(healthSchema, "Health");
+
+  operations.add(
+    {
+      method: "get",
+      path: "/api/health",
+      operationId: "getHealth",
+      summary: "Whether the app and what it depends on are up",
+      tag: "Operations",
+      access: "public",
+      responses: {
+        200: { description: "Everything is up", schema: healthSchema },
+        503: { description: "Something is down; `components` says what", schema: healthSchema },
+      },
+    },
+    async (c) => {
+      const report = await dependencies.checkHealth();
+      c.header("Cache-Control", "no-store");
+      return c.json({ status: report.ok ? "ok" : "unavailable", components: report.components }, report.ok ? 200 : 503);
+    },
+  );
+  agreementRoutes(operations, dependencies);
+  exportRoutes(operations, dependencies);
+  docsRoutes(operations, dependencies, API_INFO);
 
   return app;
 }

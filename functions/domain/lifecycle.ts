@@ -2,7 +2,7 @@
  * The agreement lifecycle: every rule about which action may happen when, and what it changes.
  * Pure: the current time and any related agreements are passed in; the result says what to write.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   agreementContentSchema,
   decisionSchema,

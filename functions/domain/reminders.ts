@@ -87,3 +87,38 @@ export function nextReminderDate(agreement: CompleteAgreement, today: CalendarDa
   const next = plannedReminders(agreement).find((reminder) => reminder.sendOn > today && !handled.has(reminderKey(reminder)));
   return next?.sendOn ?? null;
 }
+
+/**
+ * Who gets an agreement's reminders: its responsible officer and, when its settings say so, the contacts of its
+ * associations; the team mailbox in copy. Each address once, whatever its letter case.
+ */
+export function reminderRecipients(agreement: CompleteAgreement, teamMailbox: string): { to: string[]; cc: string[] } {
+  const seen = new Set<string>();
+  const unseen = (address: string) => {
+    const key = address.trim().toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
+  const contacts = agreement.reminders.notifyAssociationContact
+    ? agreement.associations.flatMap((association) => association.contact?.email ?? [])
+    : [];
+  const to = [agreement.responsibleOfficer.email, ...contacts].filter(unseen);
+  return { to, cc: [teamMailbox].filter(unseen) };
+}
+
+/**
+ * `dueReminders`, less the reminders about a date that has already passed: after a long pause, "the report is due
+ * in 14 days" about a report due months ago helps nobody, so it is skipped too. An overdue reminder is about a
+ * past date by design and is kept.
+ */
+export function remindersToSend(
+  agreement: CompleteAgreement,
+  today: CalendarDate,
+  handled: ReadonlySet<string>,
+  submitted: (requirementId: string, due: CalendarDate) => boolean,
+): { send: PlannedReminder[]; skip: PlannedReminder[] } {
+  const { send, skip } = dueReminders(agreement, today, handled, submitted);
+  const outdated = (reminder: PlannedReminder) => reminder.kind !== "report-overdue" && reminder.concerns < today;
+  return { send: send.filter((reminder) => !outdated(reminder)), skip: [...skip, ...send.filter(outdated)] };
+}

@@ -2,14 +2,54 @@
  * Lambda entry point of the web app and JSON API (behind the HTTP API's $default route).
  * Builds the clients from the function's environment once per container and hands them to the app.
  */
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "../api/app";
+import { oidcSettingsFromEnv } from "../api/auth/settings";
+import { createStaffAuth } from "../api/auth/staff-auth";
+import { jsonLines } from "../api/logging";
+import { LAMBDA_DOCS_ASSETS_DIR } from "../api/routes/docs";
+import { systemClock } from "../domain/clock";
+import { createAgreementStore } from "../store/agreements";
+import { createCalendarFeedStore } from "../store/calendar-feeds";
+import { createReminderStore } from "../store/reminders";
+import { createSessionStore } from "../store/sessions";
+import type { AgreementWorkflow } from "../workflow/port";
 
 const tableName = requiredEnv("TABLE_NAME");
+const appOrigin = new URL(requiredEnv("APP_URL")).origin;
 const dynamoDb = new DynamoDBClient({});
+const documentClient = DynamoDBDocumentClient.from(dynamoDb);
+
+const staffAuth = createStaffAuth({
+  settings: oidcSettingsFromEnv(process.env),
+  sessions: createSessionStore({ client: documentClient, tableName }),
+  appOrigin,
+});
+
+/** Placeholder until the workflow stack deploys the state machine: agreements change, no execution follows them. */
+const workflowNotDeployedYet: AgreementWorkflow = {
+  ensureRunning: async () => {},
+  decisionRecorded: async () => {},
+  agreementChanged: async () => {},
+};
 
 const app = createApp({
+  appOrigin,
+  authenticate: staffAuth.authenticate,
+  signInRoutes: staffAuth.routes,
+  store: createAgreementStore({ client: documentClient, tableName, cursorSecret: requiredEnv("CURSOR_SECRET") }),
+  calendarFeeds: createCalendarFeedStore({ client: documentClient, tableName }),
+  reminders: createReminderStore({ client: documentClient, tableName }),
+  workflow: workflowNotDeployedYet,
+  clock: systemClock,
+  newId: randomUUID,
+  log: jsonLines((line) => process.stdout.write(line)),
+  // Copied next to the bundle when SST builds the function (infra/Api.ts), not bundled: see docs/api.md.
+  docsAssetsDir: fileURLToPath(new URL(`../../${LAMBDA_DOCS_ASSETS_DIR}/`, import.meta.url)),
   async checkHealth() {
     try {
       const { Table } = await dynamoDb.send(new DescribeTableCommand({ TableName: tableName }));

@@ -1,19 +1,31 @@
 import { createServer, type Server } from "node:http";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { getRequestListener } from "@hono/node-server";
 import { createApp } from "../api/app";
+import { CALLBACK_PATH, createStaffAuth } from "../api/auth/staff-auth";
+import { devClockRoutes } from "../api/dev-clock";
+import { devTokenRoutes } from "../api/dev-token";
+import { jsonLines } from "../api/logging";
 import { createAgreementStore } from "../store/agreements";
+import { createCalendarFeedStore } from "../store/calendar-feeds";
+import { createReminderStore } from "../store/reminders";
+import { createSessionStore } from "../store/sessions";
 import { ensureTable, TableMismatchError } from "../store/table";
-import { Components } from "./components";
+import { loadClock } from "./clock";
+import { Components, type HealthSummary } from "./components";
 import { seedDemoAgreements } from "./demo-data";
 import { createDynamoDbClient, DynamoDbLocalComponent } from "./dynamodb";
 import { StartupError } from "./errors";
 import { lockDirectory, type DirectoryLock } from "./lock";
+import { MailCatcherComponent } from "./mail";
+import { LocalOidcProvider } from "./oidc";
 import { assertPortAvailable, isAddressInUse, PortInUseError } from "./ports";
+import { createLocalWorkflow, localDevClock } from "./workflow";
 
 export interface RuntimeOptions {
   /** Everything the runtime keeps across restarts lives here. */
@@ -27,6 +39,10 @@ export interface RuntimeOptions {
   warn: (line: string) => void;
   /** Load the demo agreements when the table is empty. */
   demoData: boolean;
+  /** The mail catcher's port; 0 picks a free one. */
+  mailPort: number;
+  /** Where the local clock starts when the data directory has none yet; real time when left out. */
+  clockStart?: Date;
 }
 
 export interface Runtime {
@@ -40,19 +56,31 @@ export interface RuntimeInfo {
   pid: number;
   url: string;
   dynamodb: { endpoint: string; pid: number; guardPid: number };
+  /** The local OpenID Connect provider staff sign in with. */
+  oidc: { issuer: string };
+  /** The mail catcher: its web view, and `GET /store` for the emails as JSON. */
+  mail: { url: string };
 }
 
 export function runtimeInfoFile(dataDir: string): string {
   return path.join(dataDir, "runtime.json");
 }
 
-/** Reads DATA_DIR, PORT, HOST, TABLE_NAME and DEMO_DATA, with defaults for a developer machine. */
+/** Reads DATA_DIR, PORT, HOST, TABLE_NAME, DEMO_DATA, MAIL_PORT and LOCAL_CLOCK, with defaults for a developer machine. */
 export function runtimeSettingsFromEnv(
   env: NodeJS.ProcessEnv,
-): Pick<RuntimeOptions, "dataDir" | "port" | "host" | "tableName" | "demoData"> {
+): Pick<RuntimeOptions, "dataDir" | "port" | "host" | "tableName" | "demoData" | "mailPort" | "clockStart"> {
   const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
     throw new StartupError(`PORT must be a whole number from 1 to 65535, got "${env.PORT}"`);
+  }
+  const mailPort = env.MAIL_PORT === undefined || env.MAIL_PORT === "" ? 0 : Number(env.MAIL_PORT);
+  if (!Number.isInteger(mailPort) || mailPort < 0 || mailPort > 65_535) {
+    throw new StartupError(`MAIL_PORT must be a whole number from 0 (any free port) to 65535, got "${env.MAIL_PORT}"`);
+  }
+  const clockStart = env.LOCAL_CLOCK ? new Date(env.LOCAL_CLOCK) : undefined;
+  if (clockStart !== undefined && Number.isNaN(clockStart.getTime())) {
+    throw new StartupError(`LOCAL_CLOCK must be a date and time like 2026-10-02T08:00:00+02:00, got "${env.LOCAL_CLOCK}"`);
   }
   return {
     dataDir: path.resolve(env.DATA_DIR || ".data"),
@@ -61,6 +89,8 @@ export function runtimeSettingsFromEnv(
     host: env.HOST || "127.0.0.1",
     tableName: env.TABLE_NAME || "iop",
     demoData: !["false", "0", "no", "off"].includes((env.DEMO_DATA ?? "").trim().toLowerCase()),
+    mailPort,
+    ...(clockStart === undefined ? {} : { clockStart }),
   };
 }
 
@@ -76,11 +106,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const components = new Components({ progress, warn });
   const dynamoDbLocal = new DynamoDbLocalComponent({ dataDir: path.join(dataDir, "dynamodb") });
   components.add(dynamoDbLocal);
+  const url = `http://${displayHost(host)}:${port}`;
+  const oidc = new LocalOidcProvider({ redirectUri: `${url}${CALLBACK_PATH}` });
+  components.add(oidc);
+  const mailCatcher = new MailCatcherComponent({ port: options.mailPort, host: "127.0.0.1" });
+  components.add(mailCatcher);
+  // Components that need the table, started once it exists.
+  const tableComponents = new Components({ progress, warn });
 
   let dynamoDb: DynamoDBClient | null = null;
   let server: Server | null = null;
   const stopEverything = async () => {
     if (server !== null) await closeServer(server);
+    await tableComponents.stop();
     dynamoDb?.destroy();
     await rm(runtimeInfoFile(dataDir), { force: true });
     try {
@@ -99,19 +137,54 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       // A data directory from an incompatible version: the message says what to do, a stack trace would not help.
       throw error instanceof TableMismatchError ? new StartupError(error.message, { cause: error }) : error;
     });
+    const documentClient = DynamoDBDocumentClient.from(dynamoDb);
     const store = createAgreementStore({
-      client: DynamoDBDocumentClient.from(dynamoDb),
+      client: documentClient,
       tableName,
       cursorSecret: await loadOrCreateSecret(path.join(dataDir, "cursor-secret")),
     });
+    const clockFile = path.join(dataDir, "clock.json");
+    const clock = await loadClock(clockFile, options.clockStart);
     if (options.demoData) {
-      const loaded = await seedDemoAgreements(store, new Date());
+      const loaded = await seedDemoAgreements(store, clock.now());
       if (loaded > 0) progress(`Loaded ${loaded} demo agreements (start with DEMO_DATA=false to skip them)`);
     }
 
-    const app = createApp({ checkHealth: () => components.health() });
+    const workflow = createLocalWorkflow({
+      client: documentClient,
+      tableName,
+      agreements: store,
+      clock,
+      ses: mailCatcher.createSesClient(),
+      appUrl: url,
+      mail: { sender: "iop-noreply@example.se", teamMailbox: "iop-team@example.se", language: "sv" },
+      warn,
+    });
+    tableComponents.add(workflow);
+    await tableComponents.start();
+
+    const staffAuth = createStaffAuth({
+      settings: oidc.settings,
+      sessions: createSessionStore({ client: documentClient, tableName }),
+      appOrigin: url,
+    });
+    const app = createApp({
+      checkHealth: async () => mergeHealth(await components.health(), await tableComponents.health()),
+      appOrigin: url,
+      authenticate: staffAuth.authenticate,
+      signInRoutes: staffAuth.routes,
+      devTokenRoutes: devTokenRoutes(oidc),
+      store,
+      calendarFeeds: createCalendarFeedStore({ client: documentClient, tableName }),
+      reminders: createReminderStore({ client: documentClient, tableName }),
+      workflow,
+      clock,
+      devClockRoutes: devClockRoutes(localDevClock(clock, clockFile, workflow)),
+      newId: randomUUID,
+      log: jsonLines((line) => process.stdout.write(line)),
+      docsAssetsDir: path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json")),
+    });
     server = await listen(createServer(getRequestListener(app.fetch)), port, host);
-    const url = `http://${displayHost(host)}:${port}`;
     await writeRuntimeInfo(dataDir, {
       pid: process.pid,
       url,
@@ -120,7 +193,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         pid: dynamoDbLocal.running.pid,
         guardPid: dynamoDbLocal.running.guardPid,
       },
+      oidc: { issuer: oidc.issuer },
+      mail: { url: mailCatcher.url },
     });
+    progress(`Sent email: ${mailCatcher.url}; local clock: ${clock.now().toISOString()}`);
     progress(`IOP Lifecycle listening on ${url}`);
 
     let stopping: Promise<void> | null = null;
@@ -132,6 +208,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await stopEverything().catch((stopError: unknown) => warn(`While cleaning up: ${String(stopError)}`));
     throw error;
   }
+}
+
+function mergeHealth(...summaries: HealthSummary[]): HealthSummary {
+  return {
+    ok: summaries.every((summary) => summary.ok),
+    components: Object.assign({}, ...summaries.map((summary) => summary.components)),
+  };
 }
 
 async function listen(server: Server, port: number, host: string): Promise<Server> {

@@ -3,10 +3,12 @@
  * queries. Every read is a GetItem, BatchGetItem or Query on a key or index, never a Scan, so the cost of a call
  * grows with the page it returns, not with the table. docs/data-model.md describes the items and the indexes.
  */
-import { TransactionCanceledException, type CancellationReason } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException, type CancellationReason } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
+  DeleteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
@@ -43,12 +45,30 @@ import {
   type Item,
   type StoredReport,
 } from "./items";
+import {
+  matchesCriteria,
+  sameTextIndexEntries,
+  searchCriteria,
+  searchSource,
+  textCandidate,
+  textIndexEntries,
+  textItem,
+  textKey,
+  textPartition,
+  type AgreementFilters,
+  type SearchSource,
+} from "./search";
 import { TABLE_DEFINITION, type IndexName } from "./table";
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
 /** Each calendar year in an ending-between range costs one Query, even when nothing ends that year. */
 export const MAX_ENDING_RANGE_YEARS = 20;
+/**
+ * A search with filters its index does not apply reads at most this many index entries for one page, so a page
+ * may hold fewer agreements than asked for (even none) and still have a cursor to continue from.
+ */
+export const MAX_EXAMINED_PER_PAGE = 200;
 
 export interface PageRequest {
   /** 1 to {@link MAX_PAGE_SIZE}; {@link DEFAULT_PAGE_SIZE} when left out. */
@@ -94,6 +114,11 @@ export interface AgreementStore {
   listEndingBetween(range: Required<EndDateRange>, request?: PageRequest): Promise<Page<Agreement>>;
   /** Agreements naming the association, by agreement id. */
   listByAssociation(organisationNumber: string, request?: PageRequest): Promise<Page<Agreement>>;
+  /**
+   * Agreements matching every filter, read from the most selective index (search.ts) and checked one by one;
+   * in the order of that index. Reads at most {@link MAX_EXAMINED_PER_PAGE} entries per page.
+   */
+  search(filters: AgreementFilters, request?: PageRequest): Promise<Page<Agreement>>;
   /** The audit trail of an agreement, oldest first. */
   events(agreementId: string, request?: PageRequest): Promise<Page<AuditEvent>>;
   /** The reports of an agreement, by report id. */
@@ -297,7 +322,7 @@ export function createAgreementStore({ client, tableName, cursorSecret }: Agreem
     for (let attempt = 1; ; attempt++) {
       try {
         await client.send(new TransactWriteCommand({ TransactItems: transactItems }));
-        return;
+        break;
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons: CancellationReason[] = error.CancellationReasons ?? [];
@@ -313,6 +338,35 @@ export function createAgreementStore({ client, tableName, cursorSecret }: Agreem
         await sleep(retryDelay(attempt));
       }
     }
+    await syncTextIndex(changes);
+  }
+
+  /**
+   * Brings the text index in line with agreements just written. It is written after the transaction rather than
+   * in it, because an agreement's words could take it past DynamoDB's 100 items; like an index, it follows the
+   * table a moment later. When an agreement's words change, all of its text items are written again, which also
+   * repairs any left behind by a process that stopped between the two writes. Each item carries the agreement
+   * version it reflects, and is only replaced or deleted by a newer one, so concurrent writers cannot go back.
+   */
+  async function syncTextIndex(changes: readonly Change[]): Promise<void> {
+    const writes = changes.flatMap(({ before, after }) => {
+      const previous = before === null ? new Map<string, string[]>() : textIndexEntries(before);
+      const current = textIndexEntries(after);
+      if (sameTextIndexEntries(previous, current)) return [];
+      const fromNewerVersion = {
+        ConditionExpression: "attribute_not_exists(#version) OR #version < :version",
+        ExpressionAttributeNames: { "#version": "version" },
+        ExpressionAttributeValues: { ":version": after.version },
+      };
+      const puts = [...current].map(([bucket, words]) =>
+        client.send(new PutCommand({ TableName: tableName, Item: textItem(bucket, after.id, words, after.version), ...fromNewerVersion })),
+      );
+      const deletes = [...previous.keys()]
+        .filter((bucket) => !current.has(bucket))
+        .map((bucket) => client.send(new DeleteCommand({ TableName: tableName, Key: { ...textKey(bucket, after.id) }, ...fromNewerVersion })));
+      return [...puts, ...deletes].map((write) => write.catch(ignoreNewerVersion));
+    });
+    await Promise.all(writes);
   }
 
   async function findRelated(agreement: Agreement): Promise<Related> {
@@ -323,25 +377,26 @@ export function createAgreementStore({ client, tableName, cursorSecret }: Agreem
     return predecessor === null ? { sameAssociation } : { predecessor, sameAssociation };
   }
 
-  async function listEndingBetween(range: Required<EndDateRange>, request: PageRequest = {}): Promise<Page<Agreement>> {
+  /** Queries of the byEndYear index, year by year, for agreements ending in the range. */
+  function endingBetweenQueries(range: Required<EndDateRange>): (start: PageKey | undefined) => Iterable<QueryCommandInput> {
     const bounds = endKeyRange(range);
     const [firstYear, lastYear] = [yearOf(range.from), yearOf(range.to)];
     if (lastYear - firstYear + 1 > MAX_ENDING_RANGE_YEARS) {
       throw new RangeError(`An end-date range may span at most ${MAX_ENDING_RANGE_YEARS} calendar years`);
     }
     const endYearKeyName = TABLE_DEFINITION.globalIndexes.byEndYear.partitionKey;
-    const page = await readPage(
-      JSON.stringify({ endingBetween: bounds }),
-      request,
-      "byEndYear",
-      function* (start) {
-        // A cursor's key names the year partition the previous page stopped in.
-        const resumeYear = start === undefined ? firstYear : Number(start[endYearKeyName]);
-        for (let year = resumeYear; year <= lastYear; year++) {
-          yield queryInput({ index: "byEndYear", partition: endYearKey(year), sort: { between: bounds } });
-        }
-      },
-    );
+    return function* (start) {
+      // A cursor's key names the year partition the previous page stopped in.
+      const resumeYear = start === undefined ? firstYear : Number(start[endYearKeyName]);
+      for (let year = resumeYear; year <= lastYear; year++) {
+        yield queryInput({ index: "byEndYear", partition: endYearKey(year), sort: { between: bounds } });
+      }
+    };
+  }
+
+  async function listEndingBetween(range: Required<EndDateRange>, request: PageRequest = {}): Promise<Page<Agreement>> {
+    const queries = endingBetweenQueries(range);
+    const page = await readPage(JSON.stringify({ endingBetween: endKeyRange(range) }), request, "byEndYear", queries);
     return { items: page.items.map(agreementFromItem), cursor: page.cursor };
   }
 
@@ -365,6 +420,72 @@ export function createAgreementStore({ client, tableName, cursorSecret }: Agreem
     return listAgreements({ index: "byOfficer", partition: officer, ...endDateCondition(request.endsBetween) }, request);
   }
 
+  /** How to read a search source: its index and its queries in order, resuming after a page key. */
+  function sourceReader(source: SearchSource): {
+    index: IndexName | undefined;
+    queriesFrom: (start: PageKey | undefined) => Iterable<QueryCommandInput>;
+  } {
+    const single = (query: PartitionQuery) => ({ index: query.index, queriesFrom: () => [queryInput(query)] });
+    switch (source.kind) {
+      case "association":
+        return single(associationQuery(source.organisationNumber));
+      case "text":
+        return single({ partition: textPartition(source.term) });
+      case "officer":
+        return single({ index: "byOfficer", partition: source.officer, ...endingOnOrBefore(source.endsOnOrBefore) });
+      case "status":
+        return single({ index: "byStatus", partition: source.status, ...endingOnOrBefore(source.endsOnOrBefore) });
+      case "ending": {
+        // Without a lower bound, the range reaches back as far as one range may span.
+        const from = `${yearOf(source.endsOnOrBefore) - MAX_ENDING_RANGE_YEARS + 1}-01-01`;
+        return { index: "byEndYear", queriesFrom: endingBetweenQueries({ from, to: source.endsOnOrBefore }) };
+      }
+      case "all":
+        return single({ index: "byCreation", partition: ALL_AGREEMENTS, descending: true });
+    }
+  }
+
+  /** The agreement behind each item a source read (null where there is none to check), in the items' order. */
+  async function agreementsBehind(source: SearchSource, items: Item[]): Promise<(Agreement | null)[]> {
+    if (source.kind !== "association" && source.kind !== "text") return items.map(agreementFromItem);
+    const ids = items.map((item) => (source.kind === "text" ? textCandidate(item, source.term) : associationLinkFromItem(item)));
+    const byId = new Map((await getMany(ids.filter((id) => id !== null))).map((agreement) => [agreement.id, agreement]));
+    return ids.map((id) => (id === null ? null : (byId.get(id) ?? null)));
+  }
+
+  async function search(filters: AgreementFilters, request: PageRequest = {}): Promise<Page<Agreement>> {
+    const criteria = searchCriteria(filters);
+    const source = searchSource(criteria);
+    const { index, queriesFrom } = sourceReader(source);
+    const limit = pageSize(request.limit);
+    // The criteria are the query: a cursor is valid only for the same filters.
+    const queryIdentity = JSON.stringify({ search: criteria });
+    const keyAttributes = pageKeyAttributes(index);
+    let position = request.cursor == null ? undefined : cursors.decode(queryIdentity, request.cursor);
+    const found: Agreement[] = [];
+    let lastFoundAt: PageKey | undefined;
+    let examined = 0;
+    while (examined < MAX_EXAMINED_PER_PAGE) {
+      // One item more than the page shows whether another page follows; reading on in small steps would cost a
+      // Query per step, so later reads take at least a page's worth.
+      const wanted = Math.min(Math.max(limit + 1 - found.length, limit), MAX_EXAMINED_PER_PAGE - examined);
+      const items = await readInOrder(queriesFrom(position), position, wanted);
+      const agreements = await agreementsBehind(source, items);
+      for (const [offset, item] of items.entries()) {
+        const agreement = agreements[offset];
+        if (agreement != null && matchesCriteria(agreement, criteria)) {
+          if (found.length === limit) return { items: found, cursor: cursors.encode(queryIdentity, lastFoundAt!) };
+          found.push(agreement);
+          lastFoundAt = pageKeyOf(item, keyAttributes);
+        }
+        position = pageKeyOf(item, keyAttributes);
+        examined++;
+      }
+      if (items.length < wanted) return { items: found, cursor: null };
+    }
+    return { items: found, cursor: cursors.encode(queryIdentity, position!) };
+  }
+
   async function events(agreementId: string, request: PageRequest = {}): Promise<Page<AuditEvent>> {
     const page = await readPartitionPage({ partition: agreementPartition(agreementId), sort: { beginsWith: EVENT_PREFIX } }, request);
     return { items: page.items.map(eventFromItem), cursor: page.cursor };
@@ -385,9 +506,15 @@ export function createAgreementStore({ client, tableName, cursorSecret }: Agreem
     listByOfficer,
     listEndingBetween,
     listByAssociation,
+    search,
     events,
     reports,
   };
+}
+
+/** A text index write that lost to a newer version of the agreement: the newer write already did its job. */
+function ignoreNewerVersion(error: unknown): void {
+  if (!(error instanceof ConditionalCheckFailedException)) throw error;
 }
 
 function pageSize(limit = DEFAULT_PAGE_SIZE): number {
@@ -408,6 +535,11 @@ function endKeyRange(range: EndDateRange): { lower: string; upper: string } {
 
 function endDateCondition(range: EndDateRange | undefined): Pick<PartitionQuery, "sort"> {
   return range === undefined ? {} : { sort: { between: endKeyRange(range) } };
+}
+
+/** No condition without a date: agreements without a period sort last and would fall outside any range. */
+function endingOnOrBefore(date: CalendarDate | undefined): Pick<PartitionQuery, "sort"> {
+  return endDateCondition(date === undefined ? undefined : { to: date });
 }
 
 /** Exponential backoff with full jitter, so that contenders do not retry in step. */

@@ -3,7 +3,7 @@
  * carries. Items hold the domain object's own fields next to the key attributes; reading strips the keys and
  * validates the rest, so data that does not fit the schema is a clear error instead of a wrong answer later.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { actorSchema, agreementSchema, STATUSES, type Agreement } from "../domain/agreement";
 import { fieldErrorsFromZod } from "../domain/errors";
 import { ACTIONS, type AuditEvent } from "../domain/lifecycle";
@@ -124,7 +124,7 @@ export function agreementFromItem(item: Item): Agreement {
   return parseItem(item, agreementSchema);
 }
 
-const auditEventSchema = z.object({
+export const auditEventSchema = z.object({
   agreementId: z.string(),
   version: z.number().int().min(1),
   at: z.iso.datetime(),
@@ -154,7 +154,8 @@ export function associationLinkFromItem(item: Item): string {
   return parseItem(item, associationLinkSchema).agreementId;
 }
 
-function parseItem<T>(item: Item, schema: z.ZodType<T>): T {
+/** The domain fields of an item (key attributes stripped), validated; {@link CorruptItemError} when they do not fit. */
+export function parseItem<T>(item: Item, schema: z.ZodType<T>): T {
   const data = Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.includes(name)));
   const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DeployConfigError, readDeployConfig, regionFrom } from "../../infra/config";
 
-const base = { IOP_TEAM_MAILBOX: "iop@kommun.example", IOP_EMAIL_SENDER: "noreply@kommun.example" };
+const base = {
+  IOP_TEAM_MAILBOX: "iop@kommun.example",
+  IOP_EMAIL_SENDER: "noreply@kommun.example",
+  IOP_OIDC_ISSUER: "https://login.kommun.example/realms/staff",
+  IOP_OIDC_CLIENT_ID: "iop-lifecycle",
+};
 
 describe("deploy configuration", () => {
   it("deploys to Stockholm unless IOP_REGION says otherwise", () => {
@@ -38,6 +43,29 @@ describe("deploy configuration", () => {
     expect(attempt).toThrow(/IOP_ALARM_EMAIL is not an email address/);
     expect(attempt).toThrow(/IOP_APP_URL must be an https origin/);
     expect(attempt).toThrow(/\.env\.prod/);
+  });
+
+  it("requires the staff sign-in issuer and client id, and checks the issuer and role map", () => {
+    const { IOP_OIDC_ISSUER: _issuer, IOP_OIDC_CLIENT_ID: _clientId, ...withoutSignIn } = base;
+    expect(() => readDeployConfig("dev", withoutSignIn)).toThrow(/IOP_OIDC_ISSUER is not set[^]*IOP_OIDC_CLIENT_ID is not set/);
+
+    const attempt = () =>
+      readDeployConfig("dev", { ...base, IOP_OIDC_ISSUER: "http://login.kommun.example", IOP_OIDC_ROLE_MAP: "Staff=boss" });
+    expect(attempt).toThrow(/IOP_OIDC_ISSUER must be an https URL/);
+    expect(attempt).toThrow(/IOP_OIDC_ROLE_MAP entry "Staff=boss" must be <issuer role>=<viewer\|editor\|registrar\|admin>/);
+
+    expect(
+      readDeployConfig("dev", { ...base, IOP_OIDC_ROLES_CLAIM: "realm_access.roles", IOP_OIDC_ROLE_MAP: "iop-admin=admin" })
+        .oidc,
+    ).toEqual({
+      issuer: "https://login.kommun.example/realms/staff",
+      clientId: "iop-lifecycle",
+      clientSecret: undefined,
+      audience: undefined,
+      rolesClaim: "realm_access.roles",
+      roleMap: "iop-admin=admin",
+      scopes: undefined,
+    });
   });
 
   it("rejects a sender that is not the verified address", () => {

@@ -15,19 +15,25 @@ import { initProject, useProject } from "sst/project.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_ENTRY, API_HANDLER, deployedEsbuildOptions, nodejsBundling, sstEsbuild } from "../../infra/bundling";
 import { CONFIG_VARIABLES } from "../../infra/config";
-import { Alarms, Api, Email, registerStacks, Storage } from "../../infra/index";
+import { DEV_TOKEN_PATH } from "../../functions/api/dev-token";
+import { Alarms, Api, Email, registerStacks, Storage, Workflow } from "../../infra/index";
+import { WORKFLOW_DEFINITION_FILE, WORKFLOW_HANDLERS } from "../../infra/Workflow";
+import { TASK_FUNCTIONS } from "../../functions/workflow/definition";
+import { TIME_TO_LIVE_ATTRIBUTE } from "../../functions/store/sessions";
 import { TABLE_DEFINITION, type KeyDefinition } from "../../functions/store/table";
+import { DOCS_ASSET_FILES, LAMBDA_DOCS_ASSETS_DIR } from "../../functions/api/routes/docs";
 
 const TEAM_MAILBOX = "iop-team@kommun.example";
 const SENDER = "iop-noreply@kommun.example";
 const ON_CALL = "on-call@kommun.example";
+const ISSUER = "https://login.kommun.example/realms/staff";
 
 const savedEnv = { ...process.env };
 
 interface Synthesized {
   app: App;
-  stacks: Record<"storage" | "email" | "alarms" | "api", Stack>;
-  templates: Record<"storage" | "email" | "alarms" | "api", Template>;
+  stacks: Record<"storage" | "email" | "alarms" | "api" | "workflow", Stack>;
+  templates: Record<"storage" | "email" | "alarms" | "api" | "workflow", Template>;
 }
 
 async function synthesize(stage: string, env: Record<string, string>): Promise<Synthesized> {
@@ -36,12 +42,19 @@ async function synthesize(stage: string, env: Record<string, string>): Promise<S
   const app = new App({ mode: "deploy", stage, name: config.name, region: config.region });
   registerStacks(app);
   await app.finish();
-  const stacks = { storage: getStack(Storage), email: getStack(Email), alarms: getStack(Alarms), api: getStack(Api) };
+  const stacks = {
+    storage: getStack(Storage),
+    email: getStack(Email),
+    alarms: getStack(Alarms),
+    api: getStack(Api),
+    workflow: getStack(Workflow),
+  };
   const templates = {
     storage: Template.fromStack(stacks.storage),
     email: Template.fromStack(stacks.email),
     alarms: Template.fromStack(stacks.alarms),
     api: Template.fromStack(stacks.api),
+    workflow: Template.fromStack(stacks.workflow),
   };
   return { app, stacks, templates };
 }
@@ -86,6 +99,8 @@ beforeAll(async () => {
     [CONFIG_VARIABLES.emailSender]: SENDER,
     [CONFIG_VARIABLES.emailIdentity]: "",
     [CONFIG_VARIABLES.appUrl]: "",
+    [CONFIG_VARIABLES.oidcIssuer]: ISSUER,
+    [CONFIG_VARIABLES.oidcClientId]: "iop-lifecycle",
   };
   test = await synthesize("test", { ...required, [CONFIG_VARIABLES.alarmEmail]: "" });
   prod = await synthesize("prod", {
@@ -93,6 +108,8 @@ beforeAll(async () => {
     [CONFIG_VARIABLES.emailIdentity]: "kommun.example",
     [CONFIG_VARIABLES.alarmEmail]: ON_CALL,
     [CONFIG_VARIABLES.appUrl]: "https://iop.kommun.example",
+    [CONFIG_VARIABLES.oidcRolesClaim]: "realm_access.roles",
+    [CONFIG_VARIABLES.oidcRoleMap]: "iop-admin=admin",
   });
 });
 
@@ -110,6 +127,7 @@ describe("app", () => {
       "test-iop-lifecycle-Email",
       "test-iop-lifecycle-Alarms",
       "test-iop-lifecycle-Api",
+      "test-iop-lifecycle-Workflow",
     ]);
     for (const stack of Object.values(test.stacks)) expect(stack.region).toBe("eu-north-1");
   });
@@ -148,6 +166,7 @@ describe("Storage stack", () => {
     const props = resource.Properties;
     expect(props.BillingMode).toBe("PAY_PER_REQUEST");
     expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(props.TimeToLiveSpecification).toEqual({ AttributeName: TIME_TO_LIVE_ATTRIBUTE, Enabled: true });
     expect(props.KeySchema).toEqual([
       { AttributeName: "pk", KeyType: "HASH" },
       { AttributeName: "sk", KeyType: "RANGE" },
@@ -233,8 +252,24 @@ describe("Alarms stack", () => {
   });
 });
 
+/** What Lambda and the stack give the API function, for running the deployed bundle here. */
+function lambdaEnvironment(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    AWS_REGION: "eu-north-1",
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_SESSION_TOKEN: "session-token",
+    TABLE_NAME: "test-iop-lifecycle-Data",
+    APP_URL: "https://abc123.execute-api.eu-north-1.amazonaws.com",
+    OIDC_ISSUER: ISSUER,
+    OIDC_CLIENT_ID: "iop-lifecycle",
+    CURSOR_SECRET: "a-generated-secret-of-sixty-four-characters-0123456789abcdefghij",
+  };
+}
+
 describe("Api stack", () => {
-  it("runs the API handler on nodejs22.x (arm64) with the table, bucket and mail settings", () => {
+  it("runs the API handler on nodejs22.x (arm64) with the table, bucket, mail and sign-in settings", () => {
     const props = apiFunction(test.templates.api).resource.Properties;
     expect(props.Runtime).toBe("nodejs22.x");
     expect(props.Architectures).toEqual(["arm64"]);
@@ -251,12 +286,19 @@ describe("Api stack", () => {
           EMAIL_SENDER: SENDER,
           TEAM_MAILBOX: TEAM_MAILBOX,
           APP_URL: { "Fn::GetAtt": [Match.stringLikeRegexp("^HttpApi"), "ApiEndpoint"] },
+          OIDC_ISSUER: ISSUER,
+          OIDC_CLIENT_ID: "iop-lifecycle",
         },
       },
     });
-    expect(apiFunction(prod.templates.api).resource.Properties.Environment.Variables.APP_URL).toBe(
-      "https://iop.kommun.example",
-    );
+    // Settings left out are left to the app's defaults rather than set empty.
+    expect(Object.keys(props.Environment.Variables)).not.toContain("OIDC_ROLES_CLAIM");
+    const prodVariables = apiFunction(prod.templates.api).resource.Properties.Environment.Variables;
+    expect(prodVariables).toMatchObject({
+      APP_URL: "https://iop.kommun.example",
+      OIDC_ROLES_CLAIM: "realm_access.roles",
+      OIDC_ROLE_MAP: "iop-admin=admin",
+    });
   });
 
   it("lets the function read and write the table and its indexes, the attachments, and send as the sender", () => {
@@ -330,6 +372,9 @@ describe("Api stack", () => {
     // Only the Lambda-environment credential provider is bundled, not the SDK's SSO/ini/STS chain.
     expect(text).toContain("not running in AWS Lambda?");
     expect(text).not.toContain("defaultProvider::fromSSO");
+    // Development-only sign-in helpers stay out of the deployed function.
+    expect(text).not.toContain(DEV_TOKEN_PATH);
+    expect(text).not.toContain("oidc-provider");
   });
 
   it("runs the deployed bundle as Lambda does: HTTP API event in, DynamoDB signed with the role's keys", async () => {
@@ -362,17 +407,15 @@ describe("Api stack", () => {
       process.stdout.write(JSON.stringify({ response, seen }));
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
-      env: {
-        PATH: process.env.PATH ?? "",
-        AWS_REGION: "eu-north-1",
-        AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-        AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-        AWS_SESSION_TOKEN: "session-token",
-        TABLE_NAME: "test-iop-lifecycle-Data",
-      },
+      env: lambdaEnvironment(),
     });
-    const { response, seen } = JSON.parse(stdout);
+    const [logLine, result] = stdout.trim().split("\n");
+    const { response, seen } = JSON.parse(result!);
+    // The app logs each request as a JSON line on stdout, which Lambda sends to CloudWatch Logs.
+    expect(JSON.parse(logLine!)).toMatchObject({ level: "info", method: "GET", path: "/api/health", status: 200, requestId: expect.any(String) });
     expect(response.statusCode).toBe(200);
+    expect(response.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(response.headers["strict-transport-security"]).toMatch(/^max-age=\d+/);
     expect(JSON.parse(response.body)).toMatchObject({ status: "ok", components: { dynamodb: { ok: true } } });
     expect(seen).toEqual([
       {
@@ -382,5 +425,169 @@ describe("Api stack", () => {
         ),
       },
     ]);
+  });
+
+  it("gives the function a cursor secret generated for the stage", () => {
+    const secret = only(test.templates.api, "AWS::SecretsManager::Secret");
+    expect(secret.resource.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+    const variables = apiFunction(test.templates.api).resource.Properties.Environment.Variables;
+    expect(JSON.stringify(variables.CURSOR_SECRET)).toContain(`{{resolve:secretsmanager:`);
+    expect(JSON.stringify(variables.CURSOR_SECRET)).toContain(secret.logicalId);
+  });
+
+  it("serves /api/docs from Swagger UI's files, copied next to the deployed bundle", async () => {
+    const fn = test.stacks.api.node.findChild("ApiFunction");
+    const artifact = path.join(useProject().paths.artifacts, fn.node.addr);
+    for (const file of DOCS_ASSET_FILES) {
+      const copied = await readFile(path.join(artifact, LAMBDA_DOCS_ASSETS_DIR, file));
+      expect(copied.equals(await readFile(path.join(useProject().paths.root, "node_modules/swagger-ui-dist", file))), file).toBe(true);
+    }
+    const script = `
+      const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(artifact, "functions/handlers/api.mjs")).href)});
+      const call = (rawPath) => handler({
+        version: "2.0", routeKey: "$default", rawPath, rawQueryString: "", isBase64Encoded: false,
+        headers: { host: "localhost" },
+        requestContext: { http: { method: "GET", path: rawPath, protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "test" },
+          domainName: "localhost", requestId: "r1", routeKey: "$default", stage: "$default", timeEpoch: 0 },
+      });
+      const page = await call("/api/docs");
+      const styles = await call(/href="([^"]+swagger-ui\\.css)"/.exec(page.body)[1]);
+      process.stdout.write(JSON.stringify({ page: page.statusCode, styles: styles.statusCode, css: styles.body }));
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env: lambdaEnvironment() });
+    const { page, styles, css } = JSON.parse(stdout.trim().split("\n").at(-1)!);
+    expect([page, styles]).toEqual([200, 200]);
+    expect(css).toBe(await readFile(path.join(useProject().paths.root, "node_modules/swagger-ui-dist/swagger-ui.css"), "utf8"));
+  });
+});
+
+describe("Workflow stack", () => {
+  const stateMachine = (s: Synthesized) => only(s.templates.workflow, "AWS::StepFunctions::StateMachine");
+  const taskFunctions = (s: Synthesized) =>
+    Object.fromEntries(
+      TASK_FUNCTIONS.map((task) => {
+        const found = Object.entries(
+          s.templates.workflow.findResources("AWS::Lambda::Function", { Properties: { Handler: WORKFLOW_HANDLERS[task] } }),
+        );
+        expect(found, `one function for ${task}`).toHaveLength(1);
+        return [task, { logicalId: found[0]![0], resource: found[0]![1] as Record<string, any> }];
+      }),
+    );
+
+  it("deploys agreement.asl.json as it is, a Standard state machine whose placeholders are the task functions", async () => {
+    const { resource } = stateMachine(test);
+    const file = await readFile(path.join(useProject().paths.root, WORKFLOW_DEFINITION_FILE), "utf8");
+    expect(resource.Properties.StateMachineType).toBe("STANDARD");
+    expect(resource.Properties.StateMachineName).toBe("test-iop-lifecycle-agreement");
+    expect(JSON.parse(resource.Properties.DefinitionString)).toEqual(JSON.parse(file));
+    const functions = taskFunctions(test);
+    expect(resource.Properties.DefinitionSubstitutions).toEqual(
+      Object.fromEntries(TASK_FUNCTIONS.map((task) => [`${task}FunctionArn`, { "Fn::GetAtt": [functions[task]!.logicalId, "Arn"] }])),
+    );
+  });
+
+  it("runs the task functions on nodejs22.x with the table, the state machine, the mail settings and the app's URL", () => {
+    for (const [task, { resource }] of Object.entries(taskFunctions(test))) {
+      expect(resource.Properties.Runtime, task).toBe("nodejs22.x");
+      expect(resource.Properties.Architectures, task).toEqual(["arm64"]);
+      expect(resource.Properties.Environment.Variables, task).toMatchObject({
+        TABLE_NAME: { "Fn::ImportValue": expect.stringMatching(/^test-iop-lifecycle-Storage:.*DataTable/) },
+        WORKFLOW_STATE_MACHINE_ARN: expect.anything(),
+        EMAIL_SENDER: SENDER,
+        TEAM_MAILBOX: TEAM_MAILBOX,
+        APP_URL: { "Fn::ImportValue": expect.stringMatching(/^test-iop-lifecycle-Api:/) },
+      });
+      expect(JSON.stringify(resource.Properties.Environment.Variables.WORKFLOW_STATE_MACHINE_ARN)).toContain(":stateMachine:test-iop-lifecycle-agreement");
+    }
+    expect(taskFunctions(prod).CatchUp!.resource.Properties.Environment.Variables.APP_URL).toBe("https://iop.kommun.example");
+  });
+
+  it("lets the state machine invoke each task, and each task only what it does", () => {
+    const { resource } = stateMachine(test);
+    const machineStatements = statementsOf(test.templates.workflow, resource.Properties.RoleArn["Fn::GetAtt"][0]);
+    const invocable = JSON.stringify(machineStatements.filter((statement) => actionsOf(statement).includes("lambda:InvokeFunction")));
+    for (const { logicalId } of Object.values(taskFunctions(test))) expect(invocable).toContain(logicalId);
+
+    const actionsOfTask = (task: string) => {
+      const role = taskFunctions(test)[task]!.resource.Properties.Role["Fn::GetAtt"][0] as string;
+      return statementsOf(test.templates.workflow, role).flatMap(actionsOf);
+    };
+    expect(actionsOfTask("CatchUp")).toContain("ses:SendEmail");
+    expect(actionsOfTask("ContinueAsNew")).toContain("states:StartExecution");
+    expect(actionsOfTask("AwaitDecision")).toContain("states:SendTaskSuccess");
+    for (const task of TASK_FUNCTIONS) expect(actionsOfTask(task), task).toContain("dynamodb:ConditionCheckItem");
+    expect(actionsOfTask("RecordFailure")).not.toContain("ses:SendEmail");
+    expect(actionsOfTask("CatchUp")).not.toContain("states:StartExecution");
+  });
+
+  it("gives the API function the state machine's ARN and the rights to drive executions and complete callbacks", () => {
+    const { resource } = apiFunction(test.templates.api);
+    expect(JSON.stringify(resource.Properties.Environment.Variables.WORKFLOW_STATE_MACHINE_ARN)).toContain(":stateMachine:test-iop-lifecycle-agreement");
+    const statements = statementsOf(test.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
+    const resourcesFor = (action: string) =>
+      JSON.stringify(statements.filter((statement) => actionsOf(statement).includes(action)).map((statement) => statement.Resource));
+    expect(resourcesFor("states:SendTaskSuccess")).toContain(":stateMachine:test-iop-lifecycle-agreement");
+    expect(resourcesFor("states:StartExecution")).toContain(":stateMachine:test-iop-lifecycle-agreement");
+    expect(resourcesFor("states:StopExecution")).toContain(":execution:test-iop-lifecycle-agreement:*");
+    expect(resourcesFor("states:DescribeExecution")).toContain(":execution:test-iop-lifecycle-agreement:*");
+    // By name, not by reference: the Api stack does not depend on the Workflow stack.
+    expect(JSON.stringify(test.templates.api.toJSON())).not.toContain("test-iop-lifecycle-Workflow");
+  });
+
+  it("runs the deployed RecordFailure bundle as Lambda does: failure recorded in the table, metric line on stdout", async () => {
+    const fn = test.stacks.workflow.node.findChild("RecordFailureFunction");
+    const bundle = path.join(useProject().paths.artifacts, fn.node.addr, "functions/handlers/workflow-record-failure.mjs");
+    // A stand-in DynamoDB endpoint accepts the UpdateItem and reports what it was asked.
+    const script = `
+      import http from "node:http";
+      const seen = [];
+      const server = http.createServer((request, response) => {
+        let body = "";
+        request.on("data", (chunk) => (body += chunk)).on("end", () => {
+          seen.push({ target: request.headers["x-amz-target"], key: JSON.parse(body).Key });
+          response.setHeader("content-type", "application/x-amz-json-1.0");
+          response.end("{}");
+        });
+      });
+      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = "http://127.0.0.1:" + server.address().port;
+      const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+      await handler({ agreementId: "agr-1", generation: 2, error: "ReminderNotSentError", cause: "SES is down" });
+      server.close();
+      process.stdout.write(JSON.stringify({ seen }) + "\\n");
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      env: {
+        ...lambdaEnvironment(),
+        WORKFLOW_STATE_MACHINE_ARN: "arn:aws:states:eu-north-1:123456789012:stateMachine:test-iop-lifecycle-agreement",
+        EMAIL_SENDER: SENDER,
+        TEAM_MAILBOX: TEAM_MAILBOX,
+      },
+    });
+    const [metricLine, result] = stdout.trim().split("\n");
+    expect(JSON.parse(metricLine!)).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: "IopLifecycle", Dimensions: [["StateMachine"]], Metrics: [{ Name: "WorkflowFailures", Unit: "Count" }] }] },
+      StateMachine: "test-iop-lifecycle-agreement",
+      WorkflowFailures: 1,
+      agreementId: "agr-1",
+    });
+    expect(JSON.parse(result!).seen).toEqual([
+      { target: "DynamoDB_20120810.UpdateItem", key: { pk: { S: "AGREEMENT#agr-1" }, sk: { S: "WORKFLOW" } } },
+    ]);
+  });
+
+  it("alarms through the alarm topic on recorded failures and on failed executions", () => {
+    const alarms = Object.values(test.templates.workflow.findResources("AWS::CloudWatch::Alarm"));
+    expect(alarms.map((alarm) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`).sort()).toEqual([
+      "AWS/States/ExecutionsFailed",
+      "IopLifecycle/WorkflowFailures",
+    ]);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([
+        { "Fn::ImportValue": expect.stringMatching(/^test-iop-lifecycle-Alarms:.*AlarmsTopic/) },
+      ]);
+    }
+    const failures = alarms.find((alarm) => alarm.Properties.MetricName === "WorkflowFailures")!;
+    expect(failures.Properties.Dimensions).toEqual([{ Name: "StateMachine", Value: "test-iop-lifecycle-agreement" }]);
   });
 });
