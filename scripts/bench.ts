@@ -9,7 +9,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -53,29 +53,34 @@ const BENCHMARKS: Benchmark[] = [
 const BUNDLE_BUDGET_KB = 300;
 const COLD_IMPORT_BUDGET_MS = 100;
 
-async function apiBundle(): Promise<string> {
-  const runs = Number(process.env.BENCH_RUNS ?? 21);
-  if (!Number.isInteger(runs) || runs < 1) {
-    throw new Error(`BENCH_RUNS must be a positive integer, got ${process.env.BENCH_RUNS}`);
-  }
+interface BundleFigures {
+  bytes: number;
+  gzipBytes: number;
+  median: number;
+  min: number;
+  max: number;
+  version: string;
+  contributors: { input: string; kb: number }[];
+}
 
-  const dir = await mkdtemp(path.join(os.tmpdir(), "iop-bench-"));
+/**
+ * Bundles the API handler as `sst deploy` does (checked byte for byte in test/infra/synth.test.ts), with
+ * `external` packages left out of the bundle, and imports it in a fresh process per run, as a Lambda cold start:
+ * only the import of the handler module is timed, after one untimed warm-up run.
+ */
+async function measureApiBundle(runs: number, external: string[]): Promise<BundleFigures> {
+  // Inside the project, so that packages left out of the bundle resolve from its node_modules, as they would from
+  // the Lambda runtime's own copy.
+  await mkdir(path.join(ROOT, "node_modules/.cache"), { recursive: true });
+  const dir = await mkdtemp(path.join(ROOT, "node_modules/.cache/iop-bench-"));
   try {
-    // The same esbuild, options and file layout as `sst deploy` (checked byte for byte in test/infra/synth.test.ts).
     const outfile = path.join(dir, "functions/handlers/api.mjs");
     const esbuild = await sstEsbuild();
-    const result = await esbuild.build({ ...deployedEsbuildOptions(ROOT, API_ENTRY, outfile), absWorkingDir: ROOT });
+    const options = deployedEsbuildOptions(ROOT, API_ENTRY, outfile);
+    const result = await esbuild.build({ ...options, external: [...(options.external ?? []), ...external], absWorkingDir: ROOT });
     const bytes = (await stat(outfile)).size;
     const gzipBytes = gzipSync(await readFile(outfile)).length;
-    const sizeKb = bytes / 1024;
-    console.log(
-      `api bundle: ${sizeKb.toFixed(1)} KB minified (${(gzipBytes / 1024).toFixed(1)} KB gzipped), ` +
-        `budget ${BUNDLE_BUDGET_KB} KB`,
-    );
 
-    const contributors = largestInputs(result.metafile!, 5);
-
-    // A fresh process per run, as a Lambda cold start: only the import of the handler module is timed.
     const env = {
       PATH: process.env.PATH ?? "",
       AWS_REGION: "eu-north-1",
@@ -87,6 +92,7 @@ async function apiBundle(): Promise<string> {
       [API_ENVIRONMENT.cursorSecret]: "bench-cursor-secret-of-at-least-thirty-two-bytes",
       [API_ENVIRONMENT.oidcIssuer]: "https://login.kommun.example/realms/staff",
       [API_ENVIRONMENT.oidcClientId]: "iop-lifecycle",
+      [API_ENVIRONMENT.workflowStateMachineArn]: "arn:aws:states:eu-north-1:123456789012:stateMachine:bench",
     };
     const script = [
       `const started = performance.now();`,
@@ -99,45 +105,66 @@ async function apiBundle(): Promise<string> {
       const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { env, cwd: dir });
       return JSON.parse(stdout) as { elapsed: number; version: string };
     };
-    const { version } = await importOnce(); // warms the OS file cache; not counted
+    const { version } = await importOnce();
     const times: number[] = [];
     for (let i = 0; i < runs; i++) times.push((await importOnce()).elapsed);
     times.sort((a, b) => a - b);
     const middle = Math.floor(times.length / 2);
     const median = times.length % 2 === 1 ? times[middle]! : (times[middle - 1]! + times[middle]!) / 2;
-    const [min, max] = [times[0]!, times.at(-1)!];
-    console.log(
-      `api cold import: median ${median.toFixed(1)} ms of ${runs} runs ` +
-        `(min ${min.toFixed(1)}, max ${max.toFixed(1)}), budget ${COLD_IMPORT_BUDGET_MS} ms`,
-    );
-
-    const verdict = (ok: boolean) => (ok ? "within budget" : "**over budget**");
-    return [
-      `## API Lambda bundle and cold import`,
-      ``,
-      `${API_ENTRY} bundled as \`sst deploy\` bundles it (sst's own esbuild, minified ESM, target node22,`,
-      `the AWS SDK included with the Lambda-only credential provider, see`,
-      `[deploy.md](deploy.md#how-the-functions-are-built)), then imported in a fresh \`node\` process per run.`,
-      `Only the \`import()\` of the bundle is timed, after one untimed warm-up run. 1 KB = 1024 bytes.`,
-      ``,
-      `| Measure | Result | Budget | |`,
-      `| --- | --- | --- | --- |`,
-      `| Bundle size (minified) | ${sizeKb.toFixed(1)} KB (${bytes} bytes) | ${BUNDLE_BUDGET_KB} KB | ` +
-        `${verdict(sizeKb <= BUNDLE_BUDGET_KB)} |`,
-      `| Bundle size (gzipped, for reference) | ${(gzipBytes / 1024).toFixed(1)} KB | | |`,
-      `| Cold import, median of ${runs} runs | ${median.toFixed(1)} ms | ${COLD_IMPORT_BUDGET_MS} ms | ` +
-        `${verdict(median <= COLD_IMPORT_BUDGET_MS)} |`,
-      `| Cold import, min / max | ${min.toFixed(1)} / ${max.toFixed(1)} ms | | |`,
-      ``,
-      `Largest inputs in the bundle:`,
-      ``,
-      ...contributors.map(({ input, kb }) => `- ${input}: ${kb.toFixed(1)} KB`),
-      ``,
-      machine(version),
-    ].join("\n");
+    return { bytes, gzipBytes, median, min: times[0]!, max: times.at(-1)!, version, contributors: largestInputs(result.metafile!, 5) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The AWS SDK as the Lambda runtime ships it, for the comparison row. */
+const RUNTIME_PROVIDED_SDK = ["@aws-sdk/*", "@smithy/*"];
+
+async function apiBundle(): Promise<string> {
+  const runs = Number(process.env.BENCH_RUNS ?? 21);
+  if (!Number.isInteger(runs) || runs < 1) {
+    throw new Error(`BENCH_RUNS must be a positive integer, got ${process.env.BENCH_RUNS}`);
+  }
+  const deployed = await measureApiBundle(runs, []);
+  const sdkOutside = await measureApiBundle(runs, RUNTIME_PROVIDED_SDK);
+  const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+  for (const [label, figures] of [["api bundle", deployed], ["api bundle, SDK from the runtime", sdkOutside]] as const) {
+    console.log(
+      `${label}: ${kb(figures.bytes)} KB minified (${kb(figures.gzipBytes)} KB gzipped), budget ${BUNDLE_BUDGET_KB} KB; ` +
+        `cold import median ${figures.median.toFixed(1)} ms of ${runs} runs, budget ${COLD_IMPORT_BUDGET_MS} ms`,
+    );
+  }
+
+  const verdict = (ok: boolean) => (ok ? "within budget" : "**over budget**");
+  const row = (label: string, figures: BundleFigures) =>
+    `| ${label} | ${kb(figures.bytes)} KB | ${verdict(figures.bytes / 1024 <= BUNDLE_BUDGET_KB)} | ` +
+    `${figures.median.toFixed(1)} ms (${figures.min.toFixed(1)} to ${figures.max.toFixed(1)}) | ` +
+    `${verdict(figures.median <= COLD_IMPORT_BUDGET_MS)} |`;
+  return [
+    `## API Lambda bundle and cold import`,
+    ``,
+    `${API_ENTRY} bundled as \`sst deploy\` bundles it (sst's own esbuild, minified ESM, target node22,`,
+    `the AWS SDK included with the Lambda-only credential provider, see`,
+    `[deploy.md](deploy.md#how-the-functions-are-built)), then imported in a fresh \`node\` process per run.`,
+    `Only the \`import()\` of the bundle is timed, after one untimed warm-up run; cold import is the median of`,
+    `${runs} runs. Budgets: ${BUNDLE_BUDGET_KB} KB minified, ${COLD_IMPORT_BUDGET_MS} ms. 1 KB = 1024 bytes.`,
+    ``,
+    `| Bundle | Size (minified) | | Cold import, median (min to max) | |`,
+    `| --- | --- | --- | --- | --- |`,
+    row("As deployed (SDK bundled)", deployed),
+    row("For comparison: the SDK left to the Lambda runtime", sdkOutside),
+    ``,
+    `Both rows come from the same run. Leaving the SDK to the runtime meets the size budget but loads the SDK's`,
+    `unminified modules at import, which misses the cold-import budget; and the runtime's SDK version is not the`,
+    `one the tests run against. The deployed bundle keeps the SDK: the faster cold start is what the size budget`,
+    `stands for. Gzipped, the deployed bundle is ${kb(deployed.gzipBytes)} KB.`,
+    ``,
+    `Largest inputs in the deployed bundle:`,
+    ``,
+    ...deployed.contributors.map(({ input, kb: size }) => `- ${input}: ${size.toFixed(1)} KB`),
+    ``,
+    machine(deployed.version),
+  ].join("\n");
 }
 
 /** The inputs that contribute most bytes to the output, grouped by package for node_modules. */

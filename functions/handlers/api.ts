@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "../api/app";
 import { oidcSettingsFromEnv } from "../api/auth/settings";
@@ -17,7 +18,9 @@ import { createAgreementStore } from "../store/agreements";
 import { createCalendarFeedStore } from "../store/calendar-feeds";
 import { createReminderStore } from "../store/reminders";
 import { createSessionStore } from "../store/sessions";
-import type { AgreementWorkflow } from "../workflow/port";
+import { createWorkflowStateStore } from "../store/workflow-state";
+import { createStepFunctionsWorkflow } from "../workflow/step-functions";
+import { DEFAULT_WORKFLOW_TIMING } from "../workflow/timing";
 
 const tableName = requiredEnv("TABLE_NAME");
 const appOrigin = new URL(requiredEnv("APP_URL")).origin;
@@ -30,12 +33,13 @@ const staffAuth = createStaffAuth({
   appOrigin,
 });
 
-/** Placeholder until the workflow stack deploys the state machine: agreements change, no execution follows them. */
-const workflowNotDeployedYet: AgreementWorkflow = {
-  ensureRunning: async () => {},
-  decisionRecorded: async () => {},
-  agreementChanged: async () => {},
-};
+const workflow = createStepFunctionsWorkflow({
+  client: new SFNClient({}),
+  stateMachineArn: requiredEnv("WORKFLOW_STATE_MACHINE_ARN"),
+  timing: DEFAULT_WORKFLOW_TIMING,
+  workflowState: createWorkflowStateStore({ client: documentClient, tableName }),
+  clock: systemClock,
+});
 
 const app = createApp({
   appOrigin,
@@ -44,7 +48,7 @@ const app = createApp({
   store: createAgreementStore({ client: documentClient, tableName, cursorSecret: requiredEnv("CURSOR_SECRET") }),
   calendarFeeds: createCalendarFeedStore({ client: documentClient, tableName }),
   reminders: createReminderStore({ client: documentClient, tableName }),
-  workflow: workflowNotDeployedYet,
+  workflow,
   clock: systemClock,
   newId: randomUUID,
   log: jsonLines((line) => process.stdout.write(line)),

@@ -4,12 +4,14 @@
  */
 import type { CompleteAgreement } from "../domain/agreement";
 import { stockholmDate, type CalendarDate } from "../domain/dates";
+import { agreementLink } from "../domain/links";
 import { reminderKey, reminderRecipients, remindersToSend } from "../domain/reminders";
 import { reminderMessage, type Language } from "../email/reminder-message";
 import type { Mailer } from "../email/sender";
 import type { AgreementStore } from "../store/agreements";
 import type { StoredReport } from "../store/items";
 import type { ReminderStore } from "../store/reminders";
+
 
 export interface ReminderMailSettings {
   /** Gets every reminder in copy. */
@@ -29,10 +31,6 @@ export interface SendRemindersDependencies {
 /** SES refused or could not be reached; the reminder is back to `pending` and the task fails, to be retried. */
 export class ReminderNotSentError extends Error {
   override readonly name = "ReminderNotSentError";
-}
-
-export function agreementLink(appUrl: string, agreementId: string): string {
-  return `${appUrl.replace(/\/+$/, "")}/agreements/${encodeURIComponent(agreementId)}`;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { MAX_PAGE_SIZE } from "../../store/agreements";
 // The same page the reminder emails link to.
-import { agreementLink } from "../../workflow/send-reminders";
+import { agreementLink } from "../../domain/links";
 import type { AppDependencies } from "../app";
 import { agreementEvents, icsCalendar } from "../exports/calendar";
 import { agreementsCsv } from "../exports/csv";
