@@ -64,6 +64,10 @@ export function plannedReminders(agreement: CompleteAgreement): PlannedReminder[
 /**
  * What to send today. `handled` holds the keys of reminders already sent or skipped; `submitted` tells whether a
  * report came in for a requirement's due date (an overdue reminder is only for missing reports).
+ *
+ * After a late wake-up only the newest due reminder of each kind is sent (per requirement for report reminders),
+ * and none about a date that has already passed: "the report is due in 14 days" about a report due months ago
+ * helps nobody. An overdue reminder is about a past date by design and is kept. The rest is skipped.
  */
 export function dueReminders(
   agreement: CompleteAgreement,
@@ -74,11 +78,9 @@ export function dueReminders(
   const due = plannedReminders(agreement).filter((reminder) => reminder.sendOn <= today && !handled.has(reminderKey(reminder)));
   const relevant = due.filter((reminder) => !(reminder.kind === "report-overdue" && submitted(reminder.requirementId!, reminder.concerns)));
   const newestByGroup = new Map<string, PlannedReminder>();
-  for (const reminder of relevant) {
-    // Report reminders are grouped per requirement: a late wake-up still reminds of each report that is missing.
-    newestByGroup.set(`${reminder.kind}#${reminder.requirementId ?? ""}`, reminder);
-  }
-  const send = [...newestByGroup.values()];
+  for (const reminder of relevant) newestByGroup.set(`${reminder.kind}#${reminder.requirementId ?? ""}`, reminder);
+  const outdated = (reminder: PlannedReminder) => reminder.kind !== "report-overdue" && reminder.concerns < today;
+  const send = [...newestByGroup.values()].filter((reminder) => !outdated(reminder));
   return { send, skip: due.filter((reminder) => !send.includes(reminder)) };
 }
 
@@ -105,20 +107,4 @@ export function reminderRecipients(agreement: CompleteAgreement, teamMailbox: st
     : [];
   const to = [agreement.responsibleOfficer.email, ...contacts].filter(unseen);
   return { to, cc: [teamMailbox].filter(unseen) };
-}
-
-/**
- * `dueReminders`, less the reminders about a date that has already passed: after a long pause, "the report is due
- * in 14 days" about a report due months ago helps nobody, so it is skipped too. An overdue reminder is about a
- * past date by design and is kept.
- */
-export function remindersToSend(
-  agreement: CompleteAgreement,
-  today: CalendarDate,
-  handled: ReadonlySet<string>,
-  submitted: (requirementId: string, due: CalendarDate) => boolean,
-): { send: PlannedReminder[]; skip: PlannedReminder[] } {
-  const { send, skip } = dueReminders(agreement, today, handled, submitted);
-  const outdated = (reminder: PlannedReminder) => reminder.kind !== "report-overdue" && reminder.concerns < today;
-  return { send: send.filter((reminder) => !outdated(reminder)), skip: [...skip, ...send.filter(outdated)] };
 }

@@ -5,11 +5,11 @@
 import type { CompleteAgreement } from "../domain/agreement";
 import { stockholmDate, type CalendarDate } from "../domain/dates";
 import { agreementLink } from "../domain/links";
-import { reminderKey, reminderRecipients, remindersToSend } from "../domain/reminders";
+import { reminderKey, reminderRecipients, dueReminders } from "../domain/reminders";
+import { hasBeenSubmitted, type Report } from "../domain/reports";
 import { reminderMessage, type Language } from "../email/reminder-message";
 import type { Mailer } from "../email/sender";
 import type { AgreementStore } from "../store/agreements";
-import type { StoredReport } from "../store/items";
 import type { ReminderStore } from "../store/reminders";
 
 
@@ -34,15 +34,15 @@ export class ReminderNotSentError extends Error {
 }
 
 /**
- * Whether a report came in for a requirement's due date. Reports are stored by the report feature; one names the
- * requirement and due date it answers as `requirementId` and `dueDate`.
+ * Whether a report came in for a requirement's due date: the association submitted it at least once (a draft it
+ * is still writing does not count; a report sent back for a supplement did come in).
  */
-function reportCameIn(reports: readonly StoredReport[], requirementId: string, due: CalendarDate): boolean {
-  return reports.some((report) => report.requirementId === requirementId && report.dueDate === due);
+function reportCameIn(reports: readonly Report[], requirementId: string, due: CalendarDate): boolean {
+  return reports.some((report) => report.requirementId === requirementId && report.dueDate === due && hasBeenSubmitted(report));
 }
 
-async function allReports(agreements: AgreementStore, agreementId: string): Promise<StoredReport[]> {
-  const reports: StoredReport[] = [];
+async function allReports(agreements: AgreementStore, agreementId: string): Promise<Report[]> {
+  const reports: Report[] = [];
   let cursor: string | null = null;
   do {
     const page = await agreements.reports(agreementId, { limit: 100, cursor });
@@ -67,7 +67,7 @@ export async function sendDueReminders(
   const records = await reminders.list(agreement.id);
   const handled = new Set(records.filter((record) => record.status !== "pending").map((record) => record.key));
   const reports = agreement.reportingRequirements.length > 0 ? await allReports(agreements, agreement.id) : [];
-  const { send, skip } = remindersToSend(agreement, today, handled, (requirementId, due) => reportCameIn(reports, requirementId, due));
+  const { send, skip } = dueReminders(agreement, today, handled, (requirementId, due) => reportCameIn(reports, requirementId, due));
 
   for (const reminder of skip) {
     await reminders.skip(agreement.id, reminder, now);

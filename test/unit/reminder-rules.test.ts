@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CompleteAgreement } from "../../functions/domain/agreement";
-import { reminderRecipients, remindersToSend } from "../../functions/domain/reminders";
+import { reminderRecipients, dueReminders } from "../../functions/domain/reminders";
 import { active } from "../support/agreements";
 
 function mammaUnited(overrides: Partial<CompleteAgreement> = {}): CompleteAgreement {
@@ -30,18 +30,18 @@ describe("what a late wake-up sends", () => {
   const requirement = { id: "arlig", kind: "activity" as const, description: "", dueDates: ["2025-03-31", "2026-03-31"] };
 
   it("skips a reminder about a date already past, and keeps the overdue reminder, which is about a past date by design", () => {
-    const { send, skip } = remindersToSend(mammaUnited({ reportingRequirements: [requirement] }), "2025-04-05", new Set(), nothingSubmitted);
+    const { send, skip } = dueReminders(mammaUnited({ reportingRequirements: [requirement] }), "2025-04-05", new Set(), nothingSubmitted);
     expect(send.map((reminder) => [reminder.kind, reminder.concerns])).toEqual([["report-overdue", "2025-03-31"]]);
     expect(skip.map((reminder) => [reminder.kind, reminder.concerns])).toEqual([["report-due", "2025-03-31"]]);
   });
 
   it("sends a reminder about today", () => {
-    const { send } = remindersToSend(mammaUnited({ reportingRequirements: [requirement] }), "2025-03-31", new Set(), nothingSubmitted);
+    const { send } = dueReminders(mammaUnited({ reportingRequirements: [requirement] }), "2025-03-31", new Set(), nothingSubmitted);
     expect(send.map((reminder) => [reminder.kind, reminder.concerns])).toEqual([["report-due", "2025-03-31"]]);
   });
 
-  it("otherwise sends what dueReminders does: the newest due reminder of each kind", () => {
-    const { send, skip } = remindersToSend(mammaUnited(), "2026-12-05", new Set(), nothingSubmitted);
+  it("otherwise sends the newest due reminder of each kind", () => {
+    const { send, skip } = dueReminders(mammaUnited(), "2026-12-05", new Set(), nothingSubmitted);
     expect(send.map((reminder) => reminder.sendOn)).toEqual(["2026-12-01"]);
     expect(skip.map((reminder) => reminder.sendOn)).toEqual(["2026-07-04", "2026-10-02"]);
   });
