@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
+import type { AgreementStore } from "../../functions/store/agreements";
 import { AgreementNotFoundError, createAgreement, LifecycleRefusedError, runCommand, StaleVersionError } from "../../functions/store/commands";
 import { approval, at, editor, mammaUnitedContent, registrar } from "../support/agreements";
 import { createTestTable, type TestTable } from "../support/dynamo";
@@ -9,7 +9,7 @@ describe("running commands on stored agreements", () => {
   let store: AgreementStore;
   beforeAll(async () => {
     table = await createTestTable();
-    store = createAgreementStore({ client: table.documentClient, tableName: table.tableName, cursorSecret: "a-test-secret-of-at-least-32-bytes!!" });
+    store = table.agreements;
   });
   afterAll(() => table.dispose());
 

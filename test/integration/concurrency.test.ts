@@ -1,7 +1,7 @@
 // Optimistic locking under real contention: many writers start from the same read, exactly one may win.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDraft, transition, type Change } from "../../functions/domain/lifecycle";
-import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
+import type { AgreementStore } from "../../functions/store/agreements";
 import { VersionConflictError } from "../../functions/store/errors";
 import { editor } from "../support/agreements";
 import { createTestTable, type TestTable } from "../support/dynamo";
@@ -15,11 +15,7 @@ describe("parallel updates from the same read version", () => {
 
   beforeAll(async () => {
     table = await createTestTable();
-    store = createAgreementStore({
-      client: table.documentClient,
-      tableName: table.tableName,
-      cursorSecret: "concurrency-test-cursor-secret-0123456789",
-    });
+    store = table.agreements;
   });
 
   afterAll(() => table?.dispose());

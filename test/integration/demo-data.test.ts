@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_AGREEMENTS } from "../../functions/local/demo-agreements";
 import { replayDemoAgreement, seedDemoAgreements } from "../../functions/local/demo-data";
-import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
+import type { AgreementStore } from "../../functions/store/agreements";
 import { createTestTable, type TestTable } from "../support/dynamo";
 
 const now = new Date("2026-11-23T12:00:00+01:00");
@@ -29,7 +29,7 @@ describe("demo agreements", () => {
     let store: AgreementStore;
     beforeAll(async () => {
       table = await createTestTable();
-      store = createAgreementStore({ client: table.documentClient, tableName: table.tableName, cursorSecret: "a-test-secret-of-at-least-32-bytes!!" });
+      store = table.agreements;
     });
     afterAll(() => table.dispose());
 

@@ -7,7 +7,6 @@ import { MovableClock } from "../../functions/local/clock";
 import { caughtEmails, MailCatcherComponent, type CaughtEmail } from "../../functions/local/mail";
 import { createLocalWorkflow } from "../../functions/local/workflow";
 import type { LocalWorkflowEngine } from "../../functions/local/workflow-engine";
-import { createAgreementStore } from "../../functions/store/agreements";
 import { createAgreement, runCommand } from "../../functions/store/commands";
 import { createReminderStore } from "../../functions/store/reminders";
 import { createWorkflowStateStore } from "../../functions/store/workflow-state";
@@ -32,7 +31,7 @@ export type Harness = Awaited<ReturnType<typeof startHarness>>;
 export async function startHarness(options: HarnessOptions) {
   const table = await createTestTable();
   const client = table.documentClient;
-  const store = createAgreementStore({ client, tableName: table.tableName, cursorSecret: "workflow-test-cursor-secret-0123456789" });
+  const store = table.agreements;
   const reminders = createReminderStore({ client, tableName: table.tableName });
   const workflowState = createWorkflowStateStore({ client, tableName: table.tableName });
   const mail = new MailCatcherComponent({ port: 0, host: "127.0.0.1" });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Mailer } from "../../functions/email/sender";
 import { MovableClock } from "../../functions/local/clock";
-import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
+import type { AgreementStore } from "../../functions/store/agreements";
 import { createAgreement, runCommand } from "../../functions/store/commands";
 import { createReminderStore } from "../../functions/store/reminders";
 import { createWorkflowStateStore, type WorkflowStateStore } from "../../functions/store/workflow-state";
@@ -28,7 +28,7 @@ const noMail: Mailer = {
 
 beforeAll(async () => {
   table = await createTestTable();
-  store = createAgreementStore({ client: table.documentClient, tableName: table.tableName, cursorSecret: "tasks-test-cursor-secret-0123456789ab" });
+  store = table.agreements;
   workflowState = createWorkflowStateStore({ client: table.documentClient, tableName: table.tableName });
   tasks = createWorkflowTasks({
     agreements: store,
