@@ -1,11 +1,11 @@
 // Whole agreement lives through the local engine: the deployed definition, the real task handlers, DynamoDB Local
 // and the mail catcher. Time moves only through the harness's clock.
 import { SESv2Client } from "@aws-sdk/client-sesv2";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DraftContent } from "../../functions/domain/agreement";
 import { stockholmDate } from "../../functions/domain/dates";
-import { reportKey } from "../../functions/store/items";
+import { createReportStore } from "../../functions/store/reports";
+import { storeSubmittedReport } from "../reports/fixtures";
 import { approval, mammaUnitedContent } from "../support/agreements";
 import { startFailingProxy, type FailingProxy } from "./failing-proxy";
 import { startHarness, TEAM_MAILBOX, type Harness } from "./harness";
@@ -199,12 +199,8 @@ describe("report reminders", () => {
     const requirement = { id: "verksamhet", kind: "activity" as const, description: "Verksamhetsberättelse", dueDates: ["2025-03-31", "2026-03-31"] };
     await proposeAndApprove(harness, ID, { ...withoutReports(), reportingRequirements: [requirement] });
     await harness.advanceTo("2025-03-20T12:00:00+01:00");
-    await harness.table.documentClient.send(
-      new PutCommand({
-        TableName: harness.table.tableName,
-        Item: { ...reportKey(ID, "2025"), reportId: "2025", requirementId: "verksamhet", dueDate: "2025-03-31" },
-      }),
-    );
+    const reports = createReportStore({ client: harness.table.documentClient, tableName: harness.table.tableName });
+    await storeSubmittedReport(reports, { agreementId: ID, requirementId: "verksamhet", dueDate: "2025-03-31" }, new Date("2025-03-20T12:00:00+01:00"));
 
     await harness.advanceTo("2026-04-05T12:00:00+02:00");
 
@@ -225,7 +221,8 @@ describe("report reminders", () => {
 });
 
 describe("when sending fails", () => {
-  it("retries the catch-up and sends the reminder once when SES fails on the first attempt", async () => {
+  /** Mamma United approved, with SES behind a proxy that fails on request, the clock just before the 180-day reminder. */
+  async function approveBehindFailingProxy(): Promise<void> {
     proxy = await startFailingProxy();
     const proxyUrl = proxy.url;
     harness = await startHarness({
@@ -236,6 +233,10 @@ describe("when sending fails", () => {
     proxy.target = harness.mailUrl;
     await proposeAndApprove(harness);
     await harness.advanceTo("2026-07-01T12:00:00+02:00");
+  }
+
+  it("retries the catch-up and sends the reminder once when SES fails on the first attempt", async () => {
+    await approveBehindFailingProxy();
 
     proxy.failNextSends(1);
     await harness.advanceTo("2026-07-05T12:00:00+02:00");
@@ -249,15 +250,7 @@ describe("when sending fails", () => {
   });
 
   it("records the failure and raises an alarm once the retries are spent, and sends the reminder when the workflow is re-evaluated", async () => {
-    proxy = await startFailingProxy();
-    const proxyUrl = proxy.url;
-    harness = await startHarness({
-      start: "2023-11-20T09:00:00+01:00",
-      sesClient: () => new SESv2Client({ endpoint: proxyUrl, region: "eu-north-1", maxAttempts: 1, credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
-    });
-    proxy.target = harness.mailUrl;
-    await proposeAndApprove(harness);
-    await harness.advanceTo("2026-07-01T12:00:00+02:00");
+    await approveBehindFailingProxy();
 
     proxy.failNextSends(Number.POSITIVE_INFINITY);
     await harness.advanceTo("2026-07-04T12:00:00+02:00");
