@@ -21,6 +21,9 @@ import { problemFor, problemResponse } from "./problems";
 import { agreementRoutes } from "./routes/agreements";
 import { docsRoutes } from "./routes/docs";
 import { exportRoutes } from "./routes/exports";
+import { invitationRoutes } from "./routes/invitations";
+import { reportLinkRoutes } from "./routes/report-links";
+import { reportRoutes, type ReportingDependencies } from "./routes/reports";
 import { healthSchema } from "./schemas";
 import { bodyLimits, securityHeaders } from "./security";
 
@@ -56,6 +59,8 @@ export interface AppDependencies {
   /** What the workflow recorded of each reminder (functions/store/reminders.ts). */
   reminders: Pick<ReminderStore, "list">;
   workflow: AgreementWorkflow;
+  /** Association reports, their links and attachments (functions/api/routes/reports.ts). */
+  reporting: ReportingDependencies;
   clock: Clock;
   /** Ids for new agreements. */
   newId(): string;
@@ -119,6 +124,9 @@ export function createApp(dependencies: AppDependencies) {
   );
   agreementRoutes(operations, dependencies);
   exportRoutes(operations, dependencies);
+  reportRoutes(operations, dependencies);
+  invitationRoutes(operations, dependencies);
+  reportLinkRoutes(operations, dependencies);
   docsRoutes(operations, dependencies, API_INFO);
 
   return app;

@@ -25,9 +25,11 @@ const REQUEST_ID_HEADER = "X-Request-Id";
 /** Ids that tracing tools send (UUIDs, trace ids); anything else could smuggle text into the logs. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-/** The calendar feed's secret is in its path, and a secret does not belong in the logs. */
+/** The calendar feed's secret and a report link's token are in their paths, and secrets do not belong in the logs. */
 function loggedPath(path: string): string {
-  return path.replace(/^\/api\/calendar\/[^/]+$/, "/api/calendar/{secret}.ics");
+  return path
+    .replace(/^\/api\/calendar\/[^/]+$/, "/api/calendar/{secret}.ics")
+    .replace(/^\/api\/report-links\/(?!renewal$)[^/]*/, "/api/report-links/{token}");
 }
 
 /** First in the chain, so that everything after it, including every problem, has the request id. */

@@ -133,13 +133,13 @@ const WORDING: Record<Language, Wording> = {
   },
 };
 
-function longDate(date: CalendarDate, locale: string): string {
+export function longDate(date: CalendarDate, locale: string): string {
   return new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(
     new Date(`${date}T00:00:00Z`),
   );
 }
 
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 

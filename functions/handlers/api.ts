@@ -6,16 +6,24 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
-import { handle } from "hono/aws-lambda";
+import { getConnInfo, handle } from "hono/aws-lambda";
 import { createApp } from "../api/app";
 import { oidcSettingsFromEnv } from "../api/auth/settings";
 import { createStaffAuth } from "../api/auth/staff-auth";
 import { jsonLines } from "../api/logging";
 import { LAMBDA_DOCS_ASSETS_DIR } from "../api/routes/docs";
+import { PRESIGNING_CLIENT_CONFIG } from "../api/routes/report-links";
 import { systemClock } from "../domain/clock";
 import { createAgreementStore } from "../store/agreements";
+import { LANGUAGES, type Language } from "../email/reminder-message";
+import { createSesMailer } from "../email/sender";
 import { createCalendarFeedStore } from "../store/calendar-feeds";
+import { createRateLimitStore } from "../store/rate-limits";
+import { createReportLinkStore } from "../store/report-links";
+import { createReportStore } from "../store/reports";
 import { createReminderStore } from "../store/reminders";
 import { createSessionStore } from "../store/sessions";
 import { createWorkflowStateStore } from "../store/workflow-state";
@@ -49,6 +57,17 @@ const app = createApp({
   calendarFeeds: createCalendarFeedStore({ client: documentClient, tableName }),
   reminders: createReminderStore({ client: documentClient, tableName }),
   workflow,
+  reporting: {
+    reports: createReportStore({ client: documentClient, tableName }),
+    links: createReportLinkStore({ client: documentClient, tableName }),
+    rateLimits: createRateLimitStore({ client: documentClient, tableName }),
+    // Presigned URLs point at the bucket's regional address, which browsers reach.
+    attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
+    mailer: createSesMailer({ client: new SESv2Client({}), from: requiredEnv("EMAIL_SENDER") }),
+    language: emailLanguage(),
+    // The HTTP API's view of the caller; X-Forwarded-For is the client's to write.
+    clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown",
+  },
   clock: systemClock,
   newId: randomUUID,
   log: jsonLines((line) => process.stdout.write(line)),
@@ -67,6 +86,12 @@ const app = createApp({
 });
 
 export const handler = handle(app);
+
+function emailLanguage(): Language {
+  const language = process.env.EMAIL_LANGUAGE || "sv";
+  if (!(LANGUAGES as readonly string[]).includes(language)) throw new Error(`EMAIL_LANGUAGE must be one of ${LANGUAGES.join(", ")}`);
+  return language as Language;
+}
 
 function requiredEnv(name: string): string {
   const value = process.env[name];

@@ -6,13 +6,18 @@ import path from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { getRequestListener } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { createApp } from "../api/app";
 import { CALLBACK_PATH, createStaffAuth } from "../api/auth/staff-auth";
 import { devClockRoutes } from "../api/dev-clock";
 import { devTokenRoutes } from "../api/dev-token";
 import { jsonLines } from "../api/logging";
 import { createAgreementStore } from "../store/agreements";
+import { createSesMailer } from "../email/sender";
 import { createCalendarFeedStore } from "../store/calendar-feeds";
+import { createRateLimitStore } from "../store/rate-limits";
+import { createReportLinkStore } from "../store/report-links";
+import { createReportStore } from "../store/reports";
 import { createReminderStore } from "../store/reminders";
 import { createSessionStore } from "../store/sessions";
 import { ensureTable, TableMismatchError } from "../store/table";
@@ -25,6 +30,7 @@ import { lockDirectory, type DirectoryLock } from "./lock";
 import { MailCatcherComponent } from "./mail";
 import { LocalOidcProvider } from "./oidc";
 import { assertPortAvailable, isAddressInUse, PortInUseError } from "./ports";
+import { LocalS3Component } from "./s3";
 import { createLocalWorkflow, localDevClock } from "./workflow";
 
 export interface RuntimeOptions {
@@ -111,6 +117,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   components.add(oidc);
   const mailCatcher = new MailCatcherComponent({ port: options.mailPort, host: "127.0.0.1" });
   components.add(mailCatcher);
+  const localS3 = new LocalS3Component({ directory: path.join(dataDir, "s3"), bucket: "attachments", allowedOrigin: url });
+  components.add(localS3);
   // Components that need the table, started once it exists.
   const tableComponents = new Components({ progress, warn });
 
@@ -150,6 +158,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (loaded > 0) progress(`Loaded ${loaded} demo agreements (start with DEMO_DATA=false to skip them)`);
     }
 
+    const mail = { sender: "iop-noreply@example.se", teamMailbox: "iop-team@example.se", language: "sv" } as const;
     const workflow = createLocalWorkflow({
       client: documentClient,
       tableName,
@@ -157,7 +166,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       clock,
       ses: mailCatcher.createSesClient(),
       appUrl: url,
-      mail: { sender: "iop-noreply@example.se", teamMailbox: "iop-team@example.se", language: "sv" },
+      mail,
       warn,
     });
     tableComponents.add(workflow);
@@ -178,6 +187,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       calendarFeeds: createCalendarFeedStore({ client: documentClient, tableName }),
       reminders: createReminderStore({ client: documentClient, tableName }),
       workflow,
+      reporting: {
+        reports: createReportStore({ client: documentClient, tableName }),
+        links: createReportLinkStore({ client: documentClient, tableName }),
+        rateLimits: createRateLimitStore({ client: documentClient, tableName }),
+        attachments: { client: localS3.createClient(), bucket: localS3.bucket },
+        mailer: createSesMailer({ client: mailCatcher.createSesClient(), from: mail.sender }),
+        language: mail.language,
+        clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown",
+      },
       clock,
       devClockRoutes: devClockRoutes(localDevClock(clock, clockFile, workflow)),
       newId: randomUUID,

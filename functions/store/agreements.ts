@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Agreement, Status } from "../domain/agreement";
+import type { Report } from "../domain/reports";
 import { isCalendarDate, yearOf, type CalendarDate } from "../domain/dates";
 import type { AuditEvent, Change, Related } from "../domain/lifecycle";
 import { normaliseOrganisationNumber } from "../domain/organisation-number";
@@ -40,11 +41,9 @@ import {
   eventItem,
   officerKey,
   pageKeyOf,
-  REPORT_PREFIX,
-  reportFromItem,
   type Item,
-  type StoredReport,
 } from "./items";
+import { REPORT_PREFIX, reportFromItem } from "./reports";
 import {
   matchesCriteria,
   sameTextIndexEntries,
@@ -121,8 +120,8 @@ export interface AgreementStore {
   search(filters: AgreementFilters, request?: PageRequest): Promise<Page<Agreement>>;
   /** The audit trail of an agreement, oldest first. */
   events(agreementId: string, request?: PageRequest): Promise<Page<AuditEvent>>;
-  /** The reports of an agreement, by report id. */
-  reports(agreementId: string, request?: PageRequest): Promise<Page<StoredReport>>;
+  /** The reports of an agreement, by report id (so by due date): functions/store/reports.ts has the rest. */
+  reports(agreementId: string, request?: PageRequest): Promise<Page<Report>>;
 }
 
 export interface AgreementStoreOptions {
@@ -491,7 +490,7 @@ export function createAgreementStore({ client, tableName, cursorSecret }: Agreem
     return { items: page.items.map(eventFromItem), cursor: page.cursor };
   }
 
-  async function reports(agreementId: string, request: PageRequest = {}): Promise<Page<StoredReport>> {
+  async function reports(agreementId: string, request: PageRequest = {}): Promise<Page<Report>> {
     const page = await readPartitionPage({ partition: agreementPartition(agreementId), sort: { beginsWith: REPORT_PREFIX } }, request);
     return { items: page.items.map(reportFromItem), cursor: page.cursor };
   }

@@ -21,7 +21,6 @@ const AGREEMENT_PARTITION = "AGREEMENT#";
 const ASSOCIATION_PARTITION = "ASSOCIATION#";
 const AGREEMENT_SORT_KEY = "AGREEMENT";
 export const EVENT_PREFIX = "EVENT#";
-export const REPORT_PREFIX = "REPORT#";
 export const ASSOCIATION_LINK_PREFIX = "AGREEMENT#";
 /** Wide enough that versions sort as numbers for any agreement's life. */
 const VERSION_DIGITS = 10;
@@ -31,7 +30,7 @@ export const ALL_AGREEMENTS = "AGREEMENT";
 /** End-key stand-in for a draft without a period: letters sort after digits, so such drafts come last. */
 const NO_END_DATE = "none";
 
-/** An agreement's partition holds the agreement, its audit events and its reports. */
+/** An agreement's partition holds the agreement, its audit events, its reports (reports.ts) and its invitations. */
 export function agreementPartition(agreementId: string): string {
   return `${AGREEMENT_PARTITION}${agreementId}`;
 }
@@ -47,10 +46,6 @@ export function agreementKey(agreementId: string): ItemKey {
 /** One event per version, zero-padded so that the events of an agreement read back in order with one Query. */
 export function eventKey(agreementId: string, version: number): ItemKey {
   return { pk: agreementPartition(agreementId), sk: `${EVENT_PREFIX}${String(version).padStart(VERSION_DIGITS, "0")}` };
-}
-
-export function reportKey(agreementId: string, reportId: string): ItemKey {
-  return { pk: agreementPartition(agreementId), sk: `${REPORT_PREFIX}${reportId}` };
 }
 
 /** One small item per (association, agreement): an agreement names up to 20 associations, a GSI key holds one. */
@@ -138,14 +133,6 @@ export const auditEventSchema = z.object({
 
 export function eventFromItem(item: Item): AuditEvent {
   return parseItem(item, auditEventSchema);
-}
-
-/** Reports are specified by a later feature; until then a report is any record that names itself. */
-const storedReportSchema = z.looseObject({ reportId: z.string() });
-export type StoredReport = z.infer<typeof storedReportSchema>;
-
-export function reportFromItem(item: Item): StoredReport {
-  return parseItem(item, storedReportSchema);
 }
 
 const associationLinkSchema = z.object({ agreementId: z.string() });

@@ -7,7 +7,7 @@ import type { Role } from "../../functions/api/auth/principal";
 import { problemSchema } from "../../functions/api/problems";
 import type { Agreement, DraftContent } from "../../functions/domain/agreement";
 import { runCommand } from "../../functions/store/commands";
-import { startTestApi, type TestApi } from "../support/api";
+import { RecordingMailer, startTestApi, type TestApi } from "../support/api";
 import { approval, mammaUnitedContent, workflow as workflowActor } from "../support/agreements";
 
 interface Case {
@@ -27,6 +27,9 @@ let draft: Agreement;
 let proposed: Agreement;
 let active: Agreement;
 let feedUrl: string;
+/** A working report link to the active agreement's 2026 activity report, and an invitation of it. */
+let reportToken: string;
+let invitationId: string;
 
 const INJECTIONS = [
   "' OR '1'='1",
@@ -57,6 +60,13 @@ beforeAll(async () => {
   active = (await runCommand(api.store, { agreementId: toActivate.id, command: { type: "activate" }, actor: workflowActor, now: api.clock.now() })).agreement;
   proposed = (await api.store.get(proposed.id))!;
   feedUrl = ((await (await api.request("/api/calendar-feed", { method: "POST", as: "editor" })).json()) as { url: string }).url;
+  const invited = await api.request(`/api/agreements/${active.id}/invitations`, {
+    method: "POST",
+    as: "editor",
+    body: { requirementId: "verksamhet", dueDate: "2026-03-31", email: "kassor@mammaunited.example.se" },
+  });
+  invitationId = ((await invited.json()) as { invitationId: string }).invitationId;
+  reportToken = /\/report\/([A-Za-z0-9_-]{43})/.exec((api.reporting.mailer as RecordingMailer).sent.at(-1)!.text)![1]!;
 });
 afterAll(() => api.stop());
 
@@ -439,10 +449,119 @@ function calendarCases(): Case[] {
   ];
 }
 
+function reportCases(): Case[] {
+  const invitations = `/api/agreements/${active.id}/invitations`;
+  const invitation = { requirementId: "verksamhet", dueDate: "2026-03-31", email: "kassor@mammaunited.example.se" };
+  const badInvitations: [string, unknown][] = [
+    ["no requirement", { dueDate: "2026-03-31", email: invitation.email }],
+    ["an upper-case requirement id", { ...invitation, requirementId: "Verksamhet" }],
+    ["an unknown requirement", { ...invitation, requirementId: "okand" }],
+    ["a due date the requirement does not have", { ...invitation, dueDate: "2026-04-30" }],
+    ["an impossible due date", { ...invitation, dueDate: "2026-02-30" }],
+    ["a due date as a number", { ...invitation, dueDate: 20260331 }],
+    ["no email", { requirementId: "verksamhet", dueDate: "2026-03-31" }],
+    ["a broken email", { ...invitation, email: "kassor@" }],
+    ["an injection as email", { ...invitation, email: INJECTIONS[1] }],
+    ["a language not offered", { ...invitation, language: "de" }],
+    ["a link of 0 days", { ...invitation, expiresInDays: 0 }],
+    ["a link of 91 days", { ...invitation, expiresInDays: 91 }],
+    ["a link of 1.5 days", { ...invitation, expiresInDays: 1.5 }],
+    ["days as text", { ...invitation, expiresInDays: "30" }],
+    ["an extra field", { ...invitation, token: "mine" }],
+    ["an array", [invitation]],
+    ["null", null],
+  ];
+  const link = (rest = "") => `/api/report-links/${reportToken}${rest}`;
+  const badDrafts: [string, unknown][] = [
+    ["negative people reached", { peopleReached: -1 }],
+    ["fractional people reached", { peopleReached: 1.5 }],
+    ["people reached as text", { peopleReached: "10" }],
+    ["activities as text", { activities: "lots" }],
+    ["an empty activity", { activities: [{}] }],
+    ["an activity of 2001 characters", { activities: [{ description: "a".repeat(2001) }] }],
+    ["101 activities", { activities: Array.from({ length: 101 }, () => ({ description: "x" })) }],
+    ["negative money spent", { money: { receivedSek: 10, spentSek: -1 } }],
+    ["fractional kronor", { money: { receivedSek: 10.5, spentSek: 1 } }],
+    ["money without spent", { money: { receivedSek: 10 } }],
+    ["an outcome without a goal", { outcomes: [{ outcome: "Bra" }] }],
+    ["comments of 10001 characters", { comments: "c".repeat(10_001) }],
+    ["comments with control characters", { comments: "a\u0000b" }],
+    ["comments with a lone surrogate", { comments: "\ud800" }],
+    ["an unknown field", { status: "accepted" }],
+    ["a version", { version: 7 }],
+    ["an array", [{ peopleReached: 1 }]],
+  ];
+  const badAttachments: [string, unknown][] = [
+    ["an executable", { fileName: "virus.exe", contentType: "application/octet-stream", size: 10 }],
+    ["a type the name does not match", { fileName: "a.pdf", contentType: "image/png", size: 10 }],
+    ["a GIF", { fileName: "a.gif", contentType: "image/gif", size: 10 }],
+    ["HTML", { fileName: "a.html", contentType: "text/html", size: 10 }],
+    ["26 MB", { fileName: "a.pdf", contentType: "application/pdf", size: 26 * 1024 * 1024 }],
+    ["0 bytes", { fileName: "a.pdf", contentType: "application/pdf", size: 0 }],
+    ["1.5 bytes", { fileName: "a.pdf", contentType: "application/pdf", size: 1.5 }],
+    ["a size as text", { fileName: "a.pdf", contentType: "application/pdf", size: "10" }],
+    ["a path as name", { fileName: "../../etc/passwd.pdf", contentType: "application/pdf", size: 10 }],
+    ["no name", { contentType: "application/pdf", size: 10 }],
+    ["an injection as type", { fileName: "a.pdf", contentType: INJECTIONS[0], size: 10 }],
+    ["an extra field", { fileName: "a.pdf", contentType: "application/pdf", size: 10, key: "attachments/mine" }],
+  ];
+  const fresh = "/api/report-links/renewal";
+  return [
+    ...badInvitations.map(([what, body]): Case => ({ name: `invitation with ${what}`, method: "POST", path: invitations, as: "editor", body, status: 400 })),
+    { name: "invitation with a 10 MB email", method: "POST", path: invitations, as: "editor", body: { ...invitation, email: TEN_MEGABYTES }, status: 413 },
+    { name: "invitation as a viewer", method: "POST", path: invitations, as: "viewer", body: invitation, status: 403 },
+    { name: "invitation anonymously", method: "POST", path: invitations, body: invitation, status: 401 },
+    { name: "invitation to a draft", method: "POST", path: `/api/agreements/${draft.id}/invitations`, as: "editor", body: invitation, status: 409 },
+    { name: "invitation to an unknown agreement", method: "POST", path: "/api/agreements/agr-none/invitations", as: "editor", body: invitation, status: 404 },
+    { name: "invitation as text", method: "POST", path: invitations, as: "editor", body: "requirementId=verksamhet", headers: { "Content-Type": "text/plain" }, status: 415 },
+    { name: "invitations listed with a query", method: "GET", path: `${invitations}?all=1`, as: "viewer", status: 400 },
+    { name: "revoke a malformed invitation", method: "POST", path: `${invitations}/${encodeURIComponent(INJECTIONS[0]!)}/revoke`, as: "editor", status: 400 },
+    { name: "revoke an unknown invitation", method: "POST", path: `${invitations}/20260301T100000000Z-00000000/revoke`, as: "editor", status: 404 },
+    { name: "revoke as a viewer", method: "POST", path: `${invitations}/${invitationId}/revoke`, as: "viewer", status: 403 },
+    { name: "revoke with a body", method: "POST", path: `${invitations}/${invitationId}/revoke`, as: "editor", body: { reason: "x" }, status: 400 },
+    { name: "reports with limit 0", method: "GET", path: `/api/agreements/${active.id}/reports?limit=0`, as: "viewer", status: 400 },
+    { name: "reports with a forged cursor", method: "GET", path: `/api/agreements/${active.id}/reports?cursor=abc.def`, as: "viewer", status: 400 },
+    { name: "reports of an unknown agreement", method: "GET", path: "/api/agreements/agr-none/reports", as: "viewer", status: 404 },
+    { name: "a malformed report id", method: "GET", path: `/api/agreements/${active.id}/reports/2026-03-31`, as: "viewer", status: 400 },
+    { name: "a report id with an injection", method: "GET", path: `/api/agreements/${active.id}/reports/${encodeURIComponent(INJECTIONS[6]!)}`, as: "viewer", status: 400 },
+    { name: "a report not started", method: "GET", path: `/api/agreements/${active.id}/reports/2026-03-31_verksamhet`, as: "viewer", status: 404 },
+    { name: "review of a report not started", method: "POST", path: `/api/agreements/${active.id}/reports/2026-03-31_verksamhet/review`, as: "editor", body: { outcome: "accepted" }, status: 404 },
+    { name: "review with an unknown outcome", method: "POST", path: `/api/agreements/${active.id}/reports/2026-03-31_verksamhet/review`, as: "editor", body: { outcome: "approved" }, status: 400 },
+    { name: "supplement request without a comment", method: "POST", path: `/api/agreements/${active.id}/reports/2026-03-31_verksamhet/review`, as: "editor", body: { outcome: "supplement-requested" }, status: 400 },
+    { name: "review with a comment of 5001 characters", method: "POST", path: `/api/agreements/${active.id}/reports/2026-03-31_verksamhet/review`, as: "editor", body: { outcome: "accepted", comment: "c".repeat(5001) }, status: 400 },
+    { name: "review with an extra field", method: "POST", path: `/api/agreements/${active.id}/reports/2026-03-31_verksamhet/review`, as: "editor", body: { outcome: "accepted", status: "accepted" }, status: 400 },
+    { name: "review as a viewer", method: "POST", path: `/api/agreements/${active.id}/reports/2026-03-31_verksamhet/review`, as: "viewer", body: { outcome: "accepted" }, status: 403 },
+    ...badDrafts.map(([what, body]): Case => ({ name: `report draft with ${what}`, method: "PUT", path: link("/draft"), body, status: 400 })),
+    { name: "report draft as text", method: "PUT", path: link("/draft"), body: "peopleReached=1", headers: { "Content-Type": "text/plain" }, status: 415 },
+    { name: "report draft of more than 100 KB", method: "PUT", path: link("/draft"), body: { comments: "c".repeat(101 * 1024) }, status: 413 },
+    ...badAttachments.map(([what, body]): Case => ({ name: `attachment: ${what}`, method: "POST", path: link("/attachments"), body, status: 400 })),
+    { name: "confirm a malformed attachment id", method: "POST", path: link("/attachments/not-a-uuid/confirm"), status: 400 },
+    { name: "confirm an unknown attachment", method: "POST", path: link("/attachments/3f1c1a9e-4b6d-4f7a-9d59-0c1f2a3b4c5d/confirm"), status: 404 },
+    { name: "submit a report never saved", method: "POST", path: link("/submit"), status: 400 },
+    { name: "submit with a body", method: "POST", path: link("/submit"), body: { force: true }, status: 400 },
+    { name: "a report link with a query", method: "GET", path: link("?all=1"), status: 400 },
+    { name: "an unknown report link", method: "GET", path: `/api/report-links/${"A".repeat(43)}`, status: 404 },
+    { name: "a report link with an injection", method: "GET", path: `/api/report-links/${encodeURIComponent(INJECTIONS[0]!)}`, status: 404 },
+    { name: "a report link of 5000 characters", method: "GET", path: `/api/report-links/${"A".repeat(5000)}`, status: 404 },
+    { name: "an unknown report link saved to", method: "PUT", path: `/api/report-links/${"B".repeat(43)}/draft`, body: { peopleReached: 1 }, status: 404 },
+    { name: "a report link deleted", method: "DELETE", path: link(), status: 404 },
+    { name: "fresh link without an email", method: "POST", path: fresh, body: {}, status: 400 },
+    { name: "fresh link with a broken email", method: "POST", path: fresh, body: { email: "nope" }, status: 400 },
+    { name: "fresh link with an injection", method: "POST", path: fresh, body: { email: INJECTIONS[2] }, status: 400 },
+    { name: "fresh link with a 10 MB email", method: "POST", path: fresh, body: { email: TEN_MEGABYTES }, status: 413 },
+    { name: "fresh link with a language not offered", method: "POST", path: fresh, body: { email: "a@example.se", language: "fi" }, status: 400 },
+    { name: "fresh link with an extra field", method: "POST", path: fresh, body: { email: "a@example.se", agreementId: active.id }, status: 400 },
+    { name: "fresh link as a form", method: "POST", path: fresh, body: "email=a@example.se", headers: { "Content-Type": "application/x-www-form-urlencoded" }, status: 415 },
+    { name: "fresh link without a body", method: "POST", path: fresh, status: 400 },
+  ];
+}
+
 describe("malformed requests", () => {
   it("answers every one with a 4xx problem and leaves the stored data unchanged", async () => {
     const cases = [...createCases(), ...bodyCases(), ...updateCases(), ...actionCases(), ...pathCases(), ...queryCases(), ...authCases(), ...calendarCases()];
     expect(cases.length).toBeGreaterThanOrEqual(200);
+    expect(reportCases().length).toBeGreaterThanOrEqual(60);
+    cases.push(...reportCases());
     const before = await api.dump();
     const workflowCalls = api.workflow.calls.length;
 

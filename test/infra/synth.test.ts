@@ -265,6 +265,8 @@ function lambdaEnvironment(): Record<string, string> {
     OIDC_ISSUER: ISSUER,
     OIDC_CLIENT_ID: "iop-lifecycle",
     CURSOR_SECRET: "a-generated-secret-of-sixty-four-characters-0123456789abcdefghij",
+    ATTACHMENTS_BUCKET: "test-iop-lifecycle-attachments",
+    EMAIL_SENDER: SENDER,
     WORKFLOW_STATE_MACHINE_ARN: "arn:aws:states:eu-north-1:123456789012:stateMachine:test-iop-lifecycle-agreement",
   };
 }

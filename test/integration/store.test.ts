@@ -10,7 +10,9 @@ import { createDraft, transition, type Command, type Related } from "../../funct
 import { luhnCheckDigit } from "../../functions/domain/organisation-number";
 import { createAgreementStore, type AgreementStore, type Page } from "../../functions/store/agreements";
 import { CorruptItemError, InvalidCursorError, VersionConflictError } from "../../functions/store/errors";
-import { agreementKey, reportKey } from "../../functions/store/items";
+import { agreementKey } from "../../functions/store/items";
+import { createReportStore } from "../../functions/store/reports";
+import { storeSubmittedReport } from "../reports/fixtures";
 import { ensureTable, TABLE_DEFINITION, TableMismatchError } from "../../functions/store/table";
 import { createTestTable, type TestTable } from "../support/dynamo";
 import { approval, editor, mammaUnitedContent } from "../support/agreements";
@@ -416,15 +418,14 @@ describe("writing agreements", () => {
 
   it("lists an agreement's reports apart from its events", async () => {
     await create(store, "agr-reports", { title: "Med rapporter" });
-    for (const reportId of ["2026-activity", "2025-financial", "2025-activity"]) {
-      await table.documentClient.send(
-        new PutCommand({ TableName: table.tableName, Item: { ...reportKey("agr-reports", reportId), reportId } }),
-      );
+    const reports = createReportStore({ client: table.documentClient, tableName: table.tableName });
+    for (const [requirementId, dueDate] of [["activity", "2026-03-31"], ["financial", "2025-03-31"], ["activity", "2025-03-31"]] as const) {
+      await storeSubmittedReport(reports, { agreementId: "agr-reports", requirementId, dueDate }, NOW);
     }
 
     const { items } = await readAll((cursor) => store.reports("agr-reports", { limit: 2, cursor }));
 
-    expect(items).toEqual([{ reportId: "2025-activity" }, { reportId: "2025-financial" }, { reportId: "2026-activity" }]);
+    expect(items.map((report) => report.reportId)).toEqual(["2025-03-31_activity", "2025-03-31_financial", "2026-03-31_activity"]);
     expect(await eventsOf("agr-reports")).toHaveLength(1);
   });
 

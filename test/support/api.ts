@@ -3,13 +3,19 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { ScanCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
 import { createApp, type AppDependencies } from "../../functions/api/app";
 import type { Role } from "../../functions/api/auth/principal";
 import type { LogRecord } from "../../functions/api/logging";
+import type { ReportingDependencies } from "../../functions/api/routes/reports";
 import type { Clock } from "../../functions/domain/clock";
+import type { Mailer, OutgoingEmail } from "../../functions/email/sender";
 import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
 import { createCalendarFeedStore, type CalendarFeedStore } from "../../functions/store/calendar-feeds";
+import { createRateLimitStore } from "../../functions/store/rate-limits";
 import { createReminderStore } from "../../functions/store/reminders";
+import { createReportLinkStore } from "../../functions/store/report-links";
+import { createReportStore } from "../../functions/store/reports";
 import type { AgreementWorkflow } from "../../functions/workflow/port";
 import { createTestTable, type TestTable } from "./dynamo";
 import { startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "./tokens";
@@ -40,6 +46,39 @@ export class TestClock implements Clock {
   }
 }
 
+/** Keeps what would have been emailed; for tests that do not start the mail catcher. */
+export class RecordingMailer implements Mailer {
+  readonly sent: OutgoingEmail[] = [];
+  async send(email: OutgoingEmail) {
+    this.sent.push(email);
+    return { messageId: `recorded-${this.sent.length}` };
+  }
+}
+
+/** The client address the rate limits see in tests: this header, or one fixed documentation address. */
+export const TEST_CLIENT_ADDRESS_HEADER = "X-Test-Client-Address";
+
+/**
+ * Reports on the test table, emails recorded, and an S3 client for a bucket nobody listens at: tests of
+ * attachments pass one for a local S3 (test/reports/).
+ */
+export function reportingForTests(table: TestTable, overrides: Partial<ReportingDependencies> = {}): ReportingDependencies {
+  const stores = { client: table.documentClient, tableName: table.tableName };
+  return {
+    reports: createReportStore(stores),
+    links: createReportLinkStore(stores),
+    rateLimits: createRateLimitStore(stores),
+    attachments: {
+      client: new S3Client({ endpoint: "http://127.0.0.1:9", region: "eu-north-1", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } }),
+      bucket: "attachments",
+    },
+    mailer: new RecordingMailer(),
+    language: "sv",
+    clientAddress: (c) => c.req.header(TEST_CLIENT_ADDRESS_HEADER) ?? "192.0.2.1",
+    ...overrides,
+  };
+}
+
 const swaggerUiDir = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
 /**
@@ -56,6 +95,7 @@ export function appDependenciesForTests(table: TestTable, overrides: Partial<App
     calendarFeeds: createCalendarFeedStore({ client: table.documentClient, tableName: table.tableName }),
     reminders: createReminderStore({ client: table.documentClient, tableName: table.tableName }),
     workflow: new RecordingWorkflow(),
+    reporting: reportingForTests(table),
     clock: new TestClock(new Date("2026-03-01T10:00:00Z")),
     newId: () => `agr-${nextId++}`,
     log: () => {},
@@ -79,6 +119,7 @@ export interface TestApi {
   store: AgreementStore;
   calendarFeeds: CalendarFeedStore;
   workflow: RecordingWorkflow;
+  reporting: ReportingDependencies;
   clock: TestClock;
   /** Every log record the app wrote. */
   logs: LogRecord[];
@@ -89,8 +130,11 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-/** Starts the app on a fresh table; `stop` in afterAll. Today is 2026-03-01 unless the test moves the clock. */
-export async function startTestApi(): Promise<TestApi> {
+/**
+ * Starts the app on a fresh table; `stop` in afterAll. Today is 2026-03-01 unless the test moves the clock.
+ * `reporting` replaces parts of the report dependencies (e.g. a local S3, the mail catcher).
+ */
+export async function startTestApi(reporting: Partial<ReportingDependencies> = {}): Promise<TestApi> {
   const table = await createTestTable();
   const auth = await startTestAuth(table);
   const logs: LogRecord[] = [];
@@ -100,6 +144,7 @@ export async function startTestApi(): Promise<TestApi> {
     authenticate: auth.auth.authenticate,
     signInRoutes: auth.auth.routes,
     workflow,
+    reporting: reportingForTests(table, reporting),
     clock,
     log: (record) => logs.push(record),
   });
@@ -117,6 +162,7 @@ export async function startTestApi(): Promise<TestApi> {
     store: dependencies.store,
     calendarFeeds: dependencies.calendarFeeds,
     workflow,
+    reporting: dependencies.reporting,
     clock,
     logs,
     auth,

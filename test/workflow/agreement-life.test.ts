@@ -222,23 +222,25 @@ describe("report reminders", () => {
 
 describe("when sending fails", () => {
   /** Mamma United approved, with SES behind a proxy that fails on request, the clock just before the 180-day reminder. */
-  async function approveBehindFailingProxy(): Promise<void> {
-    proxy = await startFailingProxy();
-    const proxyUrl = proxy.url;
+  async function approveBehindFailingProxy(): Promise<FailingProxy> {
+    const failing = await startFailingProxy();
+    proxy = failing;
+    const proxyUrl = failing.url;
     harness = await startHarness({
       start: "2023-11-20T09:00:00+01:00",
       // One request per attempt: the retry under test is the state machine's, not the SDK's.
       sesClient: () => new SESv2Client({ endpoint: proxyUrl, region: "eu-north-1", maxAttempts: 1, credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
     });
-    proxy.target = harness.mailUrl;
+    failing.target = harness.mailUrl;
     await proposeAndApprove(harness);
     await harness.advanceTo("2026-07-01T12:00:00+02:00");
+    return failing;
   }
 
   it("retries the catch-up and sends the reminder once when SES fails on the first attempt", async () => {
-    await approveBehindFailingProxy();
+    const failing = await approveBehindFailingProxy();
 
-    proxy.failNextSends(1);
+    failing.failNextSends(1);
     await harness.advanceTo("2026-07-05T12:00:00+02:00");
 
     expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([`Avtalet löper ut om 180 dagar: ${TITLE}`]);
@@ -250,9 +252,9 @@ describe("when sending fails", () => {
   });
 
   it("records the failure and raises an alarm once the retries are spent, and sends the reminder when the workflow is re-evaluated", async () => {
-    await approveBehindFailingProxy();
+    const failing = await approveBehindFailingProxy();
 
-    proxy.failNextSends(Number.POSITIVE_INFINITY);
+    failing.failNextSends(Number.POSITIVE_INFINITY);
     await harness.advanceTo("2026-07-04T12:00:00+02:00");
 
     expect(harness.alarms).toEqual([expect.objectContaining({ agreementId: ID, error: "ReminderNotSentError" })]);
@@ -261,7 +263,7 @@ describe("when sending fails", () => {
     expect(harness.engine.hasExecution(ID)).toBe(false);
     expect(await harness.emails(ID)).toEqual([]);
 
-    proxy.failNextSends(0);
+    failing.failNextSends(0);
     await harness.jumpTo("2026-07-04T13:00:00+02:00");
 
     expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([`Avtalet löper ut om 180 dagar: ${TITLE}`]);

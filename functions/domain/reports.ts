@@ -1,0 +1,355 @@
+/**
+ * An association's report for one due date of one reporting requirement: its content, its status and its
+ * submitted versions. Pure rules: the caller passes the time and says who acts; the result says what to write.
+ *
+ *   draft ──submit──▶ submitted ──review──▶ accepted
+ *                        ▲          └─────▶ supplement-requested ──submit──▶ submitted …
+ *
+ * Each submission is kept as an immutable version with its receipt; the report item holds the working copy.
+ */
+import { createHash } from "node:crypto";
+import * as z from "zod";
+import { kronorSchema, type Agreement, type ReportingRequirement } from "./agreement";
+import type { CalendarDate } from "./dates";
+import { fieldErrorsFromZod, type FieldError } from "./errors";
+
+export const REPORT_STATUSES = ["draft", "submitted", "accepted", "supplement-requested"] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+export const REPORT_ACTIONS = ["save", "attach", "submit", "review"] as const;
+export type ReportAction = (typeof REPORT_ACTIONS)[number];
+
+const ALLOWED: Record<ReportStatus, readonly ReportAction[]> = {
+  draft: ["save", "attach", "submit"],
+  submitted: ["review"],
+  accepted: [],
+  "supplement-requested": ["save", "attach", "submit"],
+};
+
+export function allowedReportActions(status: ReportStatus): readonly ReportAction[] {
+  return ALLOWED[status];
+}
+
+/** The report came in for its due date: it was submitted at least once, whatever the review said since. */
+export function hasBeenSubmitted(report: Pick<Report, "status">): boolean {
+  return report.status !== "draft";
+}
+
+/** Open for the association to work on: not yet submitted, or sent back for a supplement. */
+export function isOpenForAssociation(report: Pick<Report, "status"> | null): boolean {
+  return report === null || allowedReportActions(report.status).includes("submit");
+}
+
+const text = (max: number) => z.string().trim().min(1, "Required").max(max, `At most ${max} characters`);
+
+export const reportContentSchema = z.object({
+  activities: z
+    .array(
+      z.object({
+        description: text(2000),
+        /** The sub-effort (delinsats) the activity belongs to, by name, when the agreement has sub-efforts. */
+        subEffort: text(200).optional(),
+      }),
+    )
+    .min(1, "At least one activity")
+    .max(100, "At most 100 activities"),
+  peopleReached: z.number().int("A whole number").min(0, "Cannot be negative").max(10_000_000, "Too large"),
+  outcomes: z
+    .array(z.object({ goal: text(500), outcome: text(5000) }))
+    .min(1, "At least one outcome against the agreement's goals")
+    .max(50, "At most 50 outcomes"),
+  money: z.object({ receivedSek: kronorSchema, spentSek: kronorSchema }),
+  comments: z.string().trim().max(10_000, "At most 10000 characters").default(""),
+});
+export type ReportContent = z.infer<typeof reportContentSchema>;
+
+/** What a draft may hold: any subset of the content, each field given valid. */
+export const draftReportContentSchema = reportContentSchema.partial();
+export type DraftReportContent = z.infer<typeof draftReportContentSchema>;
+
+export const REPORT_REVIEW_OUTCOMES = ["accepted", "supplement-requested"] as const;
+
+export const reviewSchema = z
+  .object({
+    outcome: z.enum(REPORT_REVIEW_OUTCOMES),
+    comment: z.string().trim().max(5000, "At most 5000 characters").default(""),
+  })
+  .refine((review) => review.outcome !== "supplement-requested" || review.comment !== "", {
+    message: "Say what the association should add",
+    path: ["comment"],
+  });
+export type ReviewInput = z.infer<typeof reviewSchema>;
+
+/** Files an association may attach: by content type, each with the extensions it may have. */
+export const ATTACHMENT_TYPES = {
+  "application/pdf": [".pdf"],
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [".docx"],
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"],
+  "application/vnd.oasis.opendocument.text": [".odt"],
+  "image/png": [".png"],
+  "image/jpeg": [".jpg", ".jpeg"],
+} as const satisfies Record<string, readonly string[]>;
+export type AttachmentType = keyof typeof ATTACHMENT_TYPES;
+export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+export const MAX_ATTACHMENTS = 20;
+
+export const attachmentRequestSchema = z
+  .strictObject({
+    fileName: text(200).refine((name) => !/[/\\]/.test(name), "A file name, not a path"),
+    contentType: z.string().max(200),
+    size: z.number().int("A whole number of bytes").min(1, "The file is empty").max(MAX_ATTACHMENT_BYTES, "At most 25 MB"),
+  })
+  .superRefine((request, context) => {
+    const extensions: readonly string[] | undefined = ATTACHMENT_TYPES[request.contentType as AttachmentType];
+    if (extensions === undefined) {
+      context.addIssue({ code: "custom", path: ["contentType"], message: "Only PDF, DOCX, XLSX, ODT, PNG and JPEG files" });
+    } else if (!extensions.some((extension) => request.fileName.toLowerCase().endsWith(extension))) {
+      context.addIssue({ code: "custom", path: ["fileName"], message: `A ${request.contentType} file ends with ${extensions.join(" or ")}` });
+    }
+  });
+export type AttachmentRequest = z.infer<typeof attachmentRequestSchema>;
+
+/**
+ * The first bytes of each type. DOCX, XLSX and ODT are ZIP containers; the declared type and extension say which.
+ */
+const MAGIC_NUMBERS: Record<AttachmentType, readonly number[]> = {
+  "application/pdf": [0x25, 0x50, 0x44, 0x46],
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [0x50, 0x4b, 0x03, 0x04],
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [0x50, 0x4b, 0x03, 0x04],
+  "application/vnd.oasis.opendocument.text": [0x50, 0x4b, 0x03, 0x04],
+  "image/png": [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+  "image/jpeg": [0xff, 0xd8, 0xff],
+};
+/** Enough bytes to check any of the magic numbers. */
+export const MAGIC_NUMBER_BYTES = 8;
+
+export function startsWithMagicNumber(contentType: AttachmentType, firstBytes: Uint8Array): boolean {
+  const magic = MAGIC_NUMBERS[contentType];
+  return firstBytes.length >= magic.length && magic.every((byte, index) => firstBytes[index] === byte);
+}
+
+export interface Attachment {
+  id: string;
+  fileName: string;
+  contentType: AttachmentType;
+  size: number;
+  /** The object's key in the bucket: random, never the file name. */
+  key: string;
+  /** `pending` until the upload is checked; only accepted attachments are part of a submission. */
+  status: "pending" | "accepted";
+  addedAt: string;
+}
+
+export interface ReportHistoryEntry {
+  at: string;
+  action: "submitted" | "accepted" | "supplement-requested";
+  /** The association contact's address, or the reviewer's. */
+  by: string;
+  comment?: string;
+}
+
+export interface Report {
+  agreementId: string;
+  reportId: string;
+  requirementId: string;
+  dueDate: CalendarDate;
+  status: ReportStatus;
+  /** Increases with every write; writes are conditioned on it. */
+  version: number;
+  content: DraftReportContent;
+  attachments: Attachment[];
+  /** How many versions were submitted. */
+  submissions: number;
+  /** The latest review's comment, while a supplement is requested. */
+  reviewComment: string | null;
+  /** Where review emails go: the contact whose link last saved or submitted. */
+  contactEmail: string;
+  history: ReportHistoryEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Receipt {
+  /** Quoted by the association if they ask about it: agreement, report and version. */
+  number: string;
+  submittedAt: string;
+  submittedBy: string;
+  /** SHA-256 of exactly what was submitted (content and attachments), hex. */
+  digest: string;
+  attachments: { fileName: string; size: number }[];
+}
+
+/** One submission, never changed once written. */
+export interface ReportVersion {
+  agreementId: string;
+  reportId: string;
+  number: number;
+  content: ReportContent;
+  attachments: Attachment[];
+  receipt: Receipt;
+}
+
+export type ReportErrorCode = "not_allowed" | "incomplete" | "invalid" | "too_many_attachments" | "unknown_attachment";
+
+export interface ReportError {
+  code: ReportErrorCode;
+  message: string;
+  allowedActions: readonly ReportAction[];
+  fieldErrors: FieldError[];
+}
+
+export type ReportResult<T> = { ok: true; value: T } | { ok: false; error: ReportError };
+
+const REPORT_ID = /^(\d{4}-\d{2}-\d{2})_([a-z0-9-]{1,40})$/;
+
+/** One report per requirement and due date: the id says which, and sorts the reports by due date. */
+export function reportIdOf(requirementId: string, dueDate: CalendarDate): string {
+  return `${dueDate}_${requirementId}`;
+}
+
+export function isReportId(value: string): boolean {
+  return REPORT_ID.test(value);
+}
+
+/** The requirement and due date a report answers, when the agreement has them. */
+export function requirementFor(
+  agreement: Pick<Agreement, "reportingRequirements">,
+  requirementId: string,
+  dueDate: CalendarDate,
+): ReportingRequirement | null {
+  const requirement = (agreement.reportingRequirements ?? []).find((candidate) => candidate.id === requirementId);
+  return requirement !== undefined && requirement.dueDates.includes(dueDate) ? requirement : null;
+}
+
+function refusal<T>(status: ReportStatus, code: ReportErrorCode, message: string, fieldErrors: FieldError[] = []): ReportResult<T> {
+  return { ok: false, error: { code, message, allowedActions: allowedReportActions(status), fieldErrors } };
+}
+
+function notAllowed<T>(report: Report, action: ReportAction): ReportResult<T> | null {
+  if (allowedReportActions(report.status).includes(action)) return null;
+  const describe: Record<ReportStatus, string> = {
+    draft: "is a draft",
+    submitted: "is submitted and waiting for review",
+    accepted: "is accepted",
+    "supplement-requested": "is sent back for a supplement",
+  };
+  return refusal(report.status, "not_allowed", `Cannot ${action} a report that ${describe[report.status]}`);
+}
+
+function touched(report: Report, now: Date, patch: Partial<Report>): Report {
+  return { ...report, ...patch, version: report.version + 1, updatedAt: now.toISOString() };
+}
+
+/** A new, empty draft for a requirement's due date; written on its first save. */
+export function newReport(scope: { agreementId: string; requirementId: string; dueDate: CalendarDate; contactEmail: string }, now: Date): Report {
+  return {
+    ...scope,
+    reportId: reportIdOf(scope.requirementId, scope.dueDate),
+    status: "draft",
+    version: 0,
+    content: {},
+    attachments: [],
+    submissions: 0,
+    reviewComment: null,
+    history: [],
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** Replaces the working copy with `content`, which may be incomplete; each field given must be valid. */
+export function saveDraft(report: Report, content: unknown, contactEmail: string, now: Date): ReportResult<Report> {
+  const refused = notAllowed<Report>(report, "save");
+  if (refused !== null) return refused;
+  const parsed = draftReportContentSchema.strict().safeParse(content);
+  if (!parsed.success) return refusal(report.status, "invalid", "The report has invalid fields", fieldErrorsFromZod(parsed.error));
+  return { ok: true, value: touched(report, now, { content: parsed.data, contactEmail }) };
+}
+
+/** Adds an attachment whose upload has not been checked yet. */
+export function addAttachment(report: Report, attachment: Attachment, now: Date): ReportResult<Report> {
+  const refused = notAllowed<Report>(report, "attach");
+  if (refused !== null) return refused;
+  if (report.attachments.length >= MAX_ATTACHMENTS) {
+    return refusal(report.status, "too_many_attachments", `A report can have at most ${MAX_ATTACHMENTS} attachments`);
+  }
+  return { ok: true, value: touched(report, now, { attachments: [...report.attachments, attachment] }) };
+}
+
+/** The attachment's upload was checked: it becomes part of the report. */
+export function acceptAttachment(report: Report, attachmentId: string, now: Date): ReportResult<Report> {
+  const refused = notAllowed<Report>(report, "attach");
+  if (refused !== null) return refused;
+  if (!report.attachments.some((attachment) => attachment.id === attachmentId)) {
+    return refusal(report.status, "unknown_attachment", "The report has no such attachment");
+  }
+  const attachments = report.attachments.map((attachment) =>
+    attachment.id === attachmentId ? { ...attachment, status: "accepted" as const } : attachment,
+  );
+  return { ok: true, value: touched(report, now, { attachments }) };
+}
+
+/** The attachment's upload was refused (or never came): it is dropped. */
+export function dropAttachment(report: Report, attachmentId: string, now: Date): Report {
+  return touched(report, now, { attachments: report.attachments.filter((attachment) => attachment.id !== attachmentId) });
+}
+
+function digestOf(content: ReportContent, attachments: readonly Attachment[]): string {
+  const submitted = { content, attachments: attachments.map(({ fileName, contentType, size, key }) => ({ fileName, contentType, size, key })) };
+  return createHash("sha256").update(JSON.stringify(submitted)).digest("hex");
+}
+
+/**
+ * Submits the working copy as a new version with a receipt. The content must be complete; attachments whose
+ * upload was never checked are left out of the version (and stay pending on the report).
+ */
+export function submitReport(report: Report, contactEmail: string, now: Date): ReportResult<{ report: Report; version: ReportVersion }> {
+  const refused = notAllowed<{ report: Report; version: ReportVersion }>(report, "submit");
+  if (refused !== null) return refused;
+  const parsed = reportContentSchema.safeParse(report.content);
+  if (!parsed.success) {
+    const errors = fieldErrorsFromZod(parsed.error).map((error) =>
+      error.message.startsWith("Invalid input") ? { ...error, message: "Required" } : error,
+    );
+    return refusal(report.status, "incomplete", "The report is not complete; save the missing fields first", errors);
+  }
+  const at = now.toISOString();
+  const number = report.submissions + 1;
+  const attachments = report.attachments.filter((attachment) => attachment.status === "accepted");
+  const receipt: Receipt = {
+    number: `${report.agreementId}/${report.reportId}/${number}`,
+    submittedAt: at,
+    submittedBy: contactEmail,
+    digest: digestOf(parsed.data, attachments),
+    attachments: attachments.map(({ fileName, size }) => ({ fileName, size })),
+  };
+  const version: ReportVersion = { agreementId: report.agreementId, reportId: report.reportId, number, content: parsed.data, attachments, receipt };
+  const submitted = touched(report, now, {
+    status: "submitted",
+    submissions: number,
+    reviewComment: null,
+    contactEmail,
+    history: [...report.history, { at, action: "submitted", by: contactEmail }],
+  });
+  return { ok: true, value: { report: submitted, version } };
+}
+
+/** Staff review of the latest submission: accept it, or send it back with what to add. */
+export function reviewReport(report: Report, review: ReviewInput, reviewer: string, now: Date): ReportResult<Report> {
+  const refused = notAllowed<Report>(report, "review");
+  if (refused !== null) return refused;
+  const entry: ReportHistoryEntry = {
+    at: now.toISOString(),
+    action: review.outcome,
+    by: reviewer,
+    ...(review.comment === "" ? {} : { comment: review.comment }),
+  };
+  return {
+    ok: true,
+    value: touched(report, now, {
+      status: review.outcome,
+      reviewComment: review.outcome === "supplement-requested" ? review.comment : null,
+      history: [...report.history, entry],
+    }),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Emails to an association contact about a report, in Swedish (the default) and English, as plain text and HTML:
+ * the invitation with the personal report link, and the request for a supplement with the reviewer's comment and a
+ * fresh link. The link is the only way in, so each email says how long it works and not to pass it on.
+ */
+import type { ReportingRequirement } from "../domain/agreement";
+import type { CalendarDate } from "../domain/dates";
+import type { OutgoingEmail } from "./sender";
+import { escapeHtml, longDate, type Language, type ReminderMessage } from "./reminder-message";
+
+export type ReportMessageKind = "invitation" | "supplement-request";
+
+export interface ReportMessageFacts {
+  kind: ReportMessageKind;
+  agreementTitle: string;
+  municipality: string;
+  requirement: Pick<ReportingRequirement, "kind" | "description">;
+  dueDate: CalendarDate;
+  /** `<appOrigin>/report/<token>` */
+  link: string;
+  linkExpires: CalendarDate;
+  /** The reviewer's words, for a supplement request. */
+  comment?: string;
+  language: Language;
+}
+
+interface Wording {
+  locale: string;
+  reportKinds: Record<ReportingRequirement["kind"], string>;
+  labels: { agreement: string; report: string; due: string; expires: string; comment: string };
+  open: string;
+  footer: string;
+  kinds: Record<ReportMessageKind, (f: { title: string; report: string; municipality: string; due: string }) => { subject: string; lead: string }>;
+}
+
+const WORDING: Record<Language, Wording> = {
+  sv: {
+    locale: "sv-SE",
+    reportKinds: { activity: "Verksamhetsrapport", financial: "Ekonomisk redovisning", final: "Slutrapport", other: "Rapport" },
+    labels: { agreement: "Avtal", report: "Rapport", due: "Ska lämnas senast", expires: "Länken gäller till och med", comment: "Kommentar" },
+    open: "Öppna rapportformuläret",
+    footer:
+      "Länken är personlig och ger tillgång till just den här rapporten. Dela den inte. Har länken slutat gälla kan ni " +
+      "begära en ny med samma e-postadress.",
+    kinds: {
+      invitation: (f) => ({
+        subject: `Lämna rapport: ${f.title}`,
+        lead: `${f.municipality} ber er lämna ${f.report.toLowerCase()} för IOP-avtalet ”${f.title}” senast den ${f.due}.`,
+      }),
+      "supplement-request": (f) => ({
+        subject: `Komplettering behövs: ${f.title}`,
+        lead: `${f.municipality} har läst er ${f.report.toLowerCase()} för IOP-avtalet ”${f.title}” och ber er komplettera den.`,
+      }),
+    },
+  },
+  en: {
+    locale: "en-GB",
+    reportKinds: { activity: "Activity report", financial: "Financial report", final: "Final report", other: "Report" },
+    labels: { agreement: "Agreement", report: "Report", due: "Due", expires: "The link works until", comment: "Comment" },
+    open: "Open the report form",
+    footer:
+      "The link is personal and opens this report only. Do not share it. If it has stopped working, ask for a new one " +
+      "with the same email address.",
+    kinds: {
+      invitation: (f) => ({
+        subject: `Report requested: ${f.title}`,
+        lead: `${f.municipality} asks you to send the ${f.report.toLowerCase()} for the IOP agreement "${f.title}" by ${f.due}.`,
+      }),
+      "supplement-request": (f) => ({
+        subject: `Supplement needed: ${f.title}`,
+        lead: `${f.municipality} has read your ${f.report.toLowerCase()} for the IOP agreement "${f.title}" and asks you to add to it.`,
+      }),
+    },
+  },
+};
+
+/** The email for one report message to the contact `to`. */
+export function reportMessage(facts: ReportMessageFacts, to: string): OutgoingEmail {
+  const wording = WORDING[facts.language];
+  const report = [wording.reportKinds[facts.requirement.kind], facts.requirement.description].filter(Boolean).join(": ");
+  const due = longDate(facts.dueDate, wording.locale);
+  const { subject, lead } = wording.kinds[facts.kind]({ title: facts.agreementTitle, report, municipality: facts.municipality, due });
+  const { labels } = wording;
+  const rows: [string, string][] = [
+    [labels.agreement, facts.agreementTitle],
+    [labels.report, report],
+    [labels.due, due],
+    [labels.expires, longDate(facts.linkExpires, wording.locale)],
+  ];
+  const comment = facts.comment === undefined || facts.comment === "" ? [] : [`${labels.comment}:`, facts.comment, ""];
+
+  const message: ReminderMessage = {
+    subject,
+    text: [lead, "", ...comment, ...rows.map(([label, value]) => `${label}: ${value}`), "", `${wording.open}: ${facts.link}`, "", wording.footer, ""].join("\n"),
+    html: [
+      "<!doctype html>",
+      `<html lang="${facts.language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+      '<body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">',
+      `<p>${escapeHtml(lead)}</p>`,
+      ...(comment.length === 0 ? [] : [`<h2 style="font-size: 1.1em">${escapeHtml(labels.comment)}</h2>`, `<blockquote>${escapeHtml(facts.comment!)}</blockquote>`]),
+      "<table>",
+      ...rows.map(([label, value]) => `<tr><th scope="row" style="text-align: left; padding-right: 1em">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`),
+      "</table>",
+      `<p><a href="${escapeHtml(facts.link)}">${escapeHtml(wording.open)}</a></p>`,
+      `<p style="color: #555; font-size: 0.9em">${escapeHtml(wording.footer)}</p>`,
+      "</body></html>",
+      "",
+    ].join("\n"),
+  };
+  return { to: [to], cc: [], ...message };
+}
+
+/** Where an association opens its report: the web form's address for the token. */
+export function reportLink(appOrigin: string, token: string): string {
+  return `${appOrigin.replace(/\/+$/, "")}/report/${token}`;
+}

@@ -1,0 +1,190 @@
+/**
+ * Reports and their submitted versions, in the agreement's partition: `REPORT#<reportId>` is the working copy
+ * (its status, draft content and attachments), `REPORTVERSION#<reportId>#<number>` each immutable submission.
+ * Every write of a report is conditioned on the version it read; a submission writes the report and its new version
+ * in one transaction. The list of an agreement's reports is `AgreementStore.reports` (paged like its other lists).
+ */
+import { TransactionCanceledException, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import * as z from "zod";
+import { calendarDateSchema } from "../domain/agreement";
+import {
+  ATTACHMENT_TYPES,
+  draftReportContentSchema,
+  REPORT_STATUSES,
+  reportContentSchema,
+  type AttachmentType,
+  type Report,
+  type ReportVersion,
+} from "../domain/reports";
+import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
+
+export const REPORT_PREFIX = "REPORT#";
+const VERSION_PREFIX = "REPORTVERSION#";
+/** Wide enough that versions sort as numbers. */
+const VERSION_DIGITS = 4;
+
+export function reportKey(agreementId: string, reportId: string): ItemKey {
+  return { pk: agreementPartition(agreementId), sk: `${REPORT_PREFIX}${reportId}` };
+}
+
+function versionKey(agreementId: string, reportId: string, number: number): ItemKey {
+  return { pk: agreementPartition(agreementId), sk: `${VERSION_PREFIX}${reportId}#${String(number).padStart(VERSION_DIGITS, "0")}` };
+}
+
+const attachmentSchema = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  contentType: z.enum(Object.keys(ATTACHMENT_TYPES) as [AttachmentType, ...AttachmentType[]]),
+  size: z.number().int(),
+  key: z.string(),
+  status: z.enum(["pending", "accepted"]),
+  addedAt: z.string(),
+});
+
+export const storedReportSchema = z.object({
+  agreementId: z.string(),
+  reportId: z.string(),
+  requirementId: z.string(),
+  dueDate: calendarDateSchema,
+  status: z.enum(REPORT_STATUSES),
+  version: z.number().int().min(1),
+  content: draftReportContentSchema,
+  attachments: z.array(attachmentSchema),
+  submissions: z.number().int().min(0),
+  reviewComment: z.string().nullable(),
+  contactEmail: z.string(),
+  history: z.array(
+    z.object({
+      at: z.string(),
+      action: z.enum(["submitted", "accepted", "supplement-requested"]),
+      by: z.string(),
+      comment: z.string().optional(),
+    }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}) satisfies z.ZodType<Report>;
+
+export const reportVersionSchema = z.object({
+  agreementId: z.string(),
+  reportId: z.string(),
+  number: z.number().int().min(1),
+  content: reportContentSchema,
+  attachments: z.array(attachmentSchema),
+  receipt: z.object({
+    number: z.string(),
+    submittedAt: z.string(),
+    submittedBy: z.string(),
+    digest: z.string(),
+    attachments: z.array(z.object({ fileName: z.string(), size: z.number() })),
+  }),
+}) satisfies z.ZodType<ReportVersion>;
+
+/** A report write lost the optimistic lock: someone else saved the report since it was read; nothing was written. */
+export class ReportConflictError extends Error {
+  override readonly name = "ReportConflictError";
+
+  constructor(agreementId: string, reportId: string, options?: ErrorOptions) {
+    super(`Report ${reportId} of agreement ${agreementId} was changed by someone else at the same moment`, options);
+  }
+}
+
+export function reportFromItem(item: Item): Report {
+  return parseItem(item, storedReportSchema);
+}
+
+/** Domain objects are JSON data; the round trip drops `undefined` members, which DynamoDB cannot store. */
+function asJsonData<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function reportItem(report: Report): Item {
+  return { ...asJsonData(report), ...reportKey(report.agreementId, report.reportId) };
+}
+
+export interface ReportStore {
+  get(agreementId: string, reportId: string): Promise<Report | null>;
+  /**
+   * Writes the report if it is still at the version it was read at (`report.version - 1`; 0 for a new one).
+   * @throws ReportConflictError when someone else wrote it since
+   */
+  save(report: Report): Promise<void>;
+  /** Writes a submission: the report (as `save`) and its new version, together or not at all. */
+  saveSubmission(report: Report, version: ReportVersion): Promise<void>;
+  /** Every submitted version of a report, oldest first. */
+  versions(agreementId: string, reportId: string): Promise<ReportVersion[]>;
+}
+
+export interface ReportStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+export function createReportStore({ client, tableName }: ReportStoreOptions): ReportStore {
+  const lockOn = (report: Report) =>
+    report.version === 1
+      ? { ConditionExpression: "attribute_not_exists(pk)" }
+      : {
+          ConditionExpression: "#version = :readVersion",
+          ExpressionAttributeNames: { "#version": "version" },
+          ExpressionAttributeValues: { ":readVersion": report.version - 1 },
+        };
+  const conflict = (report: Report, error: unknown) => new ReportConflictError(report.agreementId, report.reportId, { cause: error });
+
+  return {
+    async get(agreementId, reportId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { ...reportKey(agreementId, reportId) }, ConsistentRead: true }));
+      return Item === undefined ? null : reportFromItem(Item);
+    },
+
+    async save(report) {
+      try {
+        await client.send(new PutCommand({ TableName: tableName, Item: reportItem(report), ...lockOn(report) }));
+      } catch (error) {
+        throw error instanceof ConditionalCheckFailedException ? conflict(report, error) : error;
+      }
+    },
+
+    async saveSubmission(report, version) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: tableName, Item: reportItem(report), ...lockOn(report) } },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...asJsonData(version), ...versionKey(version.agreementId, version.reportId, version.number) },
+                  // A version, once written, is never replaced.
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        throw error instanceof TransactionCanceledException ? conflict(report, error) : error;
+      }
+    },
+
+    async versions(agreementId, reportId) {
+      const items: Item[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const output = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues: { ":pk": agreementPartition(agreementId), ":prefix": `${VERSION_PREFIX}${reportId}#` },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...(output.Items ?? []));
+        start = output.LastEvaluatedKey;
+      } while (start !== undefined);
+      return items.map((item) => parseItem(item, reportVersionSchema));
+    },
+  };
+}
