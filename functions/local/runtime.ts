@@ -26,7 +26,7 @@ import { Components, type HealthSummary } from "./components";
 import { seedDemoAgreements } from "./demo-data";
 import { createDynamoDbClient, DynamoDbLocalComponent } from "./dynamodb";
 import { StartupError } from "./errors";
-import { lockDirectory, type DirectoryLock } from "./lock";
+import { lockDirectory } from "./lock";
 import { MailCatcherComponent } from "./mail";
 import { LocalOidcProvider } from "./oidc";
 import { assertPortAvailable, isAddressInUse, PortInUseError } from "./ports";

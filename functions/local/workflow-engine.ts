@@ -16,7 +16,7 @@ import type { Clock } from "../domain/clock";
 import type { Status } from "../domain/agreement";
 import type { AgreementStore } from "../store/agreements";
 import type { WorkflowStateStore } from "../store/workflow-state";
-import { AGREEMENT_WORKFLOW_DEFINITION, functionArnPlaceholder, substituteFunctionArns, TASK_FUNCTIONS, type TaskFunction } from "../workflow/definition";
+import { functionArnPlaceholder, substituteFunctionArns, TASK_FUNCTIONS, type TaskFunction } from "../workflow/definition";
 import { executionInput, executionName } from "../workflow/executions";
 import { runnableGeneration } from "../workflow/generations";
 import type { AgreementWorkflow } from "../workflow/port";

@@ -40,6 +40,13 @@ function accepted(result: TransitionResult): Accepted {
   return result;
 }
 
+/** The stored agreement, or AgreementNotFoundError. */
+export async function readAgreement(store: Pick<AgreementStore, "get">, agreementId: string): Promise<Agreement> {
+  const agreement = await store.get(agreementId);
+  if (agreement === null) throw new AgreementNotFoundError(agreementId);
+  return agreement;
+}
+
 export async function createAgreement(
   store: AgreementStore,
   input: { id: string; content: DraftContent; actor: Actor; now: Date },
@@ -58,8 +65,7 @@ export async function runCommand(
   store: AgreementStore,
   input: { agreementId: string; command: Command; actor: Actor; now: Date; expectedVersion?: number },
 ): Promise<Accepted> {
-  const agreement = await store.get(input.agreementId);
-  if (agreement === null) throw new AgreementNotFoundError(input.agreementId);
+  const agreement = await readAgreement(store, input.agreementId);
   if (input.expectedVersion !== undefined && input.expectedVersion !== agreement.version) {
     throw new StaleVersionError(agreement.id, input.expectedVersion, agreement.version);
   }

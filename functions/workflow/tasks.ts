@@ -7,7 +7,6 @@ import * as z from "zod";
 import { isComplete, type Actor, type Agreement } from "../domain/agreement";
 import type { Clock } from "../domain/clock";
 import { dueTransition, nextDueInstant } from "../domain/schedule";
-import type { AgreementStore } from "../store/agreements";
 import { AgreementNotFoundError, runCommand } from "../store/commands";
 import type { WorkflowStateStore } from "../store/workflow-state";
 import { sendDueReminders, type SendRemindersDependencies } from "./send-reminders";

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { agreementSchema, decisionSchema, isComplete, type Agreement } from "../../domain/agreement";
 import type { Command } from "../../domain/lifecycle";
 import { plannedReminders } from "../../domain/reminders";
-import { AgreementNotFoundError, createAgreement, LifecycleRefusedError, runCommand } from "../../store/commands";
+import { createAgreement, LifecycleRefusedError, readAgreement, runCommand } from "../../store/commands";
 import type { AgreementFilters } from "../../store/search";
 import type { AppDependencies } from "../app";
 import { actorOf, type StaffPrincipal } from "../auth/principal";
@@ -99,11 +99,6 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
     }
   };
 
-  const readAgreement = async (agreementId: string): Promise<Agreement> => {
-    const agreement = await store.get(agreementId);
-    if (agreement === null) throw new AgreementNotFoundError(agreementId);
-    return agreement;
-  };
 
   operations.add(
     {
@@ -163,7 +158,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: { 200: agreementResponse("The agreement"), 304: { description: "Not changed since the ETag in If-None-Match" }, 404: NOT_FOUND },
     },
     async (c, { params }) => {
-      const agreement = await readAgreement(params.id);
+      const agreement = await readAgreement(store, params.id);
       const etag = etagOf(agreement.version);
       const cached = c.req.header("If-None-Match")?.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
       if (cached?.includes(etag) || cached?.includes("*")) {
@@ -334,7 +329,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: { 200: { description: "One page of events", schema: eventPageSchema }, 404: NOT_FOUND },
     },
     async (c, { params, query }) => {
-      await readAgreement(params.id);
+      await readAgreement(store, params.id);
       c.header("Cache-Control", "no-store");
       return c.json(await store.events(params.id, { limit: query.limit, cursor: query.cursor }));
     },
@@ -355,7 +350,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: { 200: { description: "The reminders", schema: remindersSchema }, 404: NOT_FOUND },
     },
     async (c, { params }) => {
-      const agreement = await readAgreement(params.id);
+      const agreement = await readAgreement(store, params.id);
       const sent = (await reminders.list(params.id))
         .filter((record) => record.status === "sent")
         .map(({ kind, sendOn, concerns, requirementId, recipients, updatedAt }) => ({ kind, sendOn, concerns, requirementId, recipients, sentAt: updatedAt }))

@@ -9,7 +9,7 @@ import { addDays, stockholmDate } from "../../domain/dates";
 import { isOpenForAssociation, reportIdOf, requirementFor } from "../../domain/reports";
 import { LANGUAGES, type Language } from "../../email/reminder-message";
 import { reportLink, reportMessage, type ReportMessageKind } from "../../email/report-messages";
-import { AgreementNotFoundError } from "../../store/commands";
+import { readAgreement } from "../../store/commands";
 import type { Invitation, ReportScope } from "../../store/report-links";
 import type { AppDependencies } from "../app";
 import type { Operations, ResponseSpec } from "../operations";
@@ -108,11 +108,6 @@ export function invitationRoutes(operations: Operations, dependencies: Invitatio
   operations.name(invitationSchema, "Invitation");
   const tag = "Reports";
 
-  const readAgreement = async (agreementId: string): Promise<Agreement> => {
-    const agreement = await store.get(agreementId);
-    if (agreement === null) throw new AgreementNotFoundError(agreementId);
-    return agreement;
-  };
 
   operations.add(
     {
@@ -127,7 +122,7 @@ export function invitationRoutes(operations: Operations, dependencies: Invitatio
       responses: { 200: { description: "The invitations", schema: z.object({ items: z.array(invitationSchema) }) }, 404: problem("No agreement with this id") },
     },
     async (c, { params }) => {
-      await readAgreement(params.id);
+      await readAgreement(store, params.id);
       c.header("Cache-Control", "no-store");
       return c.json({ items: await reporting.links.list(params.id) });
     },
@@ -154,7 +149,7 @@ export function invitationRoutes(operations: Operations, dependencies: Invitatio
       },
     },
     async (c, { params, body }) => {
-      const agreement = await readAgreement(params.id);
+      const agreement = await readAgreement(store, params.id);
       if (!REPORTING_STATUSES.includes(agreement.status)) {
         throw new ApiProblem(409, "Not reporting yet", `Reports are asked for once the agreement is approved; it is ${agreement.status}`);
       }

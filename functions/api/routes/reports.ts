@@ -15,7 +15,7 @@ import {
 } from "../../domain/reports";
 import type { Language } from "../../email/reminder-message";
 import type { Mailer } from "../../email/sender";
-import { AgreementNotFoundError } from "../../store/commands";
+import { readAgreement } from "../../store/commands";
 import type { RateLimitStore } from "../../store/rate-limits";
 import type { ReportLinkStore } from "../../store/report-links";
 import { ReportConflictError, reportVersionSchema, storedReportSchema, type ReportStore } from "../../store/reports";
@@ -80,11 +80,6 @@ export function reportRoutes(operations: Operations, dependencies: ReportRouteDe
   operations.name(reportSchema, "Report");
   operations.name(reportVersionResponseSchema, "ReportVersion");
 
-  const readAgreement = async (agreementId: string) => {
-    const agreement = await store.get(agreementId);
-    if (agreement === null) throw new AgreementNotFoundError(agreementId);
-    return agreement;
-  };
   const readReport = async (agreementId: string, reportId: string): Promise<Report> => {
     const report = await reporting.reports.get(agreementId, reportId);
     if (report === null) throw new ApiProblem(404, "Not found", `Agreement ${agreementId} has no report ${reportId} yet`);
@@ -108,7 +103,7 @@ export function reportRoutes(operations: Operations, dependencies: ReportRouteDe
       },
     },
     async (c, { params, query }) => {
-      await readAgreement(params.id);
+      await readAgreement(store, params.id);
       c.header("Cache-Control", "no-store");
       return c.json(await store.reports(params.id, { limit: query.limit, cursor: query.cursor }));
     },
@@ -156,7 +151,7 @@ export function reportRoutes(operations: Operations, dependencies: ReportRouteDe
       },
     },
     async (c, { params, body }) => {
-      const agreement = await readAgreement(params.id);
+      const agreement = await readAgreement(store, params.id);
       const report = await readReport(params.id, params.reportId);
       const reviewed = valueOf(reviewReport(report, body, c.var.principal!.email, clock.now()));
       await saving(() => reporting.reports.save(reviewed));
