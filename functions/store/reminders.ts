@@ -4,12 +4,13 @@
  * reminder, only one of them sends it. docs/workflow.md describes the statuses; docs/data-model.md the item.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { calendarDateSchema } from "../domain/agreement";
 import { REMINDER_KINDS, reminderKey, type PlannedReminder } from "../domain/reminders";
 import { agreementPartition, parseItem, type ItemKey } from "./items";
 import { TABLE_DEFINITION } from "./table";
+import { queryPartition } from "./query";
 
 const REMINDER_PREFIX = "REMINDER#";
 
@@ -129,23 +130,8 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
 
   return {
     async list(agreementId) {
-      const records: ReminderRecord[] = [];
-      let exclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const output = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "#pk = :partition AND begins_with(#sk, :prefix)",
-            ExpressionAttributeNames: { "#pk": TABLE_DEFINITION.partitionKey, "#sk": TABLE_DEFINITION.sortKey },
-            ExpressionAttributeValues: { ":partition": agreementPartition(agreementId), ":prefix": REMINDER_PREFIX },
-            ConsistentRead: true,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        );
-        records.push(...(output.Items ?? []).map((item) => parseItem(item, reminderRecordSchema)));
-        exclusiveStartKey = output.LastEvaluatedKey;
-      } while (exclusiveStartKey !== undefined);
-      return records;
+      const items = await queryPartition(client, tableName, agreementPartition(agreementId), REMINDER_PREFIX);
+      return items.map((item) => parseItem(item, reminderRecordSchema));
     },
 
     claim(agreementId, reminder, recipients, now) {

@@ -15,6 +15,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import * as z from "zod";
 import { agreementPartition, officerKey, parseItem, type Item, type ItemKey } from "./items";
 import { TIME_TO_LIVE_ATTRIBUTE } from "./sessions";
+import { queryPartition } from "./query";
 
 /** 32 random bytes in base64url: 43 characters, 256 bits. */
 export const REPORT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -155,21 +156,7 @@ export function createReportLinkStore({ client, tableName }: ReportLinkStoreOpti
     },
 
     async list(agreementId) {
-      const items: Item[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const output = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues: { ":pk": agreementPartition(agreementId), ":prefix": INVITATION_PREFIX },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        items.push(...(output.Items ?? []));
-        start = output.LastEvaluatedKey;
-      } while (start !== undefined);
+      const items = await queryPartition(client, tableName, agreementPartition(agreementId), INVITATION_PREFIX);
       return items.map(invitationOf);
     },
 

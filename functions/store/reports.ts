@@ -5,7 +5,7 @@
  * in one transaction. The list of an agreement's reports is `AgreementStore.reports` (paged like its other lists).
  */
 import { TransactionCanceledException, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { calendarDateSchema } from "../domain/agreement";
 import {
@@ -18,6 +18,7 @@ import {
   type ReportVersion,
 } from "../domain/reports";
 import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
+import { queryPartition } from "./query";
 
 export const REPORT_PREFIX = "REPORT#";
 const VERSION_PREFIX = "REPORTVERSION#";
@@ -169,21 +170,7 @@ export function createReportStore({ client, tableName }: ReportStoreOptions): Re
     },
 
     async versions(agreementId, reportId) {
-      const items: Item[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const output = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues: { ":pk": agreementPartition(agreementId), ":prefix": `${VERSION_PREFIX}${reportId}#` },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        items.push(...(output.Items ?? []));
-        start = output.LastEvaluatedKey;
-      } while (start !== undefined);
+      const items = await queryPartition(client, tableName, agreementPartition(agreementId), `${VERSION_PREFIX}${reportId}#`);
       return items.map((item) => parseItem(item, reportVersionSchema));
     },
   };

@@ -7,7 +7,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -15,6 +14,7 @@ import {
 import * as z from "zod";
 import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
 import { TABLE_DEFINITION } from "./table";
+import { queryPartition } from "./query";
 
 const WORKFLOW_SORT_KEY = "WORKFLOW";
 const OPEN_WORKFLOWS_PARTITION = "WORKFLOWS#OPEN";
@@ -169,23 +169,8 @@ export function createWorkflowStateStore({ client, tableName }: WorkflowStateSto
     },
 
     async listUnfinished() {
-      const ids: string[] = [];
-      let exclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const output = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: "#pk = :partition",
-            ExpressionAttributeNames: { "#pk": partitionKey },
-            ExpressionAttributeValues: { ":partition": OPEN_WORKFLOWS_PARTITION },
-            ConsistentRead: true,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        );
-        ids.push(...(output.Items ?? []).map((item) => parseItem(item, unfinishedSchema).agreementId));
-        exclusiveStartKey = output.LastEvaluatedKey;
-      } while (exclusiveStartKey !== undefined);
-      return ids;
+      const items = await queryPartition(client, tableName, OPEN_WORKFLOWS_PARTITION);
+      return items.map((item) => parseItem(item, unfinishedSchema).agreementId);
     },
   };
 }
