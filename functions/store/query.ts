@@ -18,9 +18,18 @@ export async function queryPartition(
     const output = await client.send(
       new QueryCommand({
         TableName: tableName,
-        KeyConditionExpression: "#pk = :partition AND begins_with(#sk, :prefix)",
-        ExpressionAttributeNames: { "#pk": TABLE_DEFINITION.partitionKey, "#sk": TABLE_DEFINITION.sortKey },
-        ExpressionAttributeValues: { ":partition": partition, ":prefix": sortKeyPrefix },
+        // DynamoDB refuses an empty string in a key condition, so no prefix means no sort-key condition.
+        ...(sortKeyPrefix === ""
+          ? {
+              KeyConditionExpression: "#pk = :partition",
+              ExpressionAttributeNames: { "#pk": TABLE_DEFINITION.partitionKey },
+              ExpressionAttributeValues: { ":partition": partition },
+            }
+          : {
+              KeyConditionExpression: "#pk = :partition AND begins_with(#sk, :prefix)",
+              ExpressionAttributeNames: { "#pk": TABLE_DEFINITION.partitionKey, "#sk": TABLE_DEFINITION.sortKey },
+              ExpressionAttributeValues: { ":partition": partition, ":prefix": sortKeyPrefix },
+            }),
         ConsistentRead: true,
         ExclusiveStartKey: exclusiveStartKey,
       }),
