@@ -17,27 +17,20 @@ import { jsonLines } from "../api/logging";
 import { LAMBDA_DOCS_ASSETS_DIR } from "../api/routes/docs";
 import { PRESIGNING_CLIENT_CONFIG } from "../api/routes/report-links";
 import { systemClock } from "../domain/clock";
-import { createAgreementStore } from "../store/agreements";
+import { createStores } from "../store/stores";
 import { LANGUAGES, type Language } from "../email/reminder-message";
 import { createSesMailer } from "../email/sender";
-import { createCalendarFeedStore } from "../store/calendar-feeds";
-import { createRateLimitStore } from "../store/rate-limits";
-import { createReportLinkStore } from "../store/report-links";
-import { createReportStore } from "../store/reports";
-import { createReminderStore } from "../store/reminders";
-import { createSessionStore } from "../store/sessions";
-import { createWorkflowStateStore } from "../store/workflow-state";
 import { createStepFunctionsWorkflow } from "../workflow/step-functions";
 import { DEFAULT_WORKFLOW_TIMING } from "../workflow/timing";
 
 const tableName = requiredEnv("TABLE_NAME");
 const appOrigin = new URL(requiredEnv("APP_URL")).origin;
 const dynamoDb = new DynamoDBClient({});
-const documentClient = DynamoDBDocumentClient.from(dynamoDb);
+const stores = createStores({ client: DynamoDBDocumentClient.from(dynamoDb), tableName, cursorSecret: requiredEnv("CURSOR_SECRET") });
 
 const staffAuth = createStaffAuth({
   settings: oidcSettingsFromEnv(process.env),
-  sessions: createSessionStore({ client: documentClient, tableName }),
+  sessions: stores.sessions,
   appOrigin,
 });
 
@@ -45,7 +38,7 @@ const workflow = createStepFunctionsWorkflow({
   client: new SFNClient({}),
   stateMachineArn: requiredEnv("WORKFLOW_STATE_MACHINE_ARN"),
   timing: DEFAULT_WORKFLOW_TIMING,
-  workflowState: createWorkflowStateStore({ client: documentClient, tableName }),
+  workflowState: stores.workflowState,
   clock: systemClock,
 });
 
@@ -53,14 +46,14 @@ const app = createApp({
   appOrigin,
   authenticate: staffAuth.authenticate,
   signInRoutes: staffAuth.routes,
-  store: createAgreementStore({ client: documentClient, tableName, cursorSecret: requiredEnv("CURSOR_SECRET") }),
-  calendarFeeds: createCalendarFeedStore({ client: documentClient, tableName }),
-  reminders: createReminderStore({ client: documentClient, tableName }),
+  store: stores.agreements,
+  calendarFeeds: stores.calendarFeeds,
+  reminders: stores.reminders,
   workflow,
   reporting: {
-    reports: createReportStore({ client: documentClient, tableName }),
-    links: createReportLinkStore({ client: documentClient, tableName }),
-    rateLimits: createRateLimitStore({ client: documentClient, tableName }),
+    reports: stores.reports,
+    links: stores.reportLinks,
+    rateLimits: stores.rateLimits,
     // Presigned URLs point at the bucket's regional address, which browsers reach.
     attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
     mailer: createSesMailer({ client: new SESv2Client({}), from: requiredEnv("EMAIL_SENDER") }),

@@ -12,14 +12,8 @@ import { CALLBACK_PATH, createStaffAuth } from "../api/auth/staff-auth";
 import { devClockRoutes } from "../api/dev-clock";
 import { devTokenRoutes } from "../api/dev-token";
 import { jsonLines } from "../api/logging";
-import { createAgreementStore } from "../store/agreements";
 import { createSesMailer } from "../email/sender";
-import { createCalendarFeedStore } from "../store/calendar-feeds";
-import { createRateLimitStore } from "../store/rate-limits";
-import { createReportLinkStore } from "../store/report-links";
-import { createReportStore } from "../store/reports";
-import { createReminderStore } from "../store/reminders";
-import { createSessionStore } from "../store/sessions";
+import { createStores } from "../store/stores";
 import { ensureTable, TableMismatchError } from "../store/table";
 import { loadClock } from "./clock";
 import { Components, type HealthSummary } from "./components";
@@ -146,11 +140,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       throw error instanceof TableMismatchError ? new StartupError(error.message, { cause: error }) : error;
     });
     const documentClient = DynamoDBDocumentClient.from(dynamoDb);
-    const store = createAgreementStore({
+    const stores = createStores({
       client: documentClient,
       tableName,
       cursorSecret: await loadOrCreateSecret(path.join(dataDir, "cursor-secret")),
     });
+    const store = stores.agreements;
     const clockFile = path.join(dataDir, "clock.json");
     const clock = await loadClock(clockFile, options.clockStart);
     if (options.demoData) {
@@ -174,7 +169,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     const staffAuth = createStaffAuth({
       settings: oidc.settings,
-      sessions: createSessionStore({ client: documentClient, tableName }),
+      sessions: stores.sessions,
       appOrigin: url,
     });
     const app = createApp({
@@ -184,13 +179,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       signInRoutes: staffAuth.routes,
       devTokenRoutes: devTokenRoutes(oidc),
       store,
-      calendarFeeds: createCalendarFeedStore({ client: documentClient, tableName }),
-      reminders: createReminderStore({ client: documentClient, tableName }),
+      calendarFeeds: stores.calendarFeeds,
+      reminders: stores.reminders,
       workflow,
       reporting: {
-        reports: createReportStore({ client: documentClient, tableName }),
-        links: createReportLinkStore({ client: documentClient, tableName }),
-        rateLimits: createRateLimitStore({ client: documentClient, tableName }),
+        reports: stores.reports,
+        links: stores.reportLinks,
+        rateLimits: stores.rateLimits,
         attachments: { client: localS3.createClient(), bucket: localS3.bucket },
         mailer: createSesMailer({ client: mailCatcher.createSesClient(), from: mail.sender }),
         language: mail.language,
