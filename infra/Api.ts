@@ -11,6 +11,9 @@ import { Email } from "./Email";
 import { API_ENVIRONMENT } from "./environment";
 import { Storage } from "./Storage";
 
+/** Requests per second across the API: the steady rate, and the burst above it. */
+const API_THROTTLE = { rate: 50, burst: 100 };
+
 /**
  * The web app and JSON API: one Lambda function (the Hono app) behind an HTTP API that routes every request to it.
  */
@@ -61,6 +64,9 @@ export function Api({ app, stack }: StackContext) {
 
   const api = new HttpApi(stack, "Http", {
     routes: { $default: handler },
+    // A ceiling for the whole API, far above a municipality's use: it stops a runaway client before it costs money.
+    // API Gateway answers past it with a plain 429; the app's own limits (fresh report links) answer problem+json.
+    defaults: { throttle: API_THROTTLE },
     accessLog: { retention: logRetention.name },
   });
   handler.addEnvironment(API_ENVIRONMENT.appUrl, config.appUrl ?? api.url);

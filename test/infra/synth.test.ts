@@ -339,6 +339,11 @@ describe("Api stack", () => {
     expect(integration.IntegrationUri).toEqual({ "Fn::GetAtt": [logicalId, "Arn"] });
   });
 
+  it("throttles the whole API at its default stage", () => {
+    const stage = only(test.templates.api, "AWS::ApiGatewayV2::Stage").resource.Properties;
+    expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+  });
+
   it("alarms on function errors and 5xx answers through the alarm topic", () => {
     const alarms = Object.values(test.templates.api.findResources("AWS::CloudWatch::Alarm"));
     expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual(["5xx", "Errors"]);
