@@ -18,7 +18,7 @@ import { gzipSync } from "node:zlib";
 import { API_ENTRY, deployedEsbuildOptions, sstEsbuild } from "../infra/bundling";
 import { API_ENVIRONMENT } from "../infra/environment";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { DraftContent } from "../functions/domain/agreement";
+import type { ReportingRequirement } from "../functions/domain/agreement";
 import { stockholmDate } from "../functions/domain/dates";
 import { MovableClock } from "../functions/local/clock";
 import { mammaUnited, type DemoAgreement } from "../functions/local/demo-agreements";
@@ -196,12 +196,13 @@ const MS_PER_YEAR = 365.25 * 86_400_000;
 interface LifeScenario {
   name: string;
   demo: DemoAgreement;
-  content: DraftContent;
+  /** Replaces the reporting requirements once the agreement is approved (submitting needs at least one). */
+  reportingRequirementsOnceApproved?: ReportingRequirement[];
 }
 
 const LIFE_SCENARIOS: LifeScenario[] = [
-  { name: "Mamma United, as in the demo data (two reporting requirements)", demo: mammaUnited, content: mammaUnited.content },
-  { name: "Mamma United without reporting requirements", demo: mammaUnited, content: { ...mammaUnited.content, reportingRequirements: [] } },
+  { name: "Mamma United, as in the demo data (two reporting requirements)", demo: mammaUnited },
+  { name: "Mamma United without reporting requirements once approved", demo: mammaUnited, reportingRequirementsOnceApproved: [] },
 ];
 
 /**
@@ -241,7 +242,7 @@ async function simulateLife(endpoint: string, scenario: LifeScenario) {
   };
   try {
     const id = scenario.demo.id;
-    await createAgreement(store, { id, content: scenario.content, actor: scenario.demo.steps[0]!.actor, now: clock.now() });
+    await createAgreement(store, { id, content: scenario.demo.content, actor: scenario.demo.steps[0]!.actor, now: clock.now() });
     let startedAt: Date | null = null;
     // The workflow takes its own steps (activate); staff's are replayed, each followed by what the API would call.
     for (const step of scenario.demo.steps.filter((candidate) => candidate.actor.id !== WORKFLOW_ACTOR.id)) {
@@ -252,6 +253,10 @@ async function simulateLife(endpoint: string, scenario: LifeScenario) {
         await engine.ensureRunning(id);
       } else {
         await engine.decisionRecorded(id);
+        const reportingRequirements = scenario.reportingRequirementsOnceApproved;
+        if (reportingRequirements !== undefined) {
+          await runCommand(store, { agreementId: id, command: { type: "update", changes: { reportingRequirements } }, actor: step.actor, now: clock.now() });
+        }
       }
       await engine.settled();
     }

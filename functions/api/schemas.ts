@@ -13,7 +13,7 @@ import {
   STATUSES,
   terminationSchema,
 } from "../domain/agreement";
-import { REMINDER_KINDS } from "../domain/reminders";
+import { CANCELLATIONS, REMINDER_KINDS } from "../domain/reminders";
 import { MAX_PAGE_SIZE } from "../store/agreements";
 import { FEED_SECRET_PATTERN } from "../store/calendar-feeds";
 import { auditEventSchema } from "../store/items";
@@ -112,9 +112,16 @@ export const sentReminderSchema = plannedReminderSchema.extend({
   sentAt: z.iso.datetime().meta({ description: "When the email service accepted it" }),
 });
 
+export const cancelledReminderSchema = plannedReminderSchema.extend({
+  cancelledBy: z.enum(CANCELLATIONS).meta({ description: "What took the reminder away" }),
+});
+
 export const remindersSchema = z.object({
   planned: z.array(plannedReminderSchema).meta({ description: "Every reminder the agreement's settings call for now" }),
   sent: z.array(sentReminderSchema).meta({ description: "The reminders that went out" }),
+  cancelled: z
+    .array(cancelledReminderSchema)
+    .meta({ description: "Reminders a recorded termination or an approved renewal took away before they went out" }),
 });
 
 export const calendarFeedSchema = z.object({

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { isCalendarDate } from "./dates";
+import { isCalendarDate, type CalendarDate } from "./dates";
 import { normaliseOrganisationNumber } from "./organisation-number";
 
 export const STATUSES = [
@@ -176,9 +176,29 @@ export const decisionSchema = z.object({
 });
 export type Decision = z.infer<typeof decisionSchema>;
 
+/**
+ * Why an agreement ends early (uppsägning): a notice by either party, which must respect the notice period, or an
+ * end without one, by mutual agreement or for a breach of the agreement (hävning).
+ */
+export const TERMINATION_GROUNDS = ["municipality-notice", "association-notice", "mutual-agreement", "breach"] as const;
+export type TerminationGround = (typeof TERMINATION_GROUNDS)[number];
+
+/** The grounds bound by the agreement's notice period. */
+export const NOTICE_GROUNDS: readonly TerminationGround[] = ["municipality-notice", "association-notice"];
+
 export const terminationSchema = z.object({
-  effectiveDate: calendarDateSchema,
-  reason: text(2000),
+  ground: z.enum(TERMINATION_GROUNDS).meta({
+    description:
+      "municipality-notice or association-notice: notice by that party, at least `noticePeriodMonths` before the " +
+      "effective date; mutual-agreement or breach: may end it earlier",
+  }),
+  givenOn: calendarDateSchema.meta({ description: "The day notice was given, or the decision to end it was made; not in the future" }),
+  effectiveDate: calendarDateSchema.meta({
+    description:
+      "The last day the agreement is in force (it ends at midnight after it, Europe/Stockholm); from the start " +
+      "date to the end date. A past date records an earlier decision",
+  }),
+  reason: z.string().trim().max(2000, "At most 2000 characters").optional(),
 });
 export type Termination = z.infer<typeof terminationSchema>;
 
@@ -206,4 +226,14 @@ export type CompleteAgreement = Agreement & AgreementContent;
 
 export function isComplete(agreement: Agreement): agreement is CompleteAgreement {
   return agreementContentSchema.safeParse(agreement).success;
+}
+
+/** The last day the agreement is in force: the termination's effective date when one is recorded, else the end date. */
+export function lastDayInForce(agreement: Pick<Agreement, "termination"> & { period: Period }): CalendarDate {
+  return agreement.termination?.effectiveDate ?? agreement.period.end;
+}
+
+/** Reports due until a termination takes effect stay due; those due after it are not. */
+export function isReportStillDue(agreement: Pick<Agreement, "termination">, due: CalendarDate): boolean {
+  return agreement.termination == null || due <= agreement.termination.effectiveDate;
 }

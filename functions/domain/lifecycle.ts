@@ -9,18 +9,28 @@ import {
   DEFAULT_REMINDERS,
   draftContentSchema,
   isTerminal,
+  lastDayInForce,
+  NOTICE_GROUNDS,
   OPERATIONAL_FIELDS,
   terminationSchema,
   type Actor,
   type Agreement,
+  type AgreementContent,
   type CompleteAgreement,
   type DraftContent,
+  type Period,
   type Status,
+  type Termination,
 } from "./agreement";
-import { addDays, daysBetween, stockholmDate, yearOf } from "./dates";
+import { fieldChanges, type FieldChange } from "./audit";
+import { addDays, addMonths, daysBetween, stockholmDate, yearOf, type CalendarDate } from "./dates";
 import { fieldErrorsFromZod, type FieldError } from "./errors";
 
-export const ACTIONS = ["update", "submit", "decide", "withdraw", "activate", "renew", "terminate", "expire"] as const;
+/**
+ * `activate`, `expire` and `end` are the workflow's: the start date has come, the end date is over, a recorded
+ * termination has taken effect.
+ */
+export const ACTIONS = ["update", "submit", "decide", "withdraw", "activate", "renew", "terminate", "expire", "end"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const commandSchema = z.discriminatedUnion("type", [
@@ -32,6 +42,7 @@ export const commandSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("renew"), successorId: z.string().min(1).max(64) }),
   z.object({ type: z.literal("terminate"), termination: terminationSchema }),
   z.object({ type: z.literal("expire") }),
+  z.object({ type: z.literal("end") }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 
@@ -39,7 +50,7 @@ const ALLOWED: Record<Status, readonly Action[]> = {
   draft: ["update", "submit", "withdraw"],
   proposed: ["decide", "withdraw"],
   approved: ["update", "activate", "terminate"],
-  active: ["update", "renew", "terminate", "expire"],
+  active: ["update", "renew", "terminate", "expire", "end"],
   expired: [],
   renewed: [],
   terminated: [],
@@ -49,6 +60,26 @@ const ALLOWED: Record<Status, readonly Action[]> = {
 
 export function allowedActions(status: Status): readonly Action[] {
   return ALLOWED[status];
+}
+
+/**
+ * Once a termination is recorded the agreement ends by it: it can no longer be renewed, terminated again or
+ * expire; until then there is no termination to take effect.
+ */
+const RULED_OUT_BY_TERMINATION: readonly Action[] = ["renew", "terminate", "expire"];
+
+/** What the agreement allows now: its status's actions, narrowed by a recorded termination. */
+export function availableActions(agreement: Pick<Agreement, "status" | "termination">): readonly Action[] {
+  const terminating = agreement.termination != null;
+  return allowedActions(agreement.status).filter((action) =>
+    terminating ? !RULED_OUT_BY_TERMINATION.includes(action) : action !== "end",
+  );
+}
+
+function describeState(agreement: Pick<Agreement, "status" | "termination">): string {
+  const termination = agreement.termination;
+  if (termination == null || agreement.status === "terminated") return agreement.status;
+  return `${agreement.status} and terminated, in force until the end of ${termination.effectiveDate}`;
 }
 
 export type LifecycleErrorCode =
@@ -78,6 +109,8 @@ export interface AuditEvent {
   to: Status;
   /** Top-level fields the change touched. */
   fields: string[];
+  /** Each value the change touched, before and after (functions/domain/audit.ts); empty for a creation. */
+  changes: FieldChange[];
   note?: string;
 }
 
@@ -101,12 +134,12 @@ export type TransitionResult =
   | { ok: false; error: LifecycleError };
 
 function failure(
-  agreement: Pick<Agreement, "status">,
+  agreement: Pick<Agreement, "status" | "termination">,
   code: LifecycleErrorCode,
   message: string,
   fieldErrors: FieldError[] = [],
 ): TransitionResult {
-  return { ok: false, error: { code, message, allowedActions: allowedActions(agreement.status), fieldErrors } };
+  return { ok: false, error: { code, message, allowedActions: availableActions(agreement), fieldErrors } };
 }
 
 function changedFields(before: Agreement, after: Agreement): string[] {
@@ -134,6 +167,7 @@ function apply(
     from: before.status,
     to: after.status,
     fields: changedFields(before, after),
+    changes: fieldChanges(before, after),
     ...(note === undefined ? {} : { note }),
   };
   return { before, after, event };
@@ -152,7 +186,7 @@ export function createDraft(
   renewalOf: string | null = null,
 ): TransitionResult {
   const parsed = draftContentSchema.strict().safeParse(content);
-  if (!parsed.success) return failure({ status: "draft" }, "invalid", "The draft has invalid fields", fieldErrorsFromZod(parsed.error));
+  if (!parsed.success) return failure({ status: "draft", termination: null }, "invalid", "The draft has invalid fields", fieldErrorsFromZod(parsed.error));
   const at = now.toISOString();
   const agreement: Agreement = {
     reminders: DEFAULT_REMINDERS,
@@ -182,6 +216,7 @@ export function createDraft(
     from: null,
     to: "draft",
     fields: Object.keys(parsed.data).sort(),
+    changes: [],
   };
   return { ok: true, agreement, changes: [{ before: null, after: agreement, event }] };
 }
@@ -207,6 +242,9 @@ export function completenessErrors(agreement: Agreement, related: Related = {}):
       errors.push({ path: `budget.${index}.year`, message: `${entry.year} is outside the period` });
     }
   });
+  if (content.reportingRequirements.length === 0) {
+    errors.push({ path: "reportingRequirements", message: "At least one reporting requirement: how the association reports on its work" });
+  }
   content.reportingRequirements.forEach((requirement, index) => {
     requirement.dueDates.forEach((due, dueIndex) => {
       if (due < start) errors.push({ path: `reportingRequirements.${index}.dueDates.${dueIndex}`, message: "A report cannot be due before the period starts" });
@@ -233,9 +271,10 @@ function sharesAssociation(a: Agreement, b: Agreement): boolean {
   return (b.associations ?? []).some((association) => numbers.has(association.organisationNumber));
 }
 
+/** Periods as far as they are in force: a recorded termination ends one early. */
 function periodsOverlap(a: Agreement, b: Agreement): boolean {
   if (!a.period || !b.period) return false;
-  return a.period.start <= b.period.end && b.period.start <= a.period.end;
+  return a.period.start <= lastDayInForce({ ...b, period: b.period }) && b.period.start <= lastDayInForce({ ...a, period: a.period });
 }
 
 /** A non-terminal, submitted agreement for the same association and title whose period overlaps, if any. */
@@ -261,7 +300,73 @@ function predecessorProblem(agreement: Agreement, related: Related): string | nu
   if (predecessor.renewedBy !== null && predecessor.renewedBy !== agreement.id) {
     return `The agreement it renews is already renewed by ${predecessor.renewedBy}`;
   }
+  if (predecessor.termination !== null) {
+    return `The agreement it renews is terminated, in force until the end of ${predecessor.termination.effectiveDate}; a terminated agreement cannot be renewed`;
+  }
   return null;
+}
+
+/**
+ * The successor's period, and how its dates move: by whole years when the predecessor ends on 31 December (as many
+ * calendar years as the predecessor's length, rounded), by whole months when the predecessor runs whole months
+ * (2024-03-15 to 2025-03-14), otherwise by the predecessor's length in days.
+ */
+function renewalPeriod(period: Period): { period: Period; move: (date: CalendarDate) => CalendarDate } {
+  const start = addDays(period.end, 1);
+  const lengthInDays = daysBetween(period.start, period.end) + 1;
+  if (period.end.endsWith("-12-31")) {
+    const years = Math.max(1, Math.round(lengthInDays / 365.25));
+    return { period: { start, end: `${yearOf(period.end) + years}-12-31` }, move: (date) => addMonths(date, 12 * years) };
+  }
+  const months = (yearOf(start) - yearOf(period.start)) * 12 + Number(start.slice(5, 7)) - Number(period.start.slice(5, 7));
+  if (months > 0 && addMonths(period.start, months) === start) {
+    return { period: { start, end: addDays(addMonths(start, months), -1) }, move: (date) => addMonths(date, months) };
+  }
+  return { period: { start, end: addDays(period.end, lengthInDays) }, move: (date) => addDays(date, lengthInDays) };
+}
+
+/** The years of the predecessor's period in its title, moved to the successor's: "2024–2026" becomes "2027–2029". */
+function renewalTitle(title: string, period: Period, yearShift: number): string {
+  return title.replace(/(?<!\d)\d{4}(?!\d)/g, (text) => {
+    const year = Number(text);
+    return year >= yearOf(period.start) && year <= yearOf(period.end) ? String(year + yearShift) : text;
+  });
+}
+
+/** The successor draft's content: the predecessor's, moved on by one period. */
+function renewalContent(content: AgreementContent): AgreementContent {
+  const { period, move } = renewalPeriod(content.period);
+  const yearShift = yearOf(period.end) - yearOf(content.period.end);
+  const lastBudget = content.budget.at(-1)?.amountSek ?? 0;
+  const budget = Array.from({ length: yearOf(period.end) - yearOf(period.start) + 1 }, (_, index) => {
+    const year = yearOf(period.start) + index;
+    return { year, amountSek: content.budget.find((entry) => entry.year === year - yearShift)?.amountSek ?? lastBudget };
+  });
+  const reportingRequirements = content.reportingRequirements.map((requirement) => ({ ...requirement, dueDates: requirement.dueDates.map(move) }));
+  return { ...content, title: renewalTitle(content.title, content.period, yearShift), period, budget, reportingRequirements };
+}
+
+/** What makes a termination impossible as given, as field errors; empty when it can be recorded. */
+function terminationErrors(agreement: CompleteAgreement, termination: Termination, today: CalendarDate): FieldError[] {
+  const { start, end } = agreement.period;
+  const { ground, givenOn, effectiveDate } = termination;
+  const errors: FieldError[] = [];
+  if (givenOn > today) errors.push({ path: "termination.givenOn", message: `Cannot be after today, ${today}` });
+  if (effectiveDate < start || effectiveDate > end) {
+    errors.push({ path: "termination.effectiveDate", message: `Must be from ${start} to ${end}, the agreement's period` });
+  } else if (NOTICE_GROUNDS.includes(ground)) {
+    const months = agreement.noticePeriodMonths ?? 0;
+    const earliest = addMonths(givenOn, months);
+    if (effectiveDate < earliest) {
+      const notice = months === 0 ? "Notice given" : `With ${months} months' notice, notice given`;
+      const message =
+        earliest > end
+          ? `${notice} on ${givenOn} cannot take effect before the agreement ends on ${end}: the earliest possible date, ${earliest}, is after it`
+          : `${notice} on ${givenOn} takes effect on ${earliest} at the earliest`;
+      errors.push({ path: "termination.effectiveDate", message });
+    }
+  }
+  return errors;
 }
 
 /**
@@ -275,12 +380,12 @@ export function transition(
   now: Date,
   related: Related = {},
 ): TransitionResult {
-  if (!allowedActions(agreement.status).includes(command.type)) {
-    const allowed = allowedActions(agreement.status);
+  if (!availableActions(agreement).includes(command.type)) {
+    const allowed = availableActions(agreement);
     return failure(
       agreement,
       "not_allowed",
-      `Cannot ${command.type} an agreement that is ${agreement.status}. ` +
+      `Cannot ${command.type} an agreement that is ${describeState(agreement)}. ` +
         (allowed.length ? `Allowed now: ${allowed.join(", ")}.` : "No action is allowed in this status."),
     );
   }
@@ -360,43 +465,34 @@ export function transition(
       return single(apply(agreement, { status }, "expire", actor, now));
     }
 
+    case "end": {
+      const lastDay = lastDayInForce(agreement as CompleteAgreement);
+      if (today <= lastDay) {
+        return failure(agreement, "too_early", `The termination takes effect after ${lastDay}; today is ${today}`);
+      }
+      return single(apply(agreement, { status: "terminated" }, "end", actor, now));
+    }
+
     case "renew": {
       // Parsing keeps the content fields only, dropping status, decision and the other bookkeeping.
       const parsed = agreementContentSchema.safeParse(agreement);
       if (!parsed.success) return failure(agreement, "incomplete", "The agreement lacks content to renew from");
-      const content = parsed.data;
-      const shiftInDays = daysBetween(content.period.start, content.period.end) + 1;
-      const start = addDays(content.period.end, 1);
-      const end = addDays(content.period.end, shiftInDays);
-      const lastBudget = content.budget.at(-1)?.amountSek ?? 0;
-      const budget = Array.from({ length: yearOf(end) - yearOf(start) + 1 }, (_, index) => ({
-        year: yearOf(start) + index,
-        amountSek: content.budget.find((entry) => entry.year === yearOf(content.period.start) + index)?.amountSek ?? lastBudget,
-      }));
-      const reportingRequirements = content.reportingRequirements.map((requirement) => ({
-        ...requirement,
-        dueDates: requirement.dueDates.map((due) => addDays(due, shiftInDays)),
-      }));
-      return createDraft(
-        command.successorId,
-        { ...content, period: { start, end }, budget, reportingRequirements },
-        actor,
-        now,
-        agreement.id,
-      );
+      return createDraft(command.successorId, renewalContent(parsed.data), actor, now, agreement.id);
     }
 
     case "terminate": {
       const parsed = terminationSchema.safeParse(command.termination);
       if (!parsed.success) return failure(agreement, "invalid", "The termination is invalid", fieldErrorsFromZod(parsed.error, ["termination"]));
-      const complete = agreement as CompleteAgreement;
-      const { effectiveDate } = parsed.data;
-      if (effectiveDate < complete.period.start || effectiveDate > complete.period.end) {
-        return failure(agreement, "invalid", "The effective date must fall within the agreement's period", [
-          { path: "termination.effectiveDate", message: `Between ${complete.period.start} and ${complete.period.end}` },
-        ]);
+      const termination = parsed.data;
+      const errors = terminationErrors(agreement as CompleteAgreement, termination, today);
+      if (errors.length) return failure(agreement, "invalid", errors.map((error) => error.message).join("; "), errors);
+      // In force through the effective date: a termination taking effect today or later leaves it to the workflow.
+      if (termination.effectiveDate >= today) {
+        return single(apply(agreement, { termination }, "terminate", actor, now, termination.reason));
       }
-      return single(apply(agreement, { status: "terminated", termination: parsed.data }, "terminate", actor, now, parsed.data.reason));
+      const recordedLate = `Recorded on ${today}, after it took effect: in force until the end of ${termination.effectiveDate}`;
+      const note = termination.reason ? `${recordedLate}. ${termination.reason}` : recordedLate;
+      return single(apply(agreement, { status: "terminated", termination }, "terminate", actor, now, note));
     }
   }
 }

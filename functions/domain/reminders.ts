@@ -5,7 +5,7 @@
  * exactly-once. When the workflow wakes late, only the most recent due reminder of each kind is sent; older
  * ones that were missed are skipped, since a burst of stale "180 days left" mails helps nobody.
  */
-import type { Agreement, CompleteAgreement } from "./agreement";
+import { isReportStillDue, type Agreement, type CompleteAgreement } from "./agreement";
 import { addDays, addMonths, type CalendarDate } from "./dates";
 
 export const REMINDER_KINDS = ["expiry", "notice", "report-due", "report-overdue"] as const;
@@ -30,13 +30,16 @@ export function noticeDate(agreement: CompleteAgreement): CalendarDate | null {
   return agreement.noticePeriodMonths ? addMonths(agreement.period.end, -agreement.noticePeriodMonths) : null;
 }
 
-/** Expiry and notice reminders stop once a renewal is approved or the agreement ends or is terminated. */
+/**
+ * Expiry and notice reminders stop once a renewal is approved, a termination is recorded (the end date and the
+ * notice date no longer apply) or the agreement ends.
+ */
 function remindsOfExpiry(agreement: Agreement): boolean {
-  return (agreement.status === "approved" || agreement.status === "active") && agreement.renewedBy === null;
+  return (agreement.status === "approved" || agreement.status === "active") && agreement.renewedBy === null && agreement.termination === null;
 }
 
 function remindsOfReports(agreement: Agreement): boolean {
-  return agreement.status === "approved" || agreement.status === "active" || agreement.status === "expired" || agreement.status === "renewed";
+  return ["approved", "active", "expired", "renewed", "terminated"].includes(agreement.status);
 }
 
 /** Every reminder the agreement's settings call for, in send order. */
@@ -52,13 +55,30 @@ export function plannedReminders(agreement: CompleteAgreement): PlannedReminder[
   }
   if (remindsOfReports(agreement)) {
     for (const requirement of agreement.reportingRequirements) {
-      for (const due of requirement.dueDates) {
+      for (const due of requirement.dueDates.filter((date) => isReportStillDue(agreement, date))) {
         planned.push({ kind: "report-due", sendOn: addDays(due, -reminders.reportDaysBefore), concerns: due, requirementId: requirement.id });
         planned.push({ kind: "report-overdue", sendOn: addDays(due, 1), concerns: due, requirementId: requirement.id });
       }
     }
   }
   return planned.sort((a, b) => a.sendOn.localeCompare(b.sendOn) || a.kind.localeCompare(b.kind));
+}
+
+export const CANCELLATIONS = ["termination", "renewal"] as const;
+export type Cancellation = (typeof CANCELLATIONS)[number];
+
+/**
+ * The reminders an agreement's settings called for that a recorded termination or an approved renewal took away:
+ * expiry and notice reminders, and, after a termination, those of reports due after it takes effect. Whether
+ * one of them went out before the cancellation is the reminder records' to say.
+ */
+export function cancelledReminders(agreement: CompleteAgreement): (PlannedReminder & { cancelledBy: Cancellation })[] {
+  const cancelledBy: Cancellation | null = agreement.termination !== null ? "termination" : agreement.renewedBy !== null ? "renewal" : null;
+  if (cancelledBy === null) return [];
+  const planned = new Set(plannedReminders(agreement).map(reminderKey));
+  return plannedReminders({ ...agreement, status: "active", termination: null, renewedBy: null })
+    .filter((reminder) => !planned.has(reminderKey(reminder)))
+    .map((reminder) => ({ ...reminder, cancelledBy }));
 }
 
 /**

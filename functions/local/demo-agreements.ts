@@ -161,8 +161,17 @@ export const kallered: DemoAgreement = {
     {
       at: "2021-06-10T11:00:00+02:00",
       actor: editor,
-      command: { type: "terminate", termination: { effectiveDate: "2021-09-30", reason: "Områdesarbetet flyttar till Balltorp sedan Kållered BID etablerat sig i området." } },
+      command: {
+        type: "terminate",
+        termination: {
+          ground: "municipality-notice",
+          givenOn: "2021-06-10",
+          effectiveDate: "2021-09-30",
+          reason: "Områdesarbetet flyttar till Balltorp sedan Kållered BID etablerat sig i området.",
+        },
+      },
     },
+    { at: "2021-10-01T00:00:00+02:00", actor: workflow, command: { type: "end" } },
   ],
 };
 

@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import { actorSchema, agreementSchema, STATUSES, type Agreement } from "../domain/agreement";
+import { fieldChangeSchema } from "../domain/audit";
 import { fieldErrorsFromZod } from "../domain/errors";
 import { ACTIONS, type AuditEvent } from "../domain/lifecycle";
 import { CorruptItemError } from "./errors";
@@ -127,9 +128,15 @@ export const auditEventSchema = z.object({
   action: z.enum([...ACTIONS, "create", "renewal-approved"]),
   from: z.enum(STATUSES).nullable(),
   to: z.enum(STATUSES),
-  fields: z.array(z.string()),
+  fields: z.array(z.string()).meta({ description: "The top-level fields the change touched" }),
+  // Events written before changes were recorded read as having none.
+  changes: z.array(fieldChangeSchema).default([]).meta({
+    description:
+      "Each value the change touched, before and after; a list member (a sub-effort, a budget year) by its name or " +
+      "id. Empty for the creation, whose fields are the draft's first content",
+  }),
   note: z.string().optional(),
-}) satisfies z.ZodType<AuditEvent>;
+}) satisfies z.ZodType<AuditEvent, unknown>;
 
 export function eventFromItem(item: Item): AuditEvent {
   return parseItem(item, auditEventSchema);

@@ -51,7 +51,7 @@ export interface Step {
 }
 
 /** Statuses whose agreement can still have something due: a start, an end or a reminder. */
-const WAITING_STATUSES: readonly Status[] = ["approved", "active", "expired", "renewed"];
+const WAITING_STATUSES: readonly Status[] = ["approved", "active", "expired", "renewed", "terminated"];
 
 function afterDays(instant: Date, days: number): Date {
   return new Date(instant.getTime() + days * MS_PER_DAY);

@@ -223,15 +223,36 @@ describe("lifecycle actions", () => {
     expect(api.workflow.calls.slice(-2)).toEqual([`decisionRecorded ${successor.id}`, `agreementChanged ${predecessor.id}`]);
   });
 
-  it("terminates an agreement within its period and tells the workflow", async () => {
-    const agreement = await decided(content(), { active: true });
-    const outside = await post(`/api/agreements/${agreement.id}/terminate`, "editor", { effectiveDate: "2030-01-01", reason: "Föreningen upphör" });
+  it("records a termination taking effect later, keeping the agreement active, and tells the workflow", async () => {
+    const agreement = await decided(content({ noticePeriodMonths: 3 }), { active: true });
+    const notice = { ground: "municipality-notice", givenOn: "2026-03-01", reason: "Verksamheten flyttar" };
+    const outside = await post(`/api/agreements/${agreement.id}/terminate`, "editor", { ...notice, effectiveDate: "2030-01-01" });
     expect(outside.status).toBe(400);
-    expect(await json(outside)).toMatchObject({ errors: [{ path: "effectiveDate", message: "Between 2024-02-01 and 2026-12-31" }] });
-    const response = await post(`/api/agreements/${agreement.id}/terminate`, "editor", { effectiveDate: "2026-06-30", reason: "Föreningen upphör" });
+    expect(await json(outside)).toMatchObject({ errors: [{ path: "effectiveDate", message: "Must be from 2024-02-01 to 2026-12-31, the agreement's period" }] });
+    const tooShort = await post(`/api/agreements/${agreement.id}/terminate`, "editor", { ...notice, effectiveDate: "2026-04-30" });
+    expect(tooShort.status).toBe(400);
+    expect(await json(tooShort)).toMatchObject({ detail: expect.stringContaining("2026-06-01"), errors: [{ path: "effectiveDate", message: expect.stringContaining("2026-06-01") }] });
+
+    const response = await post(`/api/agreements/${agreement.id}/terminate`, "editor", { ...notice, effectiveDate: "2026-06-30" });
     expect(response.status).toBe(200);
-    expect(await json(response)).toMatchObject({ status: "terminated", termination: { effectiveDate: "2026-06-30" } });
+    expect(await json(response)).toMatchObject({ status: "active", termination: { ground: "municipality-notice", givenOn: "2026-03-01", effectiveDate: "2026-06-30" } });
     expect(api.workflow.calls).toContain(`agreementChanged ${agreement.id}`);
+    const again = await post(`/api/agreements/${agreement.id}/terminate`, "editor", { ...notice, effectiveDate: "2026-09-30" });
+    expect(again.status).toBe(409);
+    expect(await json(again)).toMatchObject({ allowedActions: ["update"] });
+  });
+
+  it("records a termination that took effect earlier as ended at once, and says so in the audit trail", async () => {
+    const agreement = await decided(content(), { active: true });
+    const response = await post(`/api/agreements/${agreement.id}/terminate`, "editor", { ground: "mutual-agreement", givenOn: "2026-01-20", effectiveDate: "2026-01-31" });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ status: "terminated", termination: { effectiveDate: "2026-01-31" } });
+    expect((await api.store.events(agreement.id)).items.at(-1)).toMatchObject({
+      action: "terminate",
+      from: "active",
+      to: "terminated",
+      note: "Recorded on 2026-03-01, after it took effect: in force until the end of 2026-01-31",
+    });
   });
 
   it("withdraws a draft with or without a reason", async () => {
@@ -252,6 +273,28 @@ describe("lifecycle actions", () => {
 });
 
 describe("audit trail and reminders", () => {
+  it("shows which sub-effort's activity status changed, from what to what, who and when (Umeå)", async () => {
+    const agreement = await decided(content({ title: "Umeå växer – tryggt och säkert", subEfforts: [
+      { name: "Förebygga droger och kriminell livsstil", description: "Projektet Starkare.", activityStatus: "started" },
+      { name: "Stärka föräldrar", description: "", activityStatus: "planned" },
+    ] }), { active: true });
+    const subEfforts = agreement.subEfforts!.map((subEffort) => (subEffort.name === "Stärka föräldrar" ? { ...subEffort, activityStatus: "started" } : subEffort));
+    const patched = await api.request(`/api/agreements/${agreement.id}`, { method: "PATCH", as: "editor", body: { subEfforts }, headers: { "If-Match": `"${agreement.version}"` } });
+    expect(patched.status).toBe(200);
+    const { items } = await json<{ items: AuditEvent[] }>(await api.request(`/api/agreements/${agreement.id}/events`, { as: "viewer" }));
+    expect(items.at(-1)).toEqual({
+      agreementId: agreement.id,
+      version: agreement.version + 1,
+      at: api.clock.now().toISOString(),
+      actor: { kind: "user", id: "editor@example.se", email: "editor@example.se" },
+      action: "update",
+      from: "active",
+      to: "active",
+      fields: ["subEfforts"],
+      changes: [{ path: "subEfforts[Stärka föräldrar].activityStatus", label: "Stärka föräldrar: activity status", from: "planned", to: "started" }],
+    });
+  });
+
   it("lists the events oldest first, page by page", async () => {
     const agreement = await decided();
     const first = await api.request(`/api/agreements/${agreement.id}/events?limit=2`, { as: "viewer" });
@@ -277,7 +320,7 @@ describe("audit trail and reminders", () => {
     expect(planned).toContainEqual({ kind: "notice", sendOn: "2026-05-31", concerns: "2026-06-30" });
     expect(planned.filter((reminder) => reminder.kind === "report-due")).toHaveLength(6);
     const draft = await create();
-    expect(await json(await api.request(`/api/agreements/${draft.id}/reminders`, { as: "viewer" }))).toEqual({ planned: [], sent: [] });
+    expect(await json(await api.request(`/api/agreements/${draft.id}/reminders`, { as: "viewer" }))).toEqual({ planned: [], sent: [], cancelled: [] });
   });
 
   it("lists the reminders that went out, as the workflow recorded them", async () => {

@@ -290,15 +290,19 @@ function actionCases(): Case[] {
     ["an array", [approval]],
     ["no minute reference", { ...approval, minuteReference: undefined }],
   ];
+  const termination = { ground: "mutual-agreement", givenOn: "2026-02-01", effectiveDate: "2026-06-30", reason: "x" };
   const terminations: [string, unknown][] = [
-    ["30 February", { effectiveDate: "2026-02-30", reason: "x" }],
-    ["a date after the period", { effectiveDate: "2031-01-01", reason: "x" }],
-    ["a date before the period", { effectiveDate: "2020-01-01", reason: "x" }],
-    ["no reason", { effectiveDate: "2026-06-30" }],
-    ["an empty reason", { effectiveDate: "2026-06-30", reason: "  " }],
-    ["a reason of 2001 characters", { effectiveDate: "2026-06-30", reason: "r".repeat(2001) }],
-    ["a numeric date", { effectiveDate: 20260630, reason: "x" }],
-    ["an extra field", { effectiveDate: "2026-06-30", reason: "x", refund: true }],
+    ["30 February", { ...termination, effectiveDate: "2026-02-30" }],
+    ["a date after the period", { ...termination, effectiveDate: "2031-01-01" }],
+    ["a date before the period", { ...termination, effectiveDate: "2020-01-01" }],
+    ["no ground", { ...termination, ground: undefined }],
+    ["an unknown ground", { ...termination, ground: "boredom" }],
+    ["no date the notice was given", { ...termination, givenOn: undefined }],
+    ["notice given in the future", { ...termination, givenOn: "2031-01-01" }],
+    ["a notice taking effect before it was given", { ...termination, ground: "association-notice", givenOn: "2026-02-01", effectiveDate: "2026-01-15" }],
+    ["a reason of 2001 characters", { ...termination, reason: "r".repeat(2001) }],
+    ["a numeric date", { ...termination, effectiveDate: 20260630 }],
+    ["an extra field", { ...termination, refund: true }],
   ];
   return [
     action("submit an incomplete draft", () => draft, "submit", "editor", undefined, 400),
@@ -315,8 +319,8 @@ function actionCases(): Case[] {
     action("decision without a body", () => proposed, "decision", "registrar", undefined, 400),
     action("decision with a stale If-Match", () => proposed, "decision", "registrar", approval, 412, { "If-Match": '"1"' }),
     ...terminations.map(([what, body]) => action(`termination with ${what}`, () => active, "terminate", "editor", body, 400)),
-    action("termination of a draft", () => draft, "terminate", "editor", { effectiveDate: "2026-06-30", reason: "x" }, 409),
-    action("termination by a registrar", () => active, "terminate", "registrar", { effectiveDate: "2026-06-30", reason: "x" }, 403),
+    action("termination of a draft", () => draft, "terminate", "editor", termination, 409),
+    action("termination by a registrar", () => active, "terminate", "registrar", termination, 403),
     action("withdraw with a numeric reason", () => draft, "withdraw", "editor", { reason: 5 }, 400),
     action("withdraw with a null reason", () => draft, "withdraw", "editor", { reason: null }, 400),
     action("withdraw with a reason of 2001 characters", () => draft, "withdraw", "editor", { reason: "r".repeat(2001) }, 400),

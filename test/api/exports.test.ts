@@ -210,6 +210,15 @@ describe("calendar feed", () => {
     expect(agreementEvents({ ...draft(), title: undefined }, "x")).toEqual([]);
   });
 
+  it("puts a recorded termination's last day in force in place of the end date, without the notice date or later reports", () => {
+    const termination = { ground: "mutual-agreement", givenOn: "2025-06-01", effectiveDate: "2026-03-31" } as const;
+    const terminating = { ...draft({ ...mammaUnitedContent(), noticePeriodMonths: 3 }), status: "active" as const, termination };
+    const events = agreementEvents(terminating, "http://localhost/agreements/x");
+    expect(events.find((event) => event.uid.includes("-end@"))).toMatchObject({ date: "2026-03-31", description: expect.stringContaining("uppsagt") });
+    expect(events.some((event) => event.uid.includes("-notice@"))).toBe(false);
+    expect(events.filter((event) => event.uid.includes("-report-")).map((event) => event.date)).toEqual(["2025-03-31", "2026-03-31", "2025-03-31", "2026-03-31"]);
+  });
+
   it("folds long lines between characters, never inside one", () => {
     const text = icsCalendar("Ö".repeat(100), []);
     const name = text.split("\r\n").filter((line) => line.startsWith("X-WR-CALNAME") || line.startsWith(" "));

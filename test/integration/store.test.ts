@@ -72,7 +72,7 @@ function pathTo(status: Exclude<Status, "renewed">, end: string): Command[] {
     approved: [{ type: "submit" }, decided("approved")],
     active: toActive,
     expired: [...toActive, { type: "expire" }],
-    terminated: [...toActive, { type: "terminate", termination: { effectiveDate: end, reason: "Verksamheten upphör" } }],
+    terminated: [...toActive, { type: "terminate", termination: { ground: "mutual-agreement", givenOn: end, effectiveDate: end, reason: "Verksamheten upphör" } }],
   };
   return paths[status];
 }

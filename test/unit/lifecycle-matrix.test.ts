@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Agreement, Status } from "../../functions/domain/agreement";
-import { ACTIONS, allowedActions, transition, type Action, type Command } from "../../functions/domain/lifecycle";
+import { ACTIONS, availableActions, transition, type Action, type Command } from "../../functions/domain/lifecycle";
 import { active, approval, approved, at, draft, editor, must, proposed, registrar, workflow } from "../support/agreements";
 
 const commands: Record<Action, { command: Command; now: Date }> = {
@@ -10,8 +10,12 @@ const commands: Record<Action, { command: Command; now: Date }> = {
   withdraw: { command: { type: "withdraw", reason: "Omprioritering" }, now: at("2023-12-10T10:00:00+01:00") },
   activate: { command: { type: "activate" }, now: at("2024-02-01T00:00:00+01:00") },
   renew: { command: { type: "renew", successorId: "agr-successor" }, now: at("2026-06-01T10:00:00+02:00") },
-  terminate: { command: { type: "terminate", termination: { effectiveDate: "2025-12-31", reason: "Verksamheten upphör" } }, now: at("2025-06-01T10:00:00+02:00") },
+  terminate: {
+    command: { type: "terminate", termination: { ground: "mutual-agreement", givenOn: "2025-06-01", effectiveDate: "2025-12-31", reason: "Verksamheten upphör" } },
+    now: at("2025-06-01T10:00:00+02:00"),
+  },
   expire: { command: { type: "expire" }, now: at("2027-01-01T00:00:00+01:00") },
+  end: { command: { type: "end" }, now: at("2026-01-01T00:00:00+01:00") },
 };
 
 function renewedAgreement(): Agreement {
@@ -24,24 +28,32 @@ function renewedAgreement(): Agreement {
   return must(marked, { type: "expire" }, workflow, commands.expire.now);
 }
 
-const agreementIn: Record<Status, () => Agreement> = {
+/** Every status, and an active agreement whose termination is recorded but has not yet taken effect. */
+type State = Status | "terminating";
+
+const terminating = () => must(active(), commands.terminate.command, editor, commands.terminate.now);
+
+const agreementIn: Record<State, () => Agreement> = {
   draft,
   proposed,
   approved,
   active,
   expired: () => must(active(), { type: "expire" }, workflow, commands.expire.now),
   renewed: renewedAgreement,
-  terminated: () => must(active(), commands.terminate.command, editor, commands.terminate.now),
+  terminating,
+  terminated: () => must(terminating(), commands.end.command, workflow, commands.end.now),
   rejected: () => must(proposed(), { type: "decide", decision: { ...approval, outcome: "rejected" } }, registrar, commands.decide.now),
   withdrawn: () => must(draft(), commands.withdraw.command, editor, commands.withdraw.now),
 };
 
 type Outcome = Status | "not_allowed";
-const expected: Record<Status, Partial<Record<Action, Outcome>>> = {
+const expected: Record<State, Partial<Record<Action, Outcome>>> = {
   draft: { update: "draft", submit: "proposed", withdraw: "withdrawn" },
   proposed: { decide: "approved", withdraw: "withdrawn" },
-  approved: { update: "approved", activate: "active", terminate: "terminated" },
-  active: { update: "active", renew: "draft", terminate: "terminated", expire: "expired" },
+  // A termination taking effect later is recorded; the agreement stays as it is until then.
+  approved: { update: "approved", activate: "active", terminate: "approved" },
+  active: { update: "active", renew: "draft", terminate: "active", expire: "expired" },
+  terminating: { update: "active", end: "terminated" },
   expired: {},
   renewed: {},
   terminated: {},
@@ -50,17 +62,17 @@ const expected: Record<Status, Partial<Record<Action, Outcome>>> = {
 };
 
 const cases = Object.entries(expected).flatMap(([status, outcomes]) =>
-  ACTIONS.map((action) => ({ status: status as Status, action, outcome: outcomes[action] ?? ("not_allowed" as Outcome) })),
+  ACTIONS.map((action) => ({ status: status as State, action, outcome: outcomes[action] ?? ("not_allowed" as Outcome) })),
 );
 
 describe("the status x action matrix", () => {
-  it("covers all 9 statuses x 8 actions", () => {
-    expect(cases).toHaveLength(72);
+  it("covers all 9 statuses and a recorded termination x 9 actions", () => {
+    expect(cases).toHaveLength(90);
   });
 
   it.each(cases)("$status + $action -> $outcome", ({ status, action, outcome }) => {
     const agreement = agreementIn[status]();
-    expect(agreement.status).toBe(status);
+    expect(agreement.status).toBe(status === "terminating" ? "active" : status);
     const { command, now } = commands[action];
     const result = transition(agreement, command, editor, now, { predecessor: agreement });
 
@@ -68,8 +80,8 @@ describe("the status x action matrix", () => {
       expect(result.ok).toBe(false);
       if (result.ok) return;
       expect(result.error.code).toBe("not_allowed");
-      expect(result.error.allowedActions).toEqual(allowedActions(status));
-      expect(result.error.message).toContain(status);
+      expect(result.error.allowedActions).toEqual(availableActions(agreement));
+      expect(result.error.message).toContain(agreement.status);
       return;
     }
 
@@ -84,7 +96,7 @@ describe("the status x action matrix", () => {
     }
     if (action === "renew") {
       expect(result.agreement.renewalOf).toBe(agreement.id);
-      expect(result.agreement.period).toEqual({ start: "2027-01-01", end: "2029-11-30" });
+      expect(result.agreement.period).toEqual({ start: "2027-01-01", end: "2029-12-31" });
     } else {
       expect(result.changes[0]!.before).toBe(agreement);
     }

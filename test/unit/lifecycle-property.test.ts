@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isComplete, isTerminal, type Agreement } from "../../functions/domain/agreement";
-import { addDays, stockholmDate } from "../../functions/domain/dates";
+import { isComplete, isTerminal, NOTICE_GROUNDS, TERMINATION_GROUNDS, type Agreement } from "../../functions/domain/agreement";
+import { addDays, addMonths, stockholmDate } from "../../functions/domain/dates";
 import { findOverlap, transition, type Change, type Command, type Related } from "../../functions/domain/lifecycle";
 import { at, draft, editor, mammaUnitedContent } from "../support/agreements";
 
@@ -17,7 +17,17 @@ const stepArbitrary = fc.record({
     { weight: 3, arbitrary: fc.constant({ type: "expire" } as const) },
     { weight: 3, arbitrary: fc.constant({ type: "renew" } as const) },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("withdraw" as const) }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant("terminate" as const), offset: fc.integer({ min: -400, max: 1400 }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant("terminate" as const),
+        ground: fc.constantFrom(...TERMINATION_GROUNDS),
+        givenDaysAgo: fc.integer({ min: -3, max: 200 }),
+        offset: fc.integer({ min: -400, max: 1400 }),
+      }),
+    },
+    { weight: 2, arbitrary: fc.constant({ type: "end" } as const) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant("updateNoticePeriod" as const), months: fc.constantFrom(null, 0, 1, 3, 6) }) },
     { weight: 1, arbitrary: fc.record({ type: fc.constant("updatePeriod" as const), startOffset: fc.integer({ min: -60, max: 60 }), length: fc.integer({ min: -5, max: 1200 }) }) },
     { weight: 2, arbitrary: fc.record({ type: fc.constant("updateContacts" as const) }) },
   ),
@@ -30,7 +40,17 @@ function toCommand(step: Step, agreement: Agreement, today: string, nextId: () =
     case "decide":
       return { type: "decide", decision: { outcome: command.outcome, date: today, body: "Kommunstyrelsen", diaryNumber: "KS 2025/39", minuteReference: "§ 12" } };
     case "terminate":
-      return { type: "terminate", termination: { effectiveDate: addDays(agreement.period?.start ?? today, command.offset), reason: "Upphör" } };
+      return {
+        type: "terminate",
+        termination: {
+          ground: command.ground,
+          givenOn: addDays(today, -command.givenDaysAgo),
+          effectiveDate: addDays(agreement.period?.start ?? today, command.offset),
+          reason: "Upphör",
+        },
+      };
+    case "updateNoticePeriod":
+      return { type: "update", changes: { noticePeriodMonths: command.months } };
     case "renew":
       return { type: "renew", successorId: nextId() };
     case "updatePeriod": {
@@ -44,7 +64,14 @@ function toCommand(step: Step, agreement: Agreement, today: string, nextId: () =
   }
 }
 
-function checkInvariants(world: Map<string, Agreement>, activations: Map<string, string>): void {
+/** The days agreements became terminated and the days their terminations were recorded. */
+interface Days {
+  activations: Map<string, string>;
+  endings: Map<string, string>;
+  terminationsRecorded: Map<string, string>;
+}
+
+function checkInvariants(world: Map<string, Agreement>, { activations, endings, terminationsRecorded }: Days): void {
   for (const agreement of world.values()) {
     const { status, decision } = agreement;
     if (["approved", "active", "expired", "renewed", "terminated"].includes(status)) {
@@ -53,7 +80,17 @@ function checkInvariants(world: Map<string, Agreement>, activations: Map<string,
     if (status === "rejected") expect(decision?.outcome).toBe("rejected");
     if (["draft", "proposed"].includes(status)) expect(decision).toBeNull();
     if (status === "terminated") expect(agreement.termination).not.toBeNull();
-    else expect(agreement.termination).toBeNull();
+    if (!["approved", "active", "terminated"].includes(status)) expect(agreement.termination, `${status} cannot carry a termination`).toBeNull();
+    const termination = agreement.termination;
+    if (termination !== null) {
+      const { period, noticePeriodMonths } = agreement as Agreement & { period: { start: string; end: string } };
+      expect(termination.effectiveDate >= period.start && termination.effectiveDate <= period.end, "takes effect within the period").toBe(true);
+      expect(termination.givenOn <= terminationsRecorded.get(agreement.id)!, "notice is not given in the future").toBe(true);
+      if (NOTICE_GROUNDS.includes(termination.ground)) {
+        expect(termination.effectiveDate >= addMonths(termination.givenOn, noticePeriodMonths ?? 0), "a notice respects the notice period").toBe(true);
+      }
+      if (status === "terminated") expect(endings.get(agreement.id)! > termination.effectiveDate, "ends only after its last day in force").toBe(true);
+    }
     if (status === "renewed") {
       const successor = world.get(agreement.renewedBy ?? "");
       expect(successor, "renewed needs a successor").toBeDefined();
@@ -85,6 +122,10 @@ function checkChange(change: Change, world: Map<string, Agreement>): void {
   }
   expect(change.after.version).toBe((change.before?.version ?? 0) + 1);
   expect(change.event).toMatchObject({ agreementId: change.after.id, version: change.after.version, from: change.before?.status ?? null, to: change.after.status });
+  if (change.before !== null) {
+    const touched = new Set(change.event.changes.map((fieldChange) => fieldChange.path.split(/[.[]/)[0]));
+    expect([...touched].sort(), "the field changes cover exactly the fields touched").toEqual(change.event.fields);
+  }
 }
 
 describe("no sequence of commands reaches an inconsistent agreement", () => {
@@ -93,7 +134,7 @@ describe("no sequence of commands reaches an inconsistent agreement", () => {
       fc.property(fc.array(stepArbitrary, { minLength: 20, maxLength: 80, size: "max" }), (steps) => {
         // Two drafts with the same association and title, so the overlap rule is exercised too.
         const world = new Map<string, Agreement>(["agr-a", "agr-b"].map((id) => [id, draft(mammaUnitedContent(), id)]));
-        const activations = new Map<string, string>();
+        const days: Days = { activations: new Map(), endings: new Map(), terminationsRecorded: new Map() };
         let ids = 0;
         const nextId = () => `agr-${++ids}`;
         let now = at("2023-11-20T09:00:00+01:00");
@@ -115,9 +156,11 @@ describe("no sequence of commands reaches an inconsistent agreement", () => {
           for (const change of result.changes) {
             checkChange(change, world);
             world.set(change.after.id, change.after);
-            if (change.event.to === "active" && change.event.from !== "active") activations.set(change.after.id, today);
+            if (change.event.to === "active" && change.event.from !== "active") days.activations.set(change.after.id, today);
+            if (change.event.to === "terminated") days.endings.set(change.after.id, today);
+            if (change.event.action === "terminate") days.terminationsRecorded.set(change.after.id, today);
           }
-          checkInvariants(world, activations);
+          checkInvariants(world, days);
         }
       }),
       { numRuns: 400 },

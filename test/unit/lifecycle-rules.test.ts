@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createDraft, transition } from "../../functions/domain/lifecycle";
+import type { Termination } from "../../functions/domain/agreement";
+import { availableActions, createDraft, transition } from "../../functions/domain/lifecycle";
 import { active, approval, approved, at, draft, editor, mammaUnitedContent, must, proposed, registrar, workflow } from "../support/agreements";
 
 function error(result: ReturnType<typeof transition>) {
@@ -54,8 +55,19 @@ describe("creating and submitting a draft", () => {
   });
 
   it("accepts a one-day period: the end date is inclusive", () => {
-    const content = { ...mammaUnitedContent(), period: { start: "2024-06-06", end: "2024-06-06" }, budget: [{ year: 2024, amountSek: 10_000 }], reportingRequirements: [] };
+    const content = {
+      ...mammaUnitedContent(),
+      period: { start: "2024-06-06", end: "2024-06-06" },
+      budget: [{ year: 2024, amountSek: 10_000 }],
+      reportingRequirements: [{ id: "slut", kind: "final" as const, description: "", dueDates: ["2024-08-31"] }],
+    };
     expect(transition(draft(content), { type: "submit" }, editor, at("2024-05-01T10:00:00+02:00")).ok).toBe(true);
+  });
+
+  it("requires at least one reporting requirement", () => {
+    const refusal = error(transition(draft({ ...mammaUnitedContent(), reportingRequirements: [] }), { type: "submit" }, editor, at("2023-12-05T10:00:00+01:00")));
+    expect(refusal.code).toBe("incomplete");
+    expect(refusal.fieldErrors).toEqual([{ path: "reportingRequirements", message: expect.stringContaining("At least one reporting requirement") }]);
   });
 
   it("refuses a submission that overlaps a live agreement for the same association and title", () => {
@@ -68,8 +80,15 @@ describe("creating and submitting a draft", () => {
     expect(transition(otherTitle, { type: "submit" }, editor, at("2024-03-01T10:00:00+01:00"), { sameAssociation: [live] }).ok).toBe(true);
   });
 
+  it("lets a submission start after a recorded termination takes effect, not before", () => {
+    const terminating = must(active(), { type: "terminate", termination: { ground: "mutual-agreement", givenOn: "2025-06-01", effectiveDate: "2025-09-30" } }, editor, at("2025-06-01T10:00:00+02:00"));
+    const next = (start: string) => draft({ ...mammaUnitedContent(), period: { start, end: "2026-12-31" }, budget: [2025, 2026].map((year) => ({ year, amountSek: 1 })), reportingRequirements: [{ id: "arlig", kind: "activity" as const, description: "", dueDates: ["2026-03-31"] }] }, "agr-next");
+    expect(error(transition(next("2025-09-30"), { type: "submit" }, editor, at("2025-06-02T10:00:00+02:00"), { sameAssociation: [terminating] })).code).toBe("overlap");
+    expect(transition(next("2025-10-01"), { type: "submit" }, editor, at("2025-06-02T10:00:00+02:00"), { sameAssociation: [terminating] }).ok).toBe(true);
+  });
+
   it("lets a submission overlap an agreement that has ended", () => {
-    const ended = must(active(), { type: "terminate", termination: { effectiveDate: "2024-06-30", reason: "Flytt" } }, editor, at("2024-03-01T10:00:00+01:00"));
+    const ended = must(active(), { type: "terminate", termination: { ground: "mutual-agreement", givenOn: "2024-03-01", effectiveDate: "2024-02-29", reason: "Flytt" } }, editor, at("2024-03-01T10:00:00+01:00"));
     const second = draft(mammaUnitedContent(), "agr-second");
     expect(transition(second, { type: "submit" }, editor, at("2024-03-02T10:00:00+01:00"), { sameAssociation: [ended] }).ok).toBe(true);
   });
@@ -114,23 +133,110 @@ describe("after the decision", () => {
     expect(updated.subEfforts).toHaveLength(1);
   });
 
-  it("terminates with an effective date inside the period", () => {
-    const refusal = error(transition(active(), { type: "terminate", termination: { effectiveDate: "2027-03-31", reason: "Flytt" } }, editor, at("2025-01-10T10:00:00+01:00")));
-    expect(refusal.fieldErrors[0]!.path).toBe("termination.effectiveDate");
-    const terminated = must(active(), { type: "terminate", termination: { effectiveDate: "2025-09-30", reason: "Områdesarbetet flyttar" } }, editor, at("2025-06-01T10:00:00+02:00"));
-    expect(terminated).toMatchObject({ status: "terminated", termination: { effectiveDate: "2025-09-30" } });
-    expect(terminated.reportingRequirements).toEqual(active().reportingRequirements);
+});
+
+describe("termination", () => {
+  /** Mamma United with three months' notice, active since 2024-02-01. */
+  function withNotice() {
+    const decided = must(must(draft({ ...mammaUnitedContent(), noticePeriodMonths: 3 }), { type: "submit" }, editor, at("2023-12-05T10:00:00+01:00")), { type: "decide", decision: approval }, registrar, at("2024-01-19T10:00:00+01:00"));
+    return must(decided, { type: "activate" }, workflow, at("2024-02-01T00:00:00+01:00"));
+  }
+  const june = at("2025-06-01T10:00:00+02:00");
+  const terminate = (termination: Termination) => ({ type: "terminate" as const, termination });
+
+  it("refuses a notice shorter than the notice period, naming the earliest possible date", () => {
+    const refusal = error(transition(withNotice(), terminate({ ground: "municipality-notice", givenOn: "2025-06-01", effectiveDate: "2025-08-31" }), editor, june));
+    expect(refusal.code).toBe("invalid");
+    expect(refusal.fieldErrors).toEqual([{ path: "termination.effectiveDate", message: expect.stringContaining("2025-09-01") }]);
+    expect(refusal.message).toContain("2025-09-01");
+    const byAssociation = must(withNotice(), terminate({ ground: "association-notice", givenOn: "2025-06-01", effectiveDate: "2025-09-01" }), editor, june);
+    expect(byAssociation.termination).toMatchObject({ ground: "association-notice", givenOn: "2025-06-01", effectiveDate: "2025-09-01" });
+  });
+
+  it("says when a notice cannot end the agreement before it ends anyway", () => {
+    const refusal = error(transition(withNotice(), terminate({ ground: "municipality-notice", givenOn: "2026-11-01", effectiveDate: "2026-12-31" }), editor, at("2026-11-01T10:00:00+01:00")));
+    expect(refusal.fieldErrors[0]!.message).toContain("2027-02-01");
+    expect(refusal.fieldErrors[0]!.message).toContain("2026-12-31");
+  });
+
+  it("lets mutual agreement and breach end it earlier than a notice could", () => {
+    for (const ground of ["mutual-agreement", "breach"] as const) {
+      expect(must(withNotice(), terminate({ ground, givenOn: "2025-06-01", effectiveDate: "2025-06-15" }), editor, june).termination?.ground).toBe(ground);
+    }
+  });
+
+  it("keeps an agreement active until a future effective date, then the workflow ends it after that day", () => {
+    const recorded = transition(active(), terminate({ ground: "mutual-agreement", givenOn: "2025-05-28", effectiveDate: "2025-09-30", reason: "Områdesarbetet flyttar" }), editor, june);
+    expect(recorded.ok).toBe(true);
+    if (!recorded.ok) return;
+    const terminating = recorded.agreement;
+    expect(terminating).toMatchObject({ status: "active", termination: { effectiveDate: "2025-09-30" } });
+    expect(recorded.changes[0]!.event).toMatchObject({ action: "terminate", from: "active", to: "active", fields: ["termination"], note: "Områdesarbetet flyttar" });
+    expect(terminating.reportingRequirements).toEqual(active().reportingRequirements);
+    expect(availableActions(terminating)).toEqual(["update", "end"]);
+    expect(error(transition(terminating, { type: "renew", successorId: "agr-next" }, editor, june)).message).toContain("in force until the end of 2025-09-30");
+    expect(error(transition(terminating, { type: "end" }, workflow, at("2025-09-30T23:59:59+02:00"))).code).toBe("too_early");
+    expect(must(terminating, { type: "end" }, workflow, at("2025-09-30T22:00:00Z")).status).toBe("terminated");
+    expect(error(transition(active(), { type: "end" }, workflow, at("2025-10-01T10:00:00+02:00"))).code).toBe("not_allowed");
+  });
+
+  it("records a past effective date, down to the start date, as ended at once and says so in the audit event", () => {
+    expect(error(transition(active(), terminate({ ground: "breach", givenOn: "2025-05-01", effectiveDate: "2024-01-31" }), editor, june)).fieldErrors).toEqual([
+      { path: "termination.effectiveDate", message: "Must be from 2024-02-01 to 2026-12-31, the agreement's period" },
+    ]);
+    const result = transition(active(), terminate({ ground: "mutual-agreement", givenOn: "2025-03-15", effectiveDate: "2025-03-31", reason: "Beslut i mars" }), editor, june);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.agreement.status).toBe("terminated");
+    expect(result.changes[0]!.event).toMatchObject({ action: "terminate", from: "active", to: "terminated" });
+    expect(result.changes[0]!.event.note).toBe("Recorded on 2025-06-01, after it took effect: in force until the end of 2025-03-31. Beslut i mars");
+  });
+
+  it("refuses a notice dated in the future and a termination in a status that has none", () => {
+    expect(error(transition(active(), terminate({ ground: "breach", givenOn: "2025-06-02", effectiveDate: "2025-06-30" }), editor, june)).fieldErrors).toEqual([
+      { path: "termination.givenOn", message: "Cannot be after today, 2025-06-01" },
+    ]);
+    expect(error(transition(proposed(), terminate({ ground: "breach", givenOn: "2025-06-01", effectiveDate: "2025-06-30" }), editor, june)).code).toBe("not_allowed");
   });
 });
 
 describe("renewal", () => {
-  it("pre-fills a successor starting the day after the predecessor ends", () => {
+  it("pre-fills a successor starting the day after the predecessor ends, for whole calendar years to 31 December", () => {
     const predecessor = active();
     const successor = must(predecessor, { type: "renew", successorId: "agr-next" }, editor, at("2026-06-01T10:00:00+02:00"));
     expect(successor).toMatchObject({ id: "agr-next", status: "draft", renewalOf: predecessor.id, title: predecessor.title });
-    expect(successor.period!.start).toBe("2027-01-01");
-    expect(successor.budget!.map((entry) => entry.year)).toEqual([2027, 2028, 2029]);
-    expect(successor.reportingRequirements![0]!.dueDates[0]! > "2027-01-01").toBe(true);
+    expect(successor.period).toEqual({ start: "2027-01-01", end: "2029-12-31" });
+    expect(successor.budget).toEqual([2027, 2028, 2029].map((year) => ({ year, amountSek: 450_000 })));
+    const moved = predecessor.reportingRequirements!.map((requirement) => requirement.dueDates.map((due) => `${Number(due.slice(0, 4)) + 3}${due.slice(4)}`));
+    expect(successor.reportingRequirements!.map((requirement) => requirement.dueDates)).toEqual(moved);
+  });
+
+  it("moves the years in the title when it carries the predecessor's", () => {
+    const renewTitled = (title: string, period = { start: "2024-02-01", end: "2026-12-31" }) => {
+      const years = Array.from({ length: Number(period.end.slice(0, 4)) - Number(period.start.slice(0, 4)) + 1 }, (_, index) => Number(period.start.slice(0, 4)) + index);
+      const content = { ...mammaUnitedContent(), title, period, budget: years.map((year) => ({ year, amountSek: 100_000 })), reportingRequirements: [{ id: "arlig", kind: "activity" as const, description: "", dueDates: [period.end] }] };
+      const predecessor = must(must(must(draft(content), { type: "submit" }, editor, at("2023-12-05T10:00:00+01:00")), { type: "decide", decision: approval }, registrar, at("2024-01-19T10:00:00+01:00")), { type: "activate" }, workflow, at(`${period.start}T12:00:00+01:00`));
+      return must(predecessor, { type: "renew", successorId: "agr-next" }, editor, at("2024-06-01T10:00:00+02:00"));
+    };
+    expect(renewTitled("Mammagrupper 2024–2026").title).toBe("Mammagrupper 2027–2029");
+    expect(renewTitled("Mammagrupper 2024-2026").title).toBe("Mammagrupper 2027-2029");
+    expect(renewTitled("Mammagrupper 2019–2021, fortsättning").title).toBe("Mammagrupper 2019–2021, fortsättning");
+    const yearly = renewTitled("Föreningsstöd 2024", { start: "2024-01-01", end: "2024-12-31" });
+    expect(yearly).toMatchObject({ title: "Föreningsstöd 2025", period: { start: "2025-01-01", end: "2025-12-31" }, budget: [{ year: 2025, amountSek: 100_000 }] });
+  });
+
+  it("keeps the length in whole months when the period runs whole months", () => {
+    const content = {
+      ...mammaUnitedContent(),
+      period: { start: "2024-03-15", end: "2025-03-14" },
+      budget: [{ year: 2024, amountSek: 100_000 }, { year: 2025, amountSek: 20_000 }],
+      reportingRequirements: [{ id: "halvar", kind: "activity" as const, description: "", dueDates: ["2024-09-30", "2025-02-28"] }],
+    };
+    const predecessor = must(must(must(draft(content), { type: "submit" }, editor, at("2023-12-05T10:00:00+01:00")), { type: "decide", decision: approval }, registrar, at("2024-01-19T10:00:00+01:00")), { type: "activate" }, workflow, at("2024-03-15T12:00:00+01:00"));
+    const successor = must(predecessor, { type: "renew", successorId: "agr-next" }, editor, at("2024-06-01T10:00:00+02:00"));
+    expect(successor.period).toEqual({ start: "2025-03-15", end: "2026-03-14" });
+    expect(successor.budget).toEqual([{ year: 2025, amountSek: 100_000 }, { year: 2026, amountSek: 20_000 }]);
+    expect(successor.reportingRequirements![0]!.dueDates).toEqual(["2025-09-30", "2026-02-28"]);
   });
 
   it("refuses a successor that does not start the day after", () => {
@@ -159,7 +265,7 @@ describe("renewal", () => {
     const predecessor = active();
     const successor = must(predecessor, { type: "renew", successorId: "agr-next" }, editor, at("2026-06-01T10:00:00+02:00"));
     const submitted = must(successor, { type: "submit" }, editor, at("2026-09-01T10:00:00+02:00"), { predecessor });
-    const terminated = must(predecessor, { type: "terminate", termination: { effectiveDate: "2026-10-31", reason: "Upphör" } }, editor, at("2026-09-02T10:00:00+02:00"));
+    const terminated = must(predecessor, { type: "terminate", termination: { ground: "mutual-agreement", givenOn: "2026-09-02", effectiveDate: "2026-10-31", reason: "Upphör" } }, editor, at("2026-09-02T10:00:00+02:00"));
     const refusal = error(transition(submitted, { type: "decide", decision: { ...approval, date: "2026-11-15" } }, registrar, at("2026-11-15T12:00:00+01:00"), { predecessor: terminated }));
     expect(refusal.code).toBe("predecessor");
     expect(refusal.message).toContain("terminated");

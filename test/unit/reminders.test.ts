@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CompleteAgreement } from "../../functions/domain/agreement";
-import { dueReminders, nextReminderDate, plannedReminders, reminderKey } from "../../functions/domain/reminders";
-import { active, at, editor, must } from "../support/agreements";
+import { cancelledReminders, dueReminders, nextReminderDate, plannedReminders, reminderKey } from "../../functions/domain/reminders";
+import { active, at, editor, must, workflow } from "../support/agreements";
 
 function mammaUnited(overrides: Partial<CompleteAgreement> = {}): CompleteAgreement {
   return { ...(active() as CompleteAgreement), reportingRequirements: [], ...overrides };
@@ -30,10 +30,35 @@ describe("the reminder schedule", () => {
     ]);
   });
 
-  it("stops expiry reminders once a renewal is approved or the agreement is terminated", () => {
+  it("stops expiry reminders once a renewal is approved", () => {
     expect(plannedReminders(mammaUnited({ renewedBy: "agr-next" }))).toEqual([]);
-    const terminated = must(active(), { type: "terminate", termination: { effectiveDate: "2025-12-31", reason: "Upphör" } }, editor, at("2025-06-01T10:00:00+02:00"));
-    expect(plannedReminders(terminated as CompleteAgreement)).toEqual([]);
+    expect(cancelledReminders(mammaUnited({ renewedBy: "agr-next" })).map((reminder) => [reminder.sendOn, reminder.cancelledBy])).toEqual([
+      ["2026-07-04", "renewal"],
+      ["2026-10-02", "renewal"],
+      ["2026-12-01", "renewal"],
+    ]);
+  });
+
+  it("once a termination is recorded, keeps the reminders of reports due until it takes effect and cancels the rest", () => {
+    const termination = { ground: "mutual-agreement", givenOn: "2025-06-01", effectiveDate: "2026-03-31" } as const;
+    const terminating = must(active(), { type: "terminate", termination }, editor, at("2025-06-01T10:00:00+02:00")) as CompleteAgreement;
+    expect(terminating.status).toBe("active");
+    const planned = plannedReminders(terminating);
+    expect(planned.every((reminder) => reminder.kind.startsWith("report") && reminder.concerns <= "2026-03-31")).toBe(true);
+    expect(planned.filter((reminder) => reminder.kind === "report-overdue").map((reminder) => reminder.sendOn)).toEqual(["2025-04-01", "2025-04-01", "2026-04-01", "2026-04-01"]);
+    const cancelled = cancelledReminders(terminating);
+    expect(cancelled.every((reminder) => reminder.cancelledBy === "termination")).toBe(true);
+    expect(cancelled.map((reminder) => `${reminder.kind} ${reminder.concerns}`)).toEqual([
+      "expiry 2026-12-31",
+      "expiry 2026-12-31",
+      "expiry 2026-12-31",
+      "report-due 2027-03-31",
+      "report-due 2027-03-31",
+      "report-overdue 2027-03-31",
+      "report-overdue 2027-03-31",
+    ]);
+    const ended = must(terminating, { type: "end" }, workflow, at("2026-04-01T00:00:00+02:00")) as CompleteAgreement;
+    expect(plannedReminders(ended)).toEqual(planned);
   });
 });
 

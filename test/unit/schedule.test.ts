@@ -22,6 +22,14 @@ describe("the transition a date calls for", () => {
     expect(dueTransition(agreement, at("2026-12-31T23:30:00Z"))).toBe("expire");
   });
 
+  it("ends an agreement once the last day before its termination takes effect is over, not at its end date", () => {
+    const termination = { ground: "mutual-agreement", givenOn: "2025-06-01", effectiveDate: "2025-09-30" } as const;
+    const agreement = complete(active(), { termination });
+    expect(dueTransition(agreement, at("2025-09-30T23:59:59+02:00"))).toBeNull();
+    expect(dueTransition(agreement, at("2025-09-30T22:00:00Z"))).toBe("end");
+    expect(nextDueInstant(agreement, at("2025-06-01T12:00:00+02:00"), new Set())).toEqual(at("2025-10-01T00:00:00+02:00"));
+  });
+
   it("calls for nothing in other statuses", () => {
     expect(dueTransition({ ...complete(active()), status: "terminated" }, at("2030-01-01T00:00:00Z"))).toBeNull();
     expect(dueTransition({ ...complete(active()), status: "proposed" }, at("2030-01-01T00:00:00Z"))).toBeNull();

@@ -2,7 +2,7 @@
 // and the mail catcher. Time moves only through the harness's clock.
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { afterEach, describe, expect, it } from "vitest";
-import type { DraftContent } from "../../functions/domain/agreement";
+import type { ReportingRequirement } from "../../functions/domain/agreement";
 import { stockholmDate } from "../../functions/domain/dates";
 import { createReportStore } from "../../functions/store/reports";
 import { storeSubmittedReport } from "../reports/fixtures";
@@ -21,14 +21,13 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-/** Mamma United without reporting requirements: only the expiry reminders apply. */
-function withoutReports() {
-  return { ...mammaUnitedContent(), reportingRequirements: [] };
-}
-
-/** Draft on 2023-11-20, submitted 2023-12-05, approved 2024-01-18: the demo agreement's history. */
-async function proposeAndApprove(h: Harness, id = ID, content: DraftContent = withoutReports()) {
-  await h.create(id, content);
+/**
+ * Draft on 2023-11-20, submitted 2023-12-05, approved 2024-01-18: the demo agreement's history. Submitting needs a
+ * reporting requirement; once approved, `reportingRequirements` replaces the demo's, by default with none, so
+ * that only the expiry reminders apply.
+ */
+async function proposeAndApprove(h: Harness, id = ID, reportingRequirements: ReportingRequirement[] = []) {
+  await h.create(id, mammaUnitedContent());
   await h.jumpTo("2023-12-05T10:00:00+01:00");
   await h.command(id, { type: "submit" });
   await h.engine.ensureRunning(id);
@@ -37,12 +36,13 @@ async function proposeAndApprove(h: Harness, id = ID, content: DraftContent = wi
   await h.command(id, { type: "decide", decision: { ...approval, date: "2024-01-18" } });
   await h.engine.decisionRecorded(id);
   await h.engine.settled();
+  await h.command(id, { type: "update", changes: { reportingRequirements } });
 }
 
 describe("Mamma United from proposal to expiry", () => {
   it("waits for the decision, activates on the start date, sends exactly the three expiry reminders, then expires", async () => {
     harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
-    await harness.create(ID, withoutReports());
+    await harness.create(ID, mammaUnitedContent());
     await harness.jumpTo("2023-12-05T10:00:00+01:00");
     await harness.command(ID, { type: "submit" });
     await harness.engine.ensureRunning(ID);
@@ -53,6 +53,8 @@ describe("Mamma United from proposal to expiry", () => {
     await harness.command(ID, { type: "decide", decision: { ...approval, date: "2024-01-18" } });
     await harness.engine.decisionRecorded(ID);
     await harness.engine.settled();
+    // Only the expiry reminders are under test here.
+    await harness.command(ID, { type: "update", changes: { reportingRequirements: [] } });
     expect((await harness.store.get(ID))?.status).toBe("approved");
     expect(harness.engine.hasExecution(ID)).toBe(true);
 
@@ -151,6 +153,8 @@ describe("renewal and termination", () => {
     await harness.advanceTo("2026-11-15T10:00:00+01:00");
 
     await harness.command(ID, { type: "renew", successorId: SUCCESSOR });
+    const finalReport = { id: "slut", kind: "final" as const, description: "", dueDates: ["2030-03-31"] };
+    await harness.command(SUCCESSOR, { type: "update", changes: { reportingRequirements: [finalReport] } });
     await harness.command(SUCCESSOR, { type: "submit" });
     await harness.engine.ensureRunning(SUCCESSOR);
     await harness.command(SUCCESSOR, { type: "decide", decision: { ...approval, date: "2026-11-15", diaryNumber: "KIFN 2026/301" } });
@@ -176,20 +180,27 @@ describe("renewal and termination", () => {
     expect(harness.engine.hasExecution(SUCCESSOR)).toBe(true);
   });
 
-  it("stops an agreement's reminders when it is terminated", async () => {
+  it("keeps a terminated agreement active until its effective date, ends it at Stockholm midnight, and sends no reminder after", async () => {
     harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
     await proposeAndApprove(harness);
     await harness.advanceTo("2026-08-01T10:00:00+02:00");
 
-    await harness.command(ID, { type: "terminate", termination: { effectiveDate: "2026-09-30", reason: "Verksamheten upphör" } });
+    const termination = { ground: "mutual-agreement", givenOn: "2026-08-01", effectiveDate: "2026-09-30", reason: "Verksamheten upphör" } as const;
+    await harness.command(ID, { type: "terminate", termination });
     await harness.engine.agreementChanged(ID);
     await harness.engine.settled();
-    expect(harness.engine.hasExecution(ID)).toBe(false);
+    expect(await harness.store.get(ID)).toMatchObject({ status: "active", termination });
+    expect(harness.engine.hasExecution(ID)).toBe(true);
 
+    await harness.advanceTo("2026-09-30T23:59:00+02:00");
+    expect((await harness.store.get(ID))?.status).toBe("active");
     await harness.advanceTo("2027-01-15T00:00:00+01:00");
+    expect((await harness.store.get(ID))?.status).toBe("terminated");
+    const ended = (await harness.store.events(ID)).items.at(-1);
+    expect(ended).toMatchObject({ action: "end", from: "active", to: "terminated", at: new Date("2026-10-01T00:00:00+02:00").toISOString() });
     expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([`Avtalet löper ut om 180 dagar: ${TITLE}`]);
     expect(await harness.workflowState.get(ID)).toMatchObject({ finished: true });
-    expect((await harness.store.get(ID))?.status).toBe("terminated");
+    expect(harness.engine.hasExecution(ID)).toBe(false);
   });
 });
 
@@ -197,7 +208,7 @@ describe("report reminders", () => {
   it("reminds 14 days before a report is due, and the day after only when it did not come in", async () => {
     harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
     const requirement = { id: "verksamhet", kind: "activity" as const, description: "Verksamhetsberättelse", dueDates: ["2025-03-31", "2026-03-31"] };
-    await proposeAndApprove(harness, ID, { ...withoutReports(), reportingRequirements: [requirement] });
+    await proposeAndApprove(harness, ID, [requirement]);
     await harness.advanceTo("2025-03-20T12:00:00+01:00");
     const reports = createReportStore({ client: harness.table.documentClient, tableName: harness.table.tableName });
     await storeSubmittedReport(reports, { agreementId: ID, requirementId: "verksamhet", dueDate: "2025-03-31" }, new Date("2025-03-20T12:00:00+01:00"));

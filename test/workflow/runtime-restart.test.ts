@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Command } from "../../functions/domain/lifecycle";
 import { createDynamoDbClient } from "../../functions/local/dynamodb";
 import { caughtEmails, type CaughtEmail } from "../../functions/local/mail";
 import { findFreePort } from "../../functions/local/ports";
@@ -49,12 +50,15 @@ describe("the local runtime's workflow", () => {
     expect((await runtime.health()).body).toMatchObject({ components: { mail: { ok: true }, workflow: { ok: true } } });
 
     const { store, close } = await storeOf(runtime);
-    await createAgreement(store, { id: ID, content: { ...mammaUnitedContent(), reportingRequirements: [] }, actor: editor, now: new Date("2023-11-20T09:00:00+01:00") });
+    await createAgreement(store, { id: ID, content: mammaUnitedContent(), actor: editor, now: new Date("2023-11-20T09:00:00+01:00") });
     await moveClock(runtime, "2023-12-05T10:00:00+01:00");
     await runCommand(store, { agreementId: ID, command: { type: "submit" }, actor: editor, now: new Date("2023-12-05T10:00:00+01:00") });
     await moveClock(runtime, "2024-01-18T15:00:00+01:00");
     const decision = { ...approval, date: "2024-01-18" };
     await runCommand(store, { agreementId: ID, command: { type: "decide", decision }, actor: registrar, now: new Date("2024-01-18T15:00:00+01:00") });
+    // Submitting needs a reporting requirement; without one from here on, only the expiry reminders apply.
+    const withoutReports: Command = { type: "update", changes: { reportingRequirements: [] } };
+    await runCommand(store, { agreementId: ID, command: withoutReports, actor: editor, now: new Date("2024-01-18T15:00:00+01:00") });
     await moveClock(runtime, "2024-02-01T08:00:00+01:00");
     expect((await store.get(ID))?.status).toBe("active");
     await moveClock(runtime, "2026-07-04T08:00:00+02:00");

@@ -3,7 +3,7 @@
  * last day to give notice, and report due dates, each an all-day event. UIDs are derived from the agreement and
  * the date's meaning, so a refreshed feed updates events in place instead of adding copies.
  */
-import { isComplete, type Agreement, type ReportingRequirement } from "../../domain/agreement";
+import { isComplete, isReportStillDue, lastDayInForce, type Agreement, type ReportingRequirement } from "../../domain/agreement";
 import { addDays, type CalendarDate } from "../../domain/dates";
 import { noticeDate } from "../../domain/reminders";
 
@@ -29,13 +29,14 @@ const REPORT_KINDS_SV: Record<ReportingRequirement["kind"], string> = {
 };
 
 /**
- * The dates an agreement puts in its officer's calendar. End and notice dates while the agreement is approved or
- * running (notice not once a renewal is approved); report due dates also after it has ended, since reports on
- * the last period are due after its end.
+ * The dates an agreement puts in its officer's calendar. The last day in force and the notice date while the
+ * agreement is approved or running (notice not once a renewal is approved or a termination recorded); report due
+ * dates also after it has ended, since reports on the last period are due after its end, except those due after a
+ * termination took effect.
  */
 export function agreementEvents(agreement: Agreement, agreementUrl: string): CalendarEvent[] {
   if (!isComplete(agreement)) return [];
-  const { id, title, status, period } = agreement;
+  const { id, title, status, termination } = agreement;
   const stamp = new Date(agreement.updatedAt);
   const partners = agreement.associations.map((association) => association.name).join(", ");
   const event = (meaning: string, date: CalendarDate, summary: string, description: string): CalendarEvent => ({
@@ -50,17 +51,19 @@ export function agreementEvents(agreement: Agreement, agreementUrl: string): Cal
   const events: CalendarEvent[] = [];
   const running = status === "approved" || status === "active";
   if (running) {
-    events.push(event("end", period.end, "Avtalet upphör", `IOP-avtalet gäller till och med ${period.end}.`));
+    const lastDay = lastDayInForce(agreement);
+    const ending = termination === null ? "IOP-avtalet gäller" : "IOP-avtalet är uppsagt och gäller";
+    events.push(event("end", lastDay, "Avtalet upphör", `${ending} till och med ${lastDay}.`));
     const notice = noticeDate(agreement);
-    if (notice !== null && agreement.renewedBy === null) {
+    if (notice !== null && agreement.renewedBy === null && termination === null) {
       events.push(
-        event("notice", notice, "Sista dag att säga upp", `Uppsägningstiden är ${agreement.noticePeriodMonths} månader; avtalet upphör ${period.end}.`),
+        event("notice", notice, "Sista dag att säga upp", `Uppsägningstiden är ${agreement.noticePeriodMonths} månader; avtalet upphör ${lastDay}.`),
       );
     }
   }
   if (running || status === "expired" || status === "renewed" || status === "terminated") {
     for (const requirement of agreement.reportingRequirements) {
-      for (const due of requirement.dueDates) {
+      for (const due of requirement.dueDates.filter((date) => isReportStillDue(agreement, date))) {
         const kind = REPORT_KINDS_SV[requirement.kind];
         const what = requirement.description === "" ? kind : `${kind}: ${requirement.description}`;
         events.push(event(`report-${requirement.id}-${due}`, due, `Rapport ska in (${kind})`, `Föreningen lämnar ${what}.`));

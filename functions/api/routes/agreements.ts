@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import { agreementSchema, decisionSchema, isComplete, type Agreement } from "../../domain/agreement";
 import type { Command } from "../../domain/lifecycle";
-import { plannedReminders } from "../../domain/reminders";
+import { cancelledReminders, plannedReminders, reminderKey } from "../../domain/reminders";
 import { createAgreement, LifecycleRefusedError, readAgreement, runCommand } from "../../store/commands";
 import type { AgreementFilters } from "../../store/search";
 import type { AppDependencies } from "../app";
@@ -280,13 +280,19 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       path: "/api/agreements/{id}/terminate",
       operationId: "terminateAgreement",
       summary: "Terminate an agreement (uppsägning)",
-      description: "The effective date must fall within the period. Reminders stop; reports still due are kept.",
+      description:
+        "Records the termination: its ground, the day notice was given and the last day in force, within the period. " +
+        "A notice (by the municipality or the association) takes effect `noticePeriodMonths` after it was given at " +
+        "the earliest; 400 names that date. Mutual agreement and breach may end it earlier. Taking effect today or " +
+        "later, the agreement stays as it is, with the termination, until the workflow ends it after that day; a " +
+        "past date (an earlier decision recorded now) ends it at once, and its audit event says so. Expiry and " +
+        "notice reminders stop; reports due until the last day in force stay due (functions/domain/lifecycle.ts).",
       tag: TAG,
       access: "edit",
       params: agreementParamsSchema,
       body: terminationBodySchema,
       headers: IF_MATCH_OPTIONAL,
-      responses: actionResponses("The agreement, now terminated"),
+      responses: actionResponses("The agreement with its termination: terminated if that took effect before today"),
     },
     async (c, { params, body }) => {
       const result = await run(c, params.id, { type: "terminate", termination: body }, optionalIfMatch(c), "termination");
@@ -321,7 +327,9 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       path: "/api/agreements/{id}/events",
       operationId: "listAgreementEvents",
       summary: "The audit trail",
-      description: "Every change, oldest first: who, when, which action, from which status to which, and the fields it touched.",
+      description:
+        "Every change, oldest first: who, when, which action, from which status to which, the fields it touched, " +
+        "and in `changes` each value before and after, a sub-effort or budget year named by its name or year.",
       tag: TAG,
       access: "read",
       params: agreementParamsSchema,
@@ -343,7 +351,8 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       summary: "The agreement's reminders",
       description:
         "`planned`: the reminders its settings and status call for now, in send order (a draft has none yet). " +
-        "`sent`: the reminders that went out, with their recipients, oldest first.",
+        "`sent`: the reminders that went out, with their recipients, oldest first. `cancelled`: those its settings " +
+        "called for that a recorded termination or an approved renewal took away, and that had not gone out.",
       tag: TAG,
       access: "read",
       params: agreementParamsSchema,
@@ -356,7 +365,9 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
         .map(({ kind, sendOn, concerns, requirementId, recipients, updatedAt }) => ({ kind, sendOn, concerns, requirementId, recipients, sentAt: updatedAt }))
         .sort((a, b) => a.sentAt.localeCompare(b.sentAt));
       c.header("Cache-Control", "no-store");
-      return c.json({ planned: isComplete(agreement) ? plannedReminders(agreement) : [], sent });
+      const sentKeys = new Set(sent.map(reminderKey));
+      const cancelled = isComplete(agreement) ? cancelledReminders(agreement).filter((reminder) => !sentKeys.has(reminderKey(reminder))) : [];
+      return c.json({ planned: isComplete(agreement) ? plannedReminders(agreement) : [], sent, cancelled });
     },
   );
 }
