@@ -74,6 +74,7 @@ export const partnerSchema = z.object({
 
 /** Activity status of a sub-effort; municipalities often show these as green / yellow / red. */
 export const ACTIVITY_STATUSES = ["planned", "started", "done"] as const;
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 
 export const subEffortSchema = z.object({
   name: text(200),

@@ -95,6 +95,8 @@ export interface EndDateFilter extends PageRequest {
 
 export interface AgreementStore {
   get(agreementId: string): Promise<Agreement | null>;
+  /** The agreements with these ids that exist, in the order of the ids; BatchGetItem, 100 keys a call. */
+  getMany(agreementIds: readonly string[]): Promise<Agreement[]>;
   /**
    * Writes the changes of one lifecycle result in one transaction: each agreement only if it is still at the
    * version it was read at (or does not exist yet, for a new one), its audit event, and its association links.
@@ -497,6 +499,7 @@ export function createAgreementStore({ client, tableName, cursorSecret }: Agreem
 
   return {
     get,
+    getMany,
     applyChanges,
     findRelated,
     listNewestFirst: (request = {}) =>

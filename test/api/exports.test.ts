@@ -107,6 +107,50 @@ describe("agreements.csv", () => {
     expect(bad.status).toBe(400);
   });
 
+  it("holds sub-efforts with their status, other partners, co-financing, the decision, and the renewed agreement's title", async () => {
+    const predecessor = await activate(
+      content({
+        title: "Bäckby 2025–2027 exportkedja",
+        period: { start: "2025-01-01", end: "2027-12-31" },
+        budget: [2025, 2026, 2027].map((year) => ({ year, amountSek: 1_250_000 })),
+        reportingRequirements: [{ id: "arlig", kind: "activity", description: "", dueDates: ["2026-03-31"] }],
+        otherPartners: [{ name: "Mimer", role: "Bostadsbolag" }, { name: "Polisen" }],
+        subEfforts: [
+          { name: "Connexion west", description: "", activityStatus: "started" },
+          { name: "Grow green", description: "", activityStatus: "done" },
+          { name: "Move and stay", description: "", activityStatus: "planned" },
+        ],
+        coFinancing: { description: "Lokaler, 2 000 kr per månad", amountSek: 24_000 },
+      }),
+    );
+    const renewal = await api.request(`/api/agreements/${predecessor.id}/renewal`, { method: "POST", as: "editor" });
+    expect(renewal.status).toBe(201);
+    const { rows: [active] } = await csv("?q=exportkedja&status=active");
+    expect(active).toMatchObject({
+      Titel: "Bäckby 2025–2027 exportkedja",
+      "Övriga parter": "Mimer (Bostadsbolag); Polisen",
+      "Delinsatser (status)": "Connexion west (påbörjad); Grow green (genomförs); Move and stay (ej påbörjad)",
+      Medfinansiering: "Lokaler, 2 000 kr per månad",
+      "Medfinansiering (kr)": "24000",
+      "Budget totalt (kr)": "3750000",
+      "Beslutande organ": approval.body,
+      Beslutsdatum: approval.date,
+      Diarienummer: approval.diaryNumber,
+      Protokoll: approval.minuteReference,
+      "Förnyas av": "",
+    });
+    // The draft alone matches: its predecessor's title comes from outside the rows.
+    const { rows: drafts } = await csv("?q=exportkedja&status=draft");
+    expect(drafts.map((row) => [row.Titel, row["Förnyar"]])).toEqual([["Bäckby 2028–2030 exportkedja", "Bäckby 2025–2027 exportkedja"]]);
+  });
+
+  it("shows a termination's ground, the day it was given and the last day in force", () => {
+    const termination = { ground: "association-notice", givenOn: "2025-06-01", effectiveDate: "2025-12-31" } as const;
+    const [header, values] = parseCsv(agreementsCsv([{ ...draft(), status: "active", termination }]).slice(1));
+    const row = Object.fromEntries(header!.map((name, index) => [name, values![index]]));
+    expect(row).toMatchObject({ "Uppsägning": "Uppsagt av föreningen", "Uppsägning given": "2025-06-01", "Gäller till och med (uppsagt)": "2025-12-31" });
+  });
+
   it("turns cells Excel would run as formulas into text", async () => {
     const formulas = ["=HYPERLINK(\"x\")", "+1+1", "-2+3", "@SUM(A1)"];
     const lines = agreementsCsv(formulas.map((title, index) => ({ ...draft(), id: `f-${index}`, title }))).slice(1);

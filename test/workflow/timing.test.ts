@@ -37,9 +37,14 @@ describe("planning the next step", () => {
 
   it("is done when nothing is ahead, and for statuses that never need the workflow again", () => {
     expect(planStep({ status: "expired", dueAt: null, now, generationStartedAt: started, timing }).next).toBe("done");
-    for (const status of ["draft", "rejected", "withdrawn", "terminated"] as const) {
+    for (const status of ["draft", "rejected", "withdrawn"] as const) {
       expect(planStep({ status, dueAt: new Date(now.getTime() + day), now, generationStartedAt: started, timing }).next).toBe("done");
     }
+  });
+
+  it("waits for a terminated agreement's reports that were due before the termination took effect", () => {
+    expect(planStep({ status: "terminated", dueAt: new Date(now.getTime() + day), now, generationStartedAt: started, timing }).next).toBe("wait");
+    expect(planStep({ status: "terminated", dueAt: null, now, generationStartedAt: started, timing }).next).toBe("done");
   });
 
   it("refuses timings that would outlive a generation on a single wait", () => {

@@ -7,7 +7,7 @@ import { MAX_PAGE_SIZE } from "../../store/agreements";
 import { agreementLink } from "../../domain/links";
 import type { AppDependencies } from "../app";
 import { agreementEvents, icsCalendar } from "../exports/calendar";
-import { agreementsCsv } from "../exports/csv";
+import { agreementsCsv, relatedIds } from "../exports/csv";
 import type { Operations } from "../operations";
 import { ApiProblem, problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
 import { calendarFeedSchema, exportQuerySchema, feedParamsSchema } from "../schemas";
@@ -55,7 +55,7 @@ export function exportRoutes(operations: Operations, dependencies: ExportRouteDe
           throw new ApiProblem(400, "Too many agreements to export", `More than ${MAX_CSV_ROWS} agreements match; narrow the filters`);
         }
       } while (cursor !== null);
-      return c.body(agreementsCsv(agreements), 200, {
+      return c.body(agreementsCsv(agreements, await store.getMany(relatedIds(agreements))), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": 'attachment; filename="iop-avtal.csv"',
         "Cache-Control": "no-store",
