@@ -13,7 +13,7 @@ import type { AppEnv } from "./env";
 
 export const PROBLEM_MEDIA_TYPE = "application/problem+json";
 
-/** Lifecycle actions a client can ask for through the API; `activate` and `expire` are the workflow's. */
+/** Lifecycle actions a client can ask for through the API; `activate`, `expire` and `end` are the workflow's. */
 const API_ACTIONS = ["update", "submit", "decide", "withdraw", "renew", "terminate"] as const satisfies readonly Action[];
 
 export const fieldErrorSchema = z.object({

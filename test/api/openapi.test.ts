@@ -46,6 +46,22 @@ describe("the OpenAPI document", () => {
     expect(documented).toEqual(expect.arrayContaining(["GET /api/agreements", "PATCH /api/agreements/{id}", "POST /api/agreements/{id}/decision", "GET /api/agreements.csv", "GET /api/calendar/{file}"]));
   });
 
+  it("describes each change an audit event records, and the grounds of a termination", () => {
+    type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema; required?: string[]; enum?: string[]; description?: string };
+    const schemas = document.components.schemas as Record<string, Schema>;
+    const resolved = (schema: Schema): Schema => (schema.$ref === undefined ? schema : resolved(schemas[schema.$ref.split("/").at(-1)!]!));
+    const event = resolved(resolved(schemas.AuditEventPage!).properties!.items!.items!);
+    const change = resolved(event.properties!.changes!.items!);
+    expect(event.properties!.changes!.description).toContain("before and after");
+    expect(Object.keys(change.properties!)).toEqual(["path", "label", "from", "to"]);
+    expect(change.required).toEqual(expect.arrayContaining(["path", "label"]));
+    expect(change.properties!.path!.description).toContain("subEfforts[Språkcafé].activityStatus");
+    const terminate = document.paths["/api/agreements/{id}/terminate"]!.post!.requestBody as { content: Record<string, { schema: Schema }> };
+    const termination = resolved(terminate.content["application/json"]!.schema);
+    expect(resolved(termination.properties!.ground!).enum).toEqual(["municipality-notice", "association-notice", "mutual-agreement", "breach"]);
+    expect(termination.required).toEqual(expect.arrayContaining(["ground", "givenOn", "effectiveDate"]));
+  });
+
   it("names the permission each operation needs, and the problems it can answer", () => {
     for (const { path, method, operation } of operations()) {
       const where = `${method} ${path}`;
