@@ -26,7 +26,7 @@ import { createDynamoDbClient, startDynamoDbLocal } from "../functions/local/dyn
 import { caughtEmails, MailCatcherComponent } from "../functions/local/mail";
 import { createLocalWorkflow } from "../functions/local/workflow";
 import { createAgreementStore } from "../functions/store/agreements";
-import { createAgreement, runCommand } from "../functions/store/commands";
+import { createAgreement, runCommand } from "../functions/app/commands";
 import { ensureTable } from "../functions/store/table";
 import { WORKFLOW_ACTOR } from "../functions/workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING } from "../functions/workflow/timing";

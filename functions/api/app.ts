@@ -8,11 +8,7 @@
  */
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Clock } from "../domain/clock";
-import type { AgreementStore } from "../store/agreements";
-import type { CalendarFeedStore } from "../store/calendar-feeds";
-import type { ReminderStore } from "../store/reminders";
-import type { AgreementWorkflow } from "../workflow/port";
+import type { Application } from "../app/application";
 import type { StaffPrincipal } from "./auth/principal";
 import type { AppEnv } from "./env";
 import { requestContext, type Log } from "./logging";
@@ -23,7 +19,7 @@ import { docsRoutes } from "./routes/docs";
 import { exportRoutes } from "./routes/exports";
 import { invitationRoutes } from "./routes/invitations";
 import { reportLinkRoutes } from "./routes/report-links";
-import { reportRoutes, type ReportingDependencies } from "./routes/reports";
+import { reportRoutes } from "./routes/reports";
 import { healthSchema } from "./schemas";
 import { bodyLimits, securityHeaders } from "./security";
 
@@ -38,8 +34,13 @@ export interface HealthReport {
   components: Record<string, ComponentStatus>;
 }
 
-/** Everything the API needs from outside; injected so the same app runs in Lambda and in the local runtime. */
+/**
+ * Everything the web app needs from outside; injected so the same app runs in Lambda and in the local runtime
+ * (both built by functions/composition.ts).
+ */
 export interface AppDependencies {
+  /** The use cases every route calls (functions/app/application.ts). */
+  application: Application;
   checkHealth(): Promise<HealthReport>;
   /** The site's public origin, e.g. https://iop.kommun.se: security headers, sign-in and CSRF checks depend on it. */
   appOrigin: string;
@@ -54,16 +55,8 @@ export interface AppDependencies {
   devClockRoutes?: Hono<AppEnv>;
   /** Who is calling: a Bearer token or the session cookie (functions/api/auth/staff-auth.ts); null when anonymous. */
   authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null>;
-  store: AgreementStore;
-  calendarFeeds: CalendarFeedStore;
-  /** What the workflow recorded of each reminder (functions/store/reminders.ts). */
-  reminders: Pick<ReminderStore, "list">;
-  workflow: AgreementWorkflow;
-  /** Association reports, their links and attachments (functions/api/routes/reports.ts). */
-  reporting: ReportingDependencies;
-  clock: Clock;
-  /** Ids for new agreements. */
-  newId(): string;
+  /** The caller's network address, for rate limits: from the platform, never from a header the client sets. */
+  clientAddress(c: Context<AppEnv>): string;
   log: Log;
   /** Where the swagger-ui-dist files for /api/docs are: the package locally, a copy next to the Lambda bundle. */
   docsAssetsDir: string;
@@ -122,11 +115,12 @@ export function createApp(dependencies: AppDependencies) {
       return c.json({ status: report.ok ? "ok" : "unavailable", components: report.components }, report.ok ? 200 : 503);
     },
   );
-  agreementRoutes(operations, dependencies);
-  exportRoutes(operations, dependencies);
-  reportRoutes(operations, dependencies);
-  invitationRoutes(operations, dependencies);
-  reportLinkRoutes(operations, dependencies);
+  const { application } = dependencies;
+  agreementRoutes(operations, application.agreements);
+  exportRoutes(operations, application.exports);
+  reportRoutes(operations, application.reports);
+  invitationRoutes(operations, application.invitations);
+  reportLinkRoutes(operations, application.reportLinks, dependencies.clientAddress);
   docsRoutes(operations, dependencies, API_INFO);
 
   return app;

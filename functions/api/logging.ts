@@ -4,17 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
+import type { Log } from "../app/ports";
 import type { AppEnv } from "./env";
 
-export interface LogRecord {
-  level: "info" | "error";
-  message: string;
-  requestId?: string;
-  [field: string]: unknown;
-}
-
-/** Where log records go: stdout as JSON lines in Lambda and locally, an array in tests. */
-export type Log = (record: LogRecord) => void;
+export type { Log, LogRecord } from "../app/ports";
 
 /** One JSON object per line, with the time first; what CloudWatch Logs Insights reads field by field. */
 export function jsonLines(write: (line: string) => void, now: () => Date = () => new Date()): Log {

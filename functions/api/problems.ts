@@ -7,8 +7,10 @@ import type { Context } from "hono";
 import * as z from "zod";
 import type { FieldError } from "../domain/errors";
 import type { Action, LifecycleError, LifecycleErrorCode } from "../domain/lifecycle";
-import { AgreementNotFoundError, LifecycleRefusedError, StaleVersionError } from "../store/commands";
+import type { ReportError } from "../domain/reports";
+import { LifecycleRefusedError, RateLimitedError, ReportRefusedError, UseCaseError, type RefusalKind } from "../app/errors";
 import { InvalidCursorError, VersionConflictError } from "../store/errors";
+import { ReportConflictError } from "../store/reports";
 import type { AppEnv } from "./env";
 
 export const PROBLEM_MEDIA_TYPE = "application/problem+json";
@@ -91,30 +93,48 @@ const REFUSALS: Record<LifecycleErrorCode, { status: number; title: string }> = 
 
 /**
  * The lifecycle's refusal as a problem. Refusals of the agreement's state are 409 with the actions allowed now;
- * refusals of the input are 400 with field errors. `bodyField` is the command member the request body became
- * (e.g. "changes"), removed from field paths so they follow the body as the client sent it.
+ * refusals of the input are 400 with field errors (already named after the input the caller gave).
  */
-export function refusalProblem(refusal: LifecycleError, bodyField?: string): ApiProblem {
+function refusalProblem(refusal: LifecycleError): ApiProblem {
   const { status, title } = REFUSALS[refusal.code];
-  const prefix = bodyField === undefined ? undefined : `${bodyField}.`;
-  const errors = refusal.fieldErrors.map((error) =>
-    prefix !== undefined && error.path.startsWith(prefix) ? { ...error, path: error.path.slice(prefix.length) } : error,
-  );
   return new ApiProblem(status, title, refusal.message, {
-    errors,
+    errors: refusal.fieldErrors,
     ...(status === 409 ? { allowedActions: refusal.allowedActions } : {}),
   });
 }
 
-/** The problem for an error the domain, the store or a route raised; null for anything unexpected. */
+/** The refusal of a report rule as a problem: the report's state is 409, the input 400. */
+function reportRefusal(error: ReportError): ApiProblem {
+  const status = error.code === "not_allowed" || error.code === "too_many_attachments" ? 409 : 400;
+  const title = { not_allowed: "Not allowed in this status", incomplete: "Report not complete", invalid: "Invalid input", too_many_attachments: "Too many attachments", unknown_attachment: "No such attachment" }[error.code];
+  return new ApiProblem(error.code === "unknown_attachment" ? 404 : status, title, error.message, { errors: error.fieldErrors });
+}
+
+const STATUS_OF_REFUSAL: Record<RefusalKind, number> = {
+  "not-found": 404,
+  invalid: 400,
+  conflict: 409,
+  stale: 412,
+  "rate-limited": 429,
+  unavailable: 502,
+};
+
+/** The problem for an error a use case, the domain, the store or a route raised; null for anything unexpected. */
 export function problemFor(error: unknown): ApiProblem | null {
   if (error instanceof ApiProblem) return error;
   if (error instanceof LifecycleRefusedError) return refusalProblem(error.refusal);
-  if (error instanceof AgreementNotFoundError) return new ApiProblem(404, "Not found", error.message);
-  if (error instanceof StaleVersionError) return new ApiProblem(412, "Changed since you read it", error.message);
+  if (error instanceof ReportRefusedError) return reportRefusal(error.refusal);
+  if (error instanceof UseCaseError) {
+    return new ApiProblem(STATUS_OF_REFUSAL[error.kind], error.title, error.message, {
+      errors: error.fieldErrors,
+      ...(error instanceof RateLimitedError ? { headers: { "Retry-After": String(error.retryAfterSeconds) } } : {}),
+    });
+  }
   if (error instanceof VersionConflictError) {
     return new ApiProblem(409, "Edit conflict", `${error.message}: someone saved a change at the same moment; reload it and try again`);
   }
+  // Another write to the report in between: the caller can reload and retry.
+  if (error instanceof ReportConflictError) return new ApiProblem(409, "Edit conflict", `${error.message}; reload it and try again`);
   if (error instanceof InvalidCursorError) {
     return new ApiProblem(400, "Invalid cursor", error.message, { errors: [{ path: "cursor", message: error.message }] });
   }

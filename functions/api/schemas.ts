@@ -14,7 +14,7 @@ import {
   terminationSchema,
 } from "../domain/agreement";
 import { CANCELLATIONS, REMINDER_KINDS } from "../domain/reminders";
-import { MAX_PAGE_SIZE } from "../store/agreements";
+import { MAX_PAGE_SIZE } from "../store/paging";
 import { FEED_SECRET_PATTERN } from "../store/calendar-feeds";
 import { auditEventSchema } from "../store/items";
 import { MAX_SEARCH_TERMS, MIN_WORD_LENGTH, searchWords } from "../store/search";

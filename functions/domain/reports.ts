@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import * as z from "zod";
-import { kronorSchema, type Agreement, type ReportingRequirement } from "./agreement";
+import { calendarDateSchema, kronorSchema, type Agreement, type ReportingRequirement } from "./agreement";
 import type { CalendarDate } from "./dates";
 import { fieldErrorsFromZod, type FieldError } from "./errors";
 
@@ -353,3 +353,54 @@ export function reviewReport(report: Report, review: ReviewInput, reviewer: stri
     }),
   };
 }
+
+// The shapes of a stored report and a submitted version, as the store reads them back and the API shows them.
+
+const attachmentSchema = z.object({
+  id: z.string(),
+  fileName: z.string(),
+  contentType: z.enum(Object.keys(ATTACHMENT_TYPES) as [AttachmentType, ...AttachmentType[]]),
+  size: z.number().int(),
+  key: z.string(),
+  status: z.enum(["pending", "accepted"]),
+  addedAt: z.string(),
+});
+
+export const storedReportSchema = z.object({
+  agreementId: z.string(),
+  reportId: z.string(),
+  requirementId: z.string(),
+  dueDate: calendarDateSchema,
+  status: z.enum(REPORT_STATUSES),
+  version: z.number().int().min(1),
+  content: draftReportContentSchema,
+  attachments: z.array(attachmentSchema),
+  submissions: z.number().int().min(0),
+  reviewComment: z.string().nullable(),
+  contactEmail: z.string(),
+  history: z.array(
+    z.object({
+      at: z.string(),
+      action: z.enum(["submitted", "accepted", "supplement-requested"]),
+      by: z.string(),
+      comment: z.string().optional(),
+    }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}) satisfies z.ZodType<Report>;
+
+export const reportVersionSchema = z.object({
+  agreementId: z.string(),
+  reportId: z.string(),
+  number: z.number().int().min(1),
+  content: reportContentSchema,
+  attachments: z.array(attachmentSchema),
+  receipt: z.object({
+    number: z.string(),
+    submittedAt: z.string(),
+    submittedBy: z.string(),
+    digest: z.string(),
+    attachments: z.array(z.object({ fileName: z.string(), size: z.number() })),
+  }),
+}) satisfies z.ZodType<ReportVersion>;

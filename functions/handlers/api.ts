@@ -15,13 +15,13 @@ import { oidcSettingsFromEnv } from "../api/auth/settings";
 import { createStaffAuth } from "../api/auth/staff-auth";
 import { jsonLines } from "../api/logging";
 import { LAMBDA_DOCS_ASSETS_DIR } from "../api/routes/docs";
-import { PRESIGNING_CLIENT_CONFIG } from "../api/routes/report-links";
+import { composeApplication } from "../composition";
 import { systemClock } from "../domain/clock";
+import { PRESIGNING_CLIENT_CONFIG } from "../store/attachments";
 import { createStores } from "../store/stores";
-import { LANGUAGES, type Language } from "../email/reminder-message";
-import { createSesMailer } from "../email/sender";
 import { createStepFunctionsWorkflow } from "../workflow/step-functions";
 import { DEFAULT_WORKFLOW_TIMING } from "../workflow/timing";
+import { emailLanguage, requiredEnv } from "./env";
 
 const tableName = requiredEnv("TABLE_NAME");
 const appOrigin = new URL(requiredEnv("APP_URL")).origin;
@@ -42,28 +42,29 @@ const workflow = createStepFunctionsWorkflow({
   clock: systemClock,
 });
 
+const log = jsonLines((line) => process.stdout.write(line));
+const application = composeApplication(
+  {
+    // Presigned URLs point at the bucket's regional address, which browsers reach.
+    attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
+    email: { client: new SESv2Client({}), from: requiredEnv("EMAIL_SENDER"), language: emailLanguage() },
+    clock: systemClock,
+    appOrigin,
+    log,
+    newId: randomUUID,
+  },
+  stores,
+  workflow,
+);
+
 const app = createApp({
+  application,
   appOrigin,
   authenticate: staffAuth.authenticate,
   signInRoutes: staffAuth.routes,
-  store: stores.agreements,
-  calendarFeeds: stores.calendarFeeds,
-  reminders: stores.reminders,
-  workflow,
-  reporting: {
-    reports: stores.reports,
-    links: stores.reportLinks,
-    rateLimits: stores.rateLimits,
-    // Presigned URLs point at the bucket's regional address, which browsers reach.
-    attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
-    mailer: createSesMailer({ client: new SESv2Client({}), from: requiredEnv("EMAIL_SENDER") }),
-    language: emailLanguage(),
-    // The HTTP API's view of the caller; X-Forwarded-For is the client's to write.
-    clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown",
-  },
-  clock: systemClock,
-  newId: randomUUID,
-  log: jsonLines((line) => process.stdout.write(line)),
+  // The HTTP API's view of the caller; X-Forwarded-For is the client's to write.
+  clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown",
+  log,
   // Copied next to the bundle when SST builds the function (infra/Api.ts), not bundled: see docs/api.md.
   docsAssetsDir: fileURLToPath(new URL(`../../${LAMBDA_DOCS_ASSETS_DIR}/`, import.meta.url)),
   async checkHealth() {
@@ -79,15 +80,3 @@ const app = createApp({
 });
 
 export const handler = handle(app);
-
-function emailLanguage(): Language {
-  const language = process.env.EMAIL_LANGUAGE || "sv";
-  if (!(LANGUAGES as readonly string[]).includes(language)) throw new Error(`EMAIL_LANGUAGE must be one of ${LANGUAGES.join(", ")}`);
-  return language as Language;
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === "") throw new Error(`${name} is not set`);
-  return value;
-}

@@ -8,7 +8,6 @@ import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { systemClock } from "../domain/clock";
-import { LANGUAGES, type Language } from "../email/reminder-message";
 import { createSesMailer } from "../email/sender";
 import { createAgreementStore } from "../store/agreements";
 import { createReminderStore } from "../store/reminders";
@@ -17,6 +16,7 @@ import { createMetricAlarmSink } from "../workflow/alarms";
 import { createStepFunctionsCallbacks, createStepFunctionsLauncher } from "../workflow/step-functions";
 import { createWorkflowTasks, type WorkflowTasks } from "../workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING } from "../workflow/timing";
+import { emailLanguage, requiredEnv } from "./env";
 
 let tasks: WorkflowTasks | undefined;
 
@@ -28,8 +28,6 @@ export function workflowTasks(): WorkflowTasks {
 function createTasksFromEnvironment(): WorkflowTasks {
   const tableName = requiredEnv("TABLE_NAME");
   const stateMachineArn = requiredEnv("WORKFLOW_STATE_MACHINE_ARN");
-  const language = process.env.EMAIL_LANGUAGE || "sv";
-  if (!(LANGUAGES as readonly string[]).includes(language)) throw new Error(`EMAIL_LANGUAGE must be one of ${LANGUAGES.join(", ")}`);
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const sfn = new SFNClient({});
   return createWorkflowTasks({
@@ -39,17 +37,11 @@ function createTasksFromEnvironment(): WorkflowTasks {
     reminders: createReminderStore({ client, tableName }),
     workflowState: createWorkflowStateStore({ client, tableName }),
     mailer: createSesMailer({ client: new SESv2Client({}), from: requiredEnv("EMAIL_SENDER") }),
-    mail: { teamMailbox: requiredEnv("TEAM_MAILBOX"), appUrl: requiredEnv("APP_URL"), language: language as Language },
+    mail: { teamMailbox: requiredEnv("TEAM_MAILBOX"), appUrl: requiredEnv("APP_URL"), language: emailLanguage() },
     clock: systemClock,
     timing: DEFAULT_WORKFLOW_TIMING,
     launcher: createStepFunctionsLauncher({ client: sfn, stateMachineArn, timing: DEFAULT_WORKFLOW_TIMING }),
     decisions: createStepFunctionsCallbacks(sfn),
     alarms: createMetricAlarmSink(stateMachineArn.split(":").at(-1)!),
   });
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === "") throw new Error(`${name} is not set`);
-  return value;
 }

@@ -12,7 +12,7 @@ import { CALLBACK_PATH, createStaffAuth } from "../api/auth/staff-auth";
 import { devClockRoutes } from "../api/dev-clock";
 import { devTokenRoutes } from "../api/dev-token";
 import { jsonLines } from "../api/logging";
-import { createSesMailer } from "../email/sender";
+import { composeApplication } from "../composition";
 import { createStores } from "../store/stores";
 import { ensureTable, TableMismatchError } from "../store/table";
 import { loadClock } from "./clock";
@@ -43,6 +43,8 @@ export interface RuntimeOptions {
   mailPort: number;
   /** Where the local clock starts when the data directory has none yet; real time when left out. */
   clockStart?: Date;
+  /** How often the reconciler tells the workflow what it has not heard yet; a minute when left out. */
+  reconcileIntervalMs?: number;
 }
 
 export interface Runtime {
@@ -118,7 +120,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let dynamoDb: DynamoDBClient | null = null;
   let server: Server | null = null;
+  let reconciler: NodeJS.Timeout | undefined;
   const stopEverything = async () => {
+    clearInterval(reconciler);
     if (server !== null) await closeServer(server);
     await tableComponents.stop();
     dynamoDb?.destroy();
@@ -172,29 +176,36 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       sessions: stores.sessions,
       appOrigin: url,
     });
+    const log = jsonLines((line) => process.stdout.write(line));
+    const application = composeApplication(
+      {
+        attachments: { client: localS3.createClient(), bucket: localS3.bucket },
+        email: { client: mailCatcher.createSesClient(), from: mail.sender, language: mail.language },
+        clock,
+        appOrigin: url,
+        log,
+        newId: randomUUID,
+      },
+      stores,
+      workflow,
+    );
+    // Once now, for what a previous run left untold, then periodically, as the schedule does in AWS.
+    const reconcile = () => {
+      application.reconcileWorkflow().catch((error: unknown) => warn(`The workflow reconciler failed: ${String(error)}`));
+    };
+    reconcile();
+    reconciler = setInterval(reconcile, options.reconcileIntervalMs ?? 60_000);
+    reconciler.unref();
     const app = createApp({
+      application,
       checkHealth: async () => mergeHealth(await components.health(), await tableComponents.health()),
       appOrigin: url,
       authenticate: staffAuth.authenticate,
       signInRoutes: staffAuth.routes,
       devTokenRoutes: devTokenRoutes(oidc),
-      store,
-      calendarFeeds: stores.calendarFeeds,
-      reminders: stores.reminders,
-      workflow,
-      reporting: {
-        reports: stores.reports,
-        links: stores.reportLinks,
-        rateLimits: stores.rateLimits,
-        attachments: { client: localS3.createClient(), bucket: localS3.bucket },
-        mailer: createSesMailer({ client: mailCatcher.createSesClient(), from: mail.sender }),
-        language: mail.language,
-        clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown",
-      },
-      clock,
+      clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown",
       devClockRoutes: devClockRoutes(localDevClock(clock, clockFile, workflow)),
-      newId: randomUUID,
-      log: jsonLines((line) => process.stdout.write(line)),
+      log,
       docsAssetsDir: path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json")),
     });
     server = await listen(createServer(getRequestListener(app.fetch)), port, host);

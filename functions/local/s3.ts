@@ -6,7 +6,7 @@
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { PRESIGNING_CLIENT_CONFIG } from "../api/routes/report-links";
+import { PRESIGNING_CLIENT_CONFIG } from "../store/attachments";
 import type { Component, ComponentHealth } from "./components";
 
 interface S3rverOptions {

@@ -6,17 +6,7 @@
  */
 import { TransactionCanceledException, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import * as z from "zod";
-import { calendarDateSchema } from "../domain/agreement";
-import {
-  ATTACHMENT_TYPES,
-  draftReportContentSchema,
-  REPORT_STATUSES,
-  reportContentSchema,
-  type AttachmentType,
-  type Report,
-  type ReportVersion,
-} from "../domain/reports";
+import { reportVersionSchema, storedReportSchema, type Report, type ReportVersion } from "../domain/reports";
 import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
 import { queryPartition } from "./query";
 
@@ -32,55 +22,6 @@ export function reportKey(agreementId: string, reportId: string): ItemKey {
 function versionKey(agreementId: string, reportId: string, number: number): ItemKey {
   return { pk: agreementPartition(agreementId), sk: `${VERSION_PREFIX}${reportId}#${String(number).padStart(VERSION_DIGITS, "0")}` };
 }
-
-const attachmentSchema = z.object({
-  id: z.string(),
-  fileName: z.string(),
-  contentType: z.enum(Object.keys(ATTACHMENT_TYPES) as [AttachmentType, ...AttachmentType[]]),
-  size: z.number().int(),
-  key: z.string(),
-  status: z.enum(["pending", "accepted"]),
-  addedAt: z.string(),
-});
-
-export const storedReportSchema = z.object({
-  agreementId: z.string(),
-  reportId: z.string(),
-  requirementId: z.string(),
-  dueDate: calendarDateSchema,
-  status: z.enum(REPORT_STATUSES),
-  version: z.number().int().min(1),
-  content: draftReportContentSchema,
-  attachments: z.array(attachmentSchema),
-  submissions: z.number().int().min(0),
-  reviewComment: z.string().nullable(),
-  contactEmail: z.string(),
-  history: z.array(
-    z.object({
-      at: z.string(),
-      action: z.enum(["submitted", "accepted", "supplement-requested"]),
-      by: z.string(),
-      comment: z.string().optional(),
-    }),
-  ),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-}) satisfies z.ZodType<Report>;
-
-export const reportVersionSchema = z.object({
-  agreementId: z.string(),
-  reportId: z.string(),
-  number: z.number().int().min(1),
-  content: reportContentSchema,
-  attachments: z.array(attachmentSchema),
-  receipt: z.object({
-    number: z.string(),
-    submittedAt: z.string(),
-    submittedBy: z.string(),
-    digest: z.string(),
-    attachments: z.array(z.object({ fileName: z.string(), size: z.number() })),
-  }),
-}) satisfies z.ZodType<ReportVersion>;
 
 /** A report write lost the optimistic lock: someone else saved the report since it was read; nothing was written. */
 export class ReportConflictError extends Error {

@@ -6,6 +6,7 @@ import { createReminderStore } from "./reminders";
 import { createReportLinkStore } from "./report-links";
 import { createReportStore } from "./reports";
 import { createSessionStore } from "./sessions";
+import { createWorkflowOutboxStore } from "./workflow-outbox";
 import { createWorkflowStateStore } from "./workflow-state";
 
 /** Every store on the one table, as the API needs them: built the same way in Lambda and in the local runtime. */
@@ -26,6 +27,7 @@ export function createStores({
     reminders: createReminderStore(table),
     sessions: createSessionStore(table),
     workflowState: createWorkflowStateStore(table),
+    workflowOutbox: createWorkflowOutboxStore(table),
     reports: createReportStore(table),
     reportLinks: createReportLinkStore(table),
     rateLimits: createRateLimitStore(table),

@@ -7,7 +7,7 @@ import type { Agreement, DraftContent } from "../../functions/domain/agreement";
 import { luhnCheckDigit } from "../../functions/domain/organisation-number";
 import type { AuditEvent } from "../../functions/domain/lifecycle";
 import type { AgreementStore } from "../../functions/store/agreements";
-import { runCommand } from "../../functions/store/commands";
+import { runCommand } from "../../functions/app/commands";
 import { createReminderStore } from "../../functions/store/reminders";
 import { appDependenciesForTests, startTestApi, type TestApi } from "../support/api";
 import { approval, mammaUnitedContent, workflow as workflowActor } from "../support/agreements";

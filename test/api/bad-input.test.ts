@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../functions/api/auth/principal";
 import { problemSchema } from "../../functions/api/problems";
 import type { Agreement, DraftContent } from "../../functions/domain/agreement";
-import { runCommand } from "../../functions/store/commands";
+import { runCommand } from "../../functions/app/commands";
 import { RecordingMailer, startTestApi, type TestApi } from "../support/api";
 import { approval, mammaUnitedContent, workflow as workflowActor } from "../support/agreements";
 

@@ -1,11 +1,11 @@
 // The CSV export as Excel reads it, and the personal calendar feed as a calendar app reads it: parsed back, not
 // compared as text, so the tests hold the rules (BOM, quoting, folding, escaping) rather than one rendering.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agreementEvents, icsCalendar } from "../../functions/api/exports/calendar";
-import { agreementsCsv } from "../../functions/api/exports/csv";
+import { agreementEvents, icsCalendar } from "../../functions/app/exports/calendar";
+import { agreementsCsv } from "../../functions/app/exports/csv";
 import type { Agreement, DraftContent } from "../../functions/domain/agreement";
 import { luhnCheckDigit } from "../../functions/domain/organisation-number";
-import { runCommand } from "../../functions/store/commands";
+import { runCommand } from "../../functions/app/commands";
 import { startTestApi, type TestApi } from "../support/api";
 import { approval, draft, mammaUnitedContent, workflow as workflowActor } from "../support/agreements";
 

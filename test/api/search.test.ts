@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agreement, DraftContent, Status } from "../../functions/domain/agreement";
 import { createDraft, transition, type Command } from "../../functions/domain/lifecycle";
 import { luhnCheckDigit } from "../../functions/domain/organisation-number";
-import { MAX_EXAMINED_PER_PAGE } from "../../functions/store/agreements";
+import { MAX_EXAMINED_PER_PAGE } from "../../functions/store/agreement-search";
 import { searchWords, textPartition } from "../../functions/store/search";
 import { startTestApi, type TestApi } from "../support/api";
 import { approval, editor, mammaUnitedContent } from "../support/agreements";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgreementStore } from "../../functions/store/agreements";
-import { AgreementNotFoundError, createAgreement, LifecycleRefusedError, runCommand, StaleVersionError } from "../../functions/store/commands";
+import { createAgreement, runCommand } from "../../functions/app/commands";
+import { AgreementNotFoundError, LifecycleRefusedError, StaleVersionError } from "../../functions/app/errors";
 import { approval, at, editor, mammaUnitedContent, registrar } from "../support/agreements";
 import { createTestTable, type TestTable } from "../support/dynamo";
 

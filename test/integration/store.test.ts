@@ -8,7 +8,8 @@ import type { Agreement, Association, DraftContent, Status } from "../../functio
 import { addDays, yearOf } from "../../functions/domain/dates";
 import { createDraft, transition, type Command, type Related } from "../../functions/domain/lifecycle";
 import { luhnCheckDigit } from "../../functions/domain/organisation-number";
-import { createAgreementStore, type AgreementStore, type Page } from "../../functions/store/agreements";
+import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
+import type { Page } from "../../functions/store/paging";
 import { CorruptItemError, InvalidCursorError, VersionConflictError } from "../../functions/store/errors";
 import { agreementKey } from "../../functions/store/items";
 import { createReportStore } from "../../functions/store/reports";

@@ -2,7 +2,7 @@
 // a known contact for the reports still open to them, and 429 with Retry-After past the limits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agreement } from "../../functions/domain/agreement";
-import { FRESH_LINK_LIMITS } from "../../functions/api/routes/report-links";
+import { FRESH_LINK_LIMITS } from "../../functions/app/report-links";
 import { TEST_CLIENT_ADDRESS_HEADER } from "../support/api";
 import { completeReportContent } from "./fixtures";
 import { startReportTestApi, tokenIn, type ReportTestApi } from "./setup";

@@ -7,7 +7,8 @@ import type { Agreement } from "../../functions/domain/agreement";
 import { createSesMailer } from "../../functions/email/sender";
 import { caughtEmails, MailCatcherComponent, type CaughtEmail } from "../../functions/local/mail";
 import { LocalS3Component } from "../../functions/local/s3";
-import { runCommand } from "../../functions/store/commands";
+import { runCommand } from "../../functions/app/commands";
+import { createS3Attachments } from "../../functions/store/attachments";
 import { approval, mammaUnitedContent, workflow as workflowActor } from "../support/agreements";
 import { startTestApi, type TestApi } from "../support/api";
 import { TEST_APP_ORIGIN } from "../support/tokens";
@@ -39,7 +40,7 @@ export async function startReportTestApi(): Promise<ReportTestApi> {
   await s3.start();
   await mail.start();
   const api = await startTestApi({
-    attachments: { client: s3.createClient(), bucket: s3.bucket },
+    attachments: createS3Attachments({ client: s3.createClient(), bucket: s3.bucket }),
     mailer: createSesMailer({ client: mail.createSesClient(), from: "iop-noreply@example.se" }),
   });
 

@@ -1,5 +1,6 @@
-// The app in-process for API tests: a real store on a fresh DynamoDB Local table, real staff tokens from the local
+// The app in-process for API tests: real stores on a fresh DynamoDB Local table, real staff tokens from the local
 // OpenID Connect provider (test/support/tokens.ts), a clock the test sets, and a workflow that records its calls.
+// The use cases are built from the same ports as in Lambda and the local runtime (functions/app/application.ts).
 import { createRequire } from "node:module";
 import path from "node:path";
 import { ScanCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
@@ -7,7 +8,8 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { createApp, type AppDependencies } from "../../functions/api/app";
 import type { Role } from "../../functions/api/auth/principal";
 import type { LogRecord } from "../../functions/api/logging";
-import type { ReportingDependencies } from "../../functions/api/routes/reports";
+import { createApplication } from "../../functions/app/application";
+import type { ApplicationPorts, ReportingPorts } from "../../functions/app/ports";
 import type { Clock } from "../../functions/domain/clock";
 import type { Mailer, OutgoingEmail } from "../../functions/email/sender";
 import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
@@ -16,6 +18,8 @@ import { createRateLimitStore } from "../../functions/store/rate-limits";
 import { createReminderStore } from "../../functions/store/reminders";
 import { createReportLinkStore } from "../../functions/store/report-links";
 import { createReportStore } from "../../functions/store/reports";
+import { createS3Attachments } from "../../functions/store/attachments";
+import { createWorkflowOutboxStore } from "../../functions/store/workflow-outbox";
 import type { AgreementWorkflow } from "../../functions/workflow/port";
 import { createTestTable, type TestTable } from "./dynamo";
 import { startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "./tokens";
@@ -62,45 +66,58 @@ export const TEST_CLIENT_ADDRESS_HEADER = "X-Test-Client-Address";
  * Reports on the test table, emails recorded, and an S3 client for a bucket nobody listens at: tests of
  * attachments pass one for a local S3 (test/reports/).
  */
-export function reportingForTests(table: TestTable, overrides: Partial<ReportingDependencies> = {}): ReportingDependencies {
+function reportingForTests(table: TestTable, overrides: Partial<ReportingPorts> = {}): ReportingPorts {
   const stores = { client: table.documentClient, tableName: table.tableName };
   return {
     reports: createReportStore(stores),
     links: createReportLinkStore(stores),
     rateLimits: createRateLimitStore(stores),
-    attachments: {
+    attachments: createS3Attachments({
       client: new S3Client({ endpoint: "http://127.0.0.1:9", region: "eu-north-1", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } }),
       bucket: "attachments",
-    },
+    }),
     mailer: new RecordingMailer(),
     language: "sv",
-    clientAddress: (c) => c.req.header(TEST_CLIENT_ADDRESS_HEADER) ?? "192.0.2.1",
     ...overrides,
   };
 }
 
 const swaggerUiDir = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
+/** What a test may replace: any port of the use cases, or anything else createApp takes. */
+export type TestAppOverrides = Partial<ApplicationPorts & Omit<AppDependencies, "application">>;
+
 /**
  * Everything createApp needs, on the test table, for tests of any part of the app; `overrides` replaces parts.
- * Anonymous unless `authenticate` is overridden.
+ * Anonymous unless `authenticate` is overridden. `ports` are what the use cases were built from.
  */
-export function appDependenciesForTests(table: TestTable, overrides: Partial<AppDependencies> = {}): AppDependencies {
+export function appDependenciesForTests(table: TestTable, overrides: TestAppOverrides = {}): AppDependencies & { ports: ApplicationPorts } {
   let nextId = 1;
+  const stores = { client: table.documentClient, tableName: table.tableName };
+  const ports: ApplicationPorts = {
+    store: overrides.store ?? createAgreementStore({ ...stores, cursorSecret: TEST_CURSOR_SECRET }),
+    calendarFeeds: overrides.calendarFeeds ?? createCalendarFeedStore(stores),
+    reminders: overrides.reminders ?? createReminderStore(stores),
+    workflow: overrides.workflow ?? new RecordingWorkflow(),
+    outbox: overrides.outbox ?? createWorkflowOutboxStore(stores),
+    reporting: overrides.reporting ?? reportingForTests(table),
+    clock: overrides.clock ?? new TestClock(new Date("2026-03-01T10:00:00Z")),
+    newId: overrides.newId ?? (() => `agr-${nextId++}`),
+    log: overrides.log ?? (() => {}),
+    appOrigin: overrides.appOrigin ?? TEST_APP_ORIGIN,
+  };
   return {
-    checkHealth: async () => ({ ok: true, components: {} }),
-    appOrigin: TEST_APP_ORIGIN,
-    authenticate: async () => null,
-    store: createAgreementStore({ client: table.documentClient, tableName: table.tableName, cursorSecret: TEST_CURSOR_SECRET }),
-    calendarFeeds: createCalendarFeedStore({ client: table.documentClient, tableName: table.tableName }),
-    reminders: createReminderStore({ client: table.documentClient, tableName: table.tableName }),
-    workflow: new RecordingWorkflow(),
-    reporting: reportingForTests(table),
-    clock: new TestClock(new Date("2026-03-01T10:00:00Z")),
-    newId: () => `agr-${nextId++}`,
-    log: () => {},
-    docsAssetsDir: swaggerUiDir,
-    ...overrides,
+    checkHealth: overrides.checkHealth ?? (async () => ({ ok: true, components: {} })),
+    appOrigin: ports.appOrigin,
+    authenticate: overrides.authenticate ?? (async () => null),
+    clientAddress: overrides.clientAddress ?? ((c) => c.req.header(TEST_CLIENT_ADDRESS_HEADER) ?? "192.0.2.1"),
+    log: ports.log,
+    docsAssetsDir: overrides.docsAssetsDir ?? swaggerUiDir,
+    ...(overrides.signInRoutes === undefined ? {} : { signInRoutes: overrides.signInRoutes }),
+    ...(overrides.devTokenRoutes === undefined ? {} : { devTokenRoutes: overrides.devTokenRoutes }),
+    ...(overrides.devClockRoutes === undefined ? {} : { devClockRoutes: overrides.devClockRoutes }),
+    application: createApplication(ports),
+    ports,
   };
 }
 
@@ -119,7 +136,7 @@ export interface TestApi {
   store: AgreementStore;
   calendarFeeds: CalendarFeedStore;
   workflow: RecordingWorkflow;
-  reporting: ReportingDependencies;
+  reporting: ReportingPorts;
   clock: TestClock;
   /** Every log record the app wrote. */
   logs: LogRecord[];
@@ -134,7 +151,7 @@ export interface TestApi {
  * Starts the app on a fresh table; `stop` in afterAll. Today is 2026-03-01 unless the test moves the clock.
  * `reporting` replaces parts of the report dependencies (e.g. a local S3, the mail catcher).
  */
-export async function startTestApi(reporting: Partial<ReportingDependencies> = {}): Promise<TestApi> {
+export async function startTestApi(reporting: Partial<ReportingPorts> = {}): Promise<TestApi> {
   const table = await createTestTable();
   const auth = await startTestAuth(table);
   const logs: LogRecord[] = [];
@@ -159,10 +176,10 @@ export async function startTestApi(reporting: Partial<ReportingDependencies> = {
   return {
     app,
     table,
-    store: dependencies.store,
-    calendarFeeds: dependencies.calendarFeeds,
+    store: dependencies.ports.store,
+    calendarFeeds: dependencies.ports.calendarFeeds,
     workflow,
-    reporting: dependencies.reporting,
+    reporting: dependencies.ports.reporting,
     clock,
     logs,
     auth,

@@ -7,7 +7,7 @@ import { MovableClock } from "../../functions/local/clock";
 import { caughtEmails, MailCatcherComponent, type CaughtEmail } from "../../functions/local/mail";
 import { createLocalWorkflow } from "../../functions/local/workflow";
 import type { LocalWorkflowEngine } from "../../functions/local/workflow-engine";
-import { createAgreement, runCommand } from "../../functions/store/commands";
+import { createAgreement, runCommand } from "../../functions/app/commands";
 import { createReminderStore } from "../../functions/store/reminders";
 import { createWorkflowStateStore } from "../../functions/store/workflow-state";
 import type { WorkflowAlarm } from "../../functions/workflow/tasks";

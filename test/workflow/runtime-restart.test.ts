@@ -10,7 +10,7 @@ import { createDynamoDbClient } from "../../functions/local/dynamodb";
 import { caughtEmails, type CaughtEmail } from "../../functions/local/mail";
 import { findFreePort } from "../../functions/local/ports";
 import { createAgreementStore } from "../../functions/store/agreements";
-import { createAgreement, runCommand } from "../../functions/store/commands";
+import { createAgreement, runCommand } from "../../functions/app/commands";
 import { approval, editor, mammaUnitedContent, registrar } from "../support/agreements";
 import { killAllRuntimes, spawnRuntime, type RuntimeProcess } from "../support/runtime-process";
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Mailer } from "../../functions/email/sender";
 import { MovableClock } from "../../functions/local/clock";
 import type { AgreementStore } from "../../functions/store/agreements";
-import { createAgreement, runCommand } from "../../functions/store/commands";
+import { createAgreement, runCommand } from "../../functions/app/commands";
 import { createReminderStore } from "../../functions/store/reminders";
 import { createWorkflowStateStore, type WorkflowStateStore } from "../../functions/store/workflow-state";
 import { createWorkflowTasks, type WorkflowAlarm, type WorkflowTasks } from "../../functions/workflow/tasks";

@@ -1,19 +1,16 @@
 /**
  * `/api/agreements`: list with filters, create, read, update, the lifecycle actions, the audit trail and the
- * reminders. Every change goes through the lifecycle (functions/store/commands.ts) and then tells the workflow.
+ * reminders. Each parses, calls the use case (functions/app/agreements.ts, which also tells the workflow) and
+ * answers; refusals become problems in functions/api/problems.ts.
  */
 import type { Context } from "hono";
-import { agreementSchema, decisionSchema, isComplete, type Agreement } from "../../domain/agreement";
-import type { Command } from "../../domain/lifecycle";
-import { cancelledReminders, plannedReminders, reminderKey } from "../../domain/reminders";
-import { createAgreement, LifecycleRefusedError, readAgreement, runCommand } from "../../store/commands";
-import type { AgreementFilters } from "../../store/search";
-import type { AppDependencies } from "../app";
-import { actorOf, type StaffPrincipal } from "../auth/principal";
+import { agreementSchema, decisionSchema, type Agreement } from "../../domain/agreement";
+import type { AgreementFilters, AgreementUseCases } from "../../app/agreements";
+import type { StaffPrincipal } from "../auth/principal";
 import type { AppEnv } from "../env";
 import type { Operations, ResponseSpec } from "../operations";
 import { etagOf, optionalIfMatch, requiredIfMatch } from "../preconditions";
-import { problemSchema, PROBLEM_MEDIA_TYPE, refusalProblem } from "../problems";
+import { problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
 import {
   agreementPageSchema,
   agreementParamsSchema,
@@ -28,8 +25,6 @@ import {
   withdrawalBodySchema,
   type AgreementFilterQuery,
 } from "../schemas";
-
-export type AgreementRouteDependencies = Pick<AppDependencies, "store" | "reminders" | "clock" | "workflow" | "newId" | "log">;
 
 const TAG = "Agreements";
 const ETAG_HEADER = { ETag: 'The agreement\'s version, e.g. "7": send it back in If-Match to change it' };
@@ -54,8 +49,7 @@ export function filtersOf(query: AgreementFilterQuery): AgreementFilters {
   };
 }
 
-export function agreementRoutes(operations: Operations, dependencies: AgreementRouteDependencies): void {
-  const { store, reminders, clock, workflow, newId, log } = dependencies;
+export function agreementRoutes(operations: Operations, agreements: AgreementUseCases): void {
   operations.name(agreementSchema, "Agreement");
   operations.name(agreementPageSchema, "AgreementPage");
   operations.name(draftBodySchema, "DraftContent");
@@ -78,28 +72,6 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
     return c.json(agreement, status);
   };
 
-  /** Runs a lifecycle command; `bodyField` is the command member the request body became. */
-  const run = async (c: Context<AppEnv>, agreementId: string, command: Command, expectedVersion: number | undefined, bodyField?: string) => {
-    try {
-      return await runCommand(store, { agreementId, command, actor: actorOf(principal(c)), now: clock.now(), expectedVersion });
-    } catch (error) {
-      throw error instanceof LifecycleRefusedError ? refusalProblem(error.refusal, bodyField) : error;
-    }
-  };
-
-  /**
-   * The change is saved whatever the workflow answers: a failure to tell it is logged for the on-call engineer
-   * (the workflow re-reads every agreement when its executions are re-created), not reported as the change failing.
-   */
-  const tellWorkflow = async (c: Context<AppEnv>, what: string, call: () => Promise<void>) => {
-    try {
-      await call();
-    } catch (error) {
-      log({ level: "error", message: `The workflow could not be told: ${what}`, requestId: c.var.requestId, error: String(error) });
-    }
-  };
-
-
   operations.add(
     {
       method: "get",
@@ -117,7 +89,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: { 200: { description: "One page of agreements", schema: agreementPageSchema } },
     },
     async (c, { query }) => {
-      const page = await store.search(filtersOf(query), { limit: query.limit, cursor: query.cursor });
+      const page = await agreements.search(filtersOf(query), { limit: query.limit, cursor: query.cursor });
       c.header("Cache-Control", "no-store");
       return c.json(page);
     },
@@ -136,12 +108,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: { 201: { ...agreementResponse("The new draft"), headers: { ...ETAG_HEADER, Location: "The draft's address" } } },
     },
     async (c, { body }) => {
-      try {
-        const agreement = await createAgreement(store, { id: newId(), content: body, actor: actorOf(principal(c)), now: clock.now() });
-        return respond(c, agreement, 201);
-      } catch (error) {
-        throw error instanceof LifecycleRefusedError ? refusalProblem(error.refusal) : error;
-      }
+      return respond(c, await agreements.create(principal(c), body), 201);
     },
   );
 
@@ -158,7 +125,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: { 200: agreementResponse("The agreement"), 304: { description: "Not changed since the ETag in If-None-Match" }, 404: NOT_FOUND },
     },
     async (c, { params }) => {
-      const agreement = await readAgreement(store, params.id);
+      const agreement = await agreements.read(params.id);
       const etag = etagOf(agreement.version);
       const cached = c.req.header("If-None-Match")?.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
       if (cached?.includes(etag) || cached?.includes("*")) {
@@ -193,9 +160,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
     },
     async (c, { params, body }) => {
       const expectedVersion = requiredIfMatch(c);
-      const result = await run(c, params.id, { type: "update", changes: body }, expectedVersion, "changes");
-      await tellWorkflow(c, `${params.id} changed`, () => workflow.agreementChanged(params.id));
-      return respond(c, result.agreement);
+      return respond(c, await agreements.update(principal(c), { agreementId: params.id, expectedVersion, changes: body }));
     },
   );
 
@@ -220,9 +185,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: actionResponses("The agreement, now proposed"),
     },
     async (c, { params }) => {
-      const result = await run(c, params.id, { type: "submit" }, optionalIfMatch(c));
-      await tellWorkflow(c, `${params.id} submitted`, () => workflow.ensureRunning(params.id));
-      return respond(c, result.agreement);
+      return respond(c, await agreements.submit(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c) }));
     },
   );
 
@@ -241,12 +204,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: actionResponses("The agreement, now approved or rejected"),
     },
     async (c, { params, body }) => {
-      const result = await run(c, params.id, { type: "decide", decision: body }, optionalIfMatch(c), "decision");
-      await tellWorkflow(c, `${params.id} decided`, () => workflow.decisionRecorded(params.id));
-      for (const predecessor of result.changes.slice(1)) {
-        await tellWorkflow(c, `${predecessor.after.id} renewed`, () => workflow.agreementChanged(predecessor.after.id));
-      }
-      return respond(c, result.agreement);
+      return respond(c, await agreements.decide(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c), decision: body }));
     },
   );
 
@@ -269,8 +227,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       },
     },
     async (c, { params }) => {
-      const result = await run(c, params.id, { type: "renew", successorId: newId() }, optionalIfMatch(c));
-      return respond(c, result.agreement, 201);
+      return respond(c, await agreements.renew(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c) }), 201);
     },
   );
 
@@ -295,9 +252,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: actionResponses("The agreement with its termination: terminated if that took effect before today"),
     },
     async (c, { params, body }) => {
-      const result = await run(c, params.id, { type: "terminate", termination: body }, optionalIfMatch(c), "termination");
-      await tellWorkflow(c, `${params.id} terminated`, () => workflow.agreementChanged(params.id));
-      return respond(c, result.agreement);
+      return respond(c, await agreements.terminate(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c), termination: body }));
     },
   );
 
@@ -315,9 +270,7 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: actionResponses("The agreement, now withdrawn"),
     },
     async (c, { params, body }) => {
-      const result = await run(c, params.id, { type: "withdraw", reason: body?.reason }, optionalIfMatch(c));
-      await tellWorkflow(c, `${params.id} withdrawn`, () => workflow.agreementChanged(params.id));
-      return respond(c, result.agreement);
+      return respond(c, await agreements.withdraw(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c), reason: body?.reason }));
     },
   );
 
@@ -337,9 +290,9 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: { 200: { description: "One page of events", schema: eventPageSchema }, 404: NOT_FOUND },
     },
     async (c, { params, query }) => {
-      await readAgreement(store, params.id);
+      const events = await agreements.events(params.id, { limit: query.limit, cursor: query.cursor });
       c.header("Cache-Control", "no-store");
-      return c.json(await store.events(params.id, { limit: query.limit, cursor: query.cursor }));
+      return c.json(events);
     },
   );
 
@@ -359,15 +312,9 @@ export function agreementRoutes(operations: Operations, dependencies: AgreementR
       responses: { 200: { description: "The reminders", schema: remindersSchema }, 404: NOT_FOUND },
     },
     async (c, { params }) => {
-      const agreement = await readAgreement(store, params.id);
-      const sent = (await reminders.list(params.id))
-        .filter((record) => record.status === "sent")
-        .map(({ kind, sendOn, concerns, requirementId, recipients, updatedAt }) => ({ kind, sendOn, concerns, requirementId, recipients, sentAt: updatedAt }))
-        .sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+      const reminders = await agreements.reminders(params.id);
       c.header("Cache-Control", "no-store");
-      const sentKeys = new Set(sent.map(reminderKey));
-      const cancelled = isComplete(agreement) ? cancelledReminders(agreement).filter((reminder) => !sentKeys.has(reminderKey(reminder))) : [];
-      return c.json({ planned: isComplete(agreement) ? plannedReminders(agreement) : [], sent, cancelled });
+      return c.json(reminders);
     },
   );
 }

@@ -2,28 +2,15 @@
  * Exports for the tools staff already use: the agreement list as CSV for Excel, and a personal calendar feed of
  * agreement dates at a secret address a calendar app subscribes to (no sign-in: the secret is the credential).
  */
-import { MAX_PAGE_SIZE } from "../../store/agreements";
-// The same page the reminder emails link to.
-import { agreementLink } from "../../domain/links";
-import type { AppDependencies } from "../app";
-import { agreementEvents, icsCalendar } from "../exports/calendar";
-import { agreementsCsv, relatedIds } from "../exports/csv";
+import { MAX_CSV_ROWS, type ExportUseCases } from "../../app/exports";
 import type { Operations } from "../operations";
-import { ApiProblem, problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
+import { problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
 import { calendarFeedSchema, exportQuerySchema, feedParamsSchema } from "../schemas";
 import { filtersOf } from "./agreements";
 
-export type ExportRouteDependencies = Pick<AppDependencies, "store" | "calendarFeeds" | "clock" | "appOrigin">;
-
-/** Rows of one CSV export: far more than a municipality's agreements, and well inside a Lambda response. */
-const MAX_CSV_ROWS = 5_000;
-/** Agreements of one officer in a calendar feed. */
-const MAX_FEED_AGREEMENTS = 1_000;
-
 const TAG = "Exports";
 
-export function exportRoutes(operations: Operations, dependencies: ExportRouteDependencies): void {
-  const { store, calendarFeeds, clock, appOrigin } = dependencies;
+export function exportRoutes(operations: Operations, exports: ExportUseCases): void {
   operations.name(calendarFeedSchema, "CalendarFeed");
 
   operations.add(
@@ -44,18 +31,7 @@ export function exportRoutes(operations: Operations, dependencies: ExportRouteDe
       },
     },
     async (c, { query }) => {
-      const filters = filtersOf(query);
-      const agreements = [];
-      let cursor: string | null = null;
-      do {
-        const page = await store.search(filters, { limit: MAX_PAGE_SIZE, cursor });
-        agreements.push(...page.items);
-        cursor = page.cursor;
-        if (agreements.length > MAX_CSV_ROWS) {
-          throw new ApiProblem(400, "Too many agreements to export", `More than ${MAX_CSV_ROWS} agreements match; narrow the filters`);
-        }
-      } while (cursor !== null);
-      return c.body(agreementsCsv(agreements, await store.getMany(relatedIds(agreements))), 200, {
+      return c.body(await exports.agreementsCsv(filtersOf(query)), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": 'attachment; filename="iop-avtal.csv"',
         "Cache-Control": "no-store",
@@ -77,10 +53,9 @@ export function exportRoutes(operations: Operations, dependencies: ExportRouteDe
       responses: { 201: { description: "The feed's address", schema: calendarFeedSchema } },
     },
     async (c) => {
-      const email = c.var.principal!.email;
-      const secret = await calendarFeeds.rotate(email, clock.now());
+      const feed = await exports.rotateCalendarFeed(c.var.principal!);
       c.header("Cache-Control", "no-store");
-      return c.json({ url: `${appOrigin}/api/calendar/${secret}.ics` }, 201);
+      return c.json(feed, 201);
     },
   );
 
@@ -100,18 +75,8 @@ export function exportRoutes(operations: Operations, dependencies: ExportRouteDe
       },
     },
     async (c, { params }) => {
-      const owner = await calendarFeeds.ownerOf(params.file.slice(0, -".ics".length));
-      if (owner === null) throw new ApiProblem(404, "Not found", "No calendar feed has this address; it may have been replaced by a newer one");
-      const events = [];
-      let cursor: string | null = null;
-      let read = 0;
-      do {
-        const page = await store.listByOfficer(owner, { limit: MAX_PAGE_SIZE, cursor });
-        events.push(...page.items.flatMap((agreement) => agreementEvents(agreement, agreementLink(appOrigin, agreement.id))));
-        read += page.items.length;
-        cursor = page.cursor;
-      } while (cursor !== null && read < MAX_FEED_AGREEMENTS);
-      return c.body(icsCalendar("IOP-avtal", events), 200, {
+      const calendar = await exports.calendarFeed(params.file.slice(0, -".ics".length));
+      return c.body(calendar, 200, {
         "Content-Type": "text/calendar; charset=utf-8",
         "Cache-Control": "private, no-cache",
       });

@@ -1,27 +1,14 @@
 /**
  * `/api/agreements/{id}/invitations`: staff send an association contact the personal link to one report (one
- * requirement's due date), list the invitations sent, and revoke one. Sending a link is shared with the review
- * (a supplement request sends a fresh link) and with a contact's own request for a fresh link.
+ * requirement's due date), list the invitations sent, and revoke one (functions/app/invitations.ts).
  */
 import * as z from "zod";
-import { calendarDateSchema, emailSchema, type Agreement } from "../../domain/agreement";
-import { addDays, stockholmDate } from "../../domain/dates";
-import { isOpenForAssociation, reportIdOf, requirementFor } from "../../domain/reports";
-import { LANGUAGES, type Language } from "../../email/reminder-message";
-import { reportLink, reportMessage, type ReportMessageKind } from "../../email/report-messages";
-import { readAgreement } from "../../store/commands";
-import type { Invitation, ReportScope } from "../../store/report-links";
-import type { AppDependencies } from "../app";
+import { DEFAULT_LINK_DAYS, MAX_LINK_DAYS, type InvitationUseCases } from "../../app/invitations";
+import { calendarDateSchema, emailSchema } from "../../domain/agreement";
+import { LANGUAGES } from "../../email/reminder-message";
 import type { Operations, ResponseSpec } from "../operations";
-import { ApiProblem, problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
+import { problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
 import { agreementParamsSchema } from "../schemas";
-
-export type InvitationRouteDependencies = Pick<AppDependencies, "store" | "clock" | "appOrigin" | "reporting" | "log">;
-
-export const DEFAULT_LINK_DAYS = 30;
-const MAX_LINK_DAYS = 90;
-/** Agreements whose reports can be asked for: decided and not pulled back; reports stay due after the end. */
-const REPORTING_STATUSES: readonly Agreement["status"][] = ["approved", "active", "expired", "renewed", "terminated"];
 
 export const invitationSchema = z.object({
   invitationId: z.string(),
@@ -58,53 +45,7 @@ const invitationParamsSchema = agreementParamsSchema.extend({
 
 const problem = (description: string): ResponseSpec => ({ description, schema: problemSchema, mediaType: PROBLEM_MEDIA_TYPE });
 
-export interface SendLinkRequest {
-  agreement: Agreement;
-  scope: ReportScope;
-  kind: ReportMessageKind;
-  createdBy: string;
-  language?: Language;
-  days?: number;
-  comment?: string;
-}
-
-/**
- * Makes a new link for the scope and emails it to the scope's contact.
- * @throws ApiProblem 502 when the email service did not take the email (the link, never delivered, is useless)
- */
-export async function sendReportLink(dependencies: InvitationRouteDependencies, request: SendLinkRequest): Promise<Invitation> {
-  const { reporting, clock, appOrigin } = dependencies;
-  const { agreement, scope } = request;
-  const now = clock.now();
-  const expiresAt = new Date(now.getTime() + (request.days ?? DEFAULT_LINK_DAYS) * 24 * 3600 * 1000);
-  const { token, invitation } = await reporting.links.create(scope, { now, expiresAt, createdBy: request.createdBy });
-  const requirement = requirementFor(agreement, scope.requirementId, scope.dueDate);
-  const email = reportMessage(
-    {
-      kind: request.kind,
-      agreementTitle: agreement.title ?? agreement.id,
-      municipality: agreement.municipality?.organisation ?? "",
-      requirement: requirement ?? { kind: "other", description: "" },
-      dueDate: scope.dueDate,
-      link: reportLink(appOrigin, token),
-      // The last whole day the link works, in Stockholm.
-      linkExpires: addDays(stockholmDate(expiresAt), -1),
-      ...(request.comment === undefined ? {} : { comment: request.comment }),
-      language: request.language ?? reporting.language,
-    },
-    scope.email,
-  );
-  try {
-    await reporting.mailer.send(email);
-  } catch (error) {
-    dependencies.log({ level: "error", message: "A report link email was not sent", agreementId: agreement.id, error: String(error) });
-    throw new ApiProblem(502, "Email not sent", "The email service did not take the email; try again in a while");
-  }
-  return invitation;
-}
-
-export function invitationRoutes(operations: Operations, dependencies: InvitationRouteDependencies): void {
-  const { store, reporting, clock } = dependencies;
+export function invitationRoutes(operations: Operations, invitations: InvitationUseCases): void {
   operations.name(invitationSchema, "Invitation");
   const tag = "Reports";
 
@@ -122,9 +63,9 @@ export function invitationRoutes(operations: Operations, dependencies: Invitatio
       responses: { 200: { description: "The invitations", schema: z.object({ items: z.array(invitationSchema) }) }, 404: problem("No agreement with this id") },
     },
     async (c, { params }) => {
-      await readAgreement(store, params.id);
+      const items = await invitations.list(params.id);
       c.header("Cache-Control", "no-store");
-      return c.json({ items: await reporting.links.list(params.id) });
+      return c.json({ items });
     },
   );
 
@@ -149,28 +90,7 @@ export function invitationRoutes(operations: Operations, dependencies: Invitatio
       },
     },
     async (c, { params, body }) => {
-      const agreement = await readAgreement(store, params.id);
-      if (!REPORTING_STATUSES.includes(agreement.status)) {
-        throw new ApiProblem(409, "Not reporting yet", `Reports are asked for once the agreement is approved; it is ${agreement.status}`);
-      }
-      if (requirementFor(agreement, body.requirementId, body.dueDate) === null) {
-        throw new ApiProblem(400, "No such report", "The agreement has no reporting requirement with this id and due date", {
-          errors: [{ path: "dueDate", message: `Not a due date of requirement "${body.requirementId}"` }],
-        });
-      }
-      const reportId = reportIdOf(body.requirementId, body.dueDate);
-      const report = await reporting.reports.get(agreement.id, reportId);
-      if (!isOpenForAssociation(report)) {
-        throw new ApiProblem(409, "Report already in", `The report is ${report!.status}; the association has nothing to do with it now`);
-      }
-      const invitation = await sendReportLink(dependencies, {
-          agreement,
-          scope: { agreementId: agreement.id, reportId, requirementId: body.requirementId, dueDate: body.dueDate, email: body.email },
-          kind: "invitation",
-          createdBy: c.var.principal!.email,
-          ...(body.language === undefined ? {} : { language: body.language }),
-          ...(body.expiresInDays === undefined ? {} : { days: body.expiresInDays }),
-      });
+      const invitation = await invitations.invite(c.var.principal!, { agreementId: params.id, ...body });
       c.header("Cache-Control", "no-store");
       return c.json(invitation, 201);
     },
@@ -189,9 +109,7 @@ export function invitationRoutes(operations: Operations, dependencies: Invitatio
       responses: { 200: { description: "The invitation, revoked", schema: invitationSchema }, 404: problem("No such agreement or invitation") },
     },
     async (c, { params }) => {
-      const invitation = await reporting.links.revoke(params.id, params.invitationId, clock.now());
-      if (invitation === null) throw new ApiProblem(404, "Not found", `Agreement ${params.id} has no invitation ${params.invitationId}`);
-      return c.json(invitation);
+      return c.json(await invitations.revoke(c.var.principal!, { agreementId: params.id, invitationId: params.invitationId }));
     },
   );
 }

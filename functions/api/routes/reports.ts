@@ -1,47 +1,13 @@
 /**
  * `/api/agreements/{id}/reports`: staff list an agreement's reports, read one with its submitted versions, and
- * review the latest submission: accept it, or request a supplement, which emails the association a fresh link.
+ * review the latest submission (functions/app/reports.ts).
  */
-import type { S3Client } from "@aws-sdk/client-s3";
-import type { Context } from "hono";
 import * as z from "zod";
-import {
-  isReportId,
-  reviewReport,
-  reviewSchema,
-  type Report,
-  type ReportError,
-  type ReportResult,
-} from "../../domain/reports";
-import type { Language } from "../../email/reminder-message";
-import type { Mailer } from "../../email/sender";
-import { readAgreement } from "../../store/commands";
-import type { RateLimitStore } from "../../store/rate-limits";
-import type { ReportLinkStore } from "../../store/report-links";
-import { ReportConflictError, reportVersionSchema, storedReportSchema, type ReportStore } from "../../store/reports";
-import type { AppDependencies } from "../app";
-import type { AppEnv } from "../env";
+import type { ReportUseCases } from "../../app/reports";
+import { isReportId, reportVersionSchema, reviewSchema, storedReportSchema } from "../../domain/reports";
 import type { Operations, ResponseSpec } from "../operations";
-import { ApiProblem, problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
+import { problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
 import { agreementParamsSchema, pageQuerySchema } from "../schemas";
-import { sendReportLink } from "./invitations";
-
-/** What the report routes need besides the agreement store. */
-export interface ReportingDependencies {
-  reports: ReportStore;
-  links: ReportLinkStore;
-  rateLimits: RateLimitStore;
-  /** Where attachments go: presigned PUTs point into this bucket, at an address the browser can reach. */
-  attachments: { client: S3Client; bucket: string };
-  /** Emails to association contacts. */
-  mailer: Mailer;
-  /** The language of those emails unless a request says otherwise. */
-  language: Language;
-  /** The caller's network address, for rate limits: from the platform, never from a header the client sets. */
-  clientAddress(c: Context<AppEnv>): string;
-}
-
-export type ReportRouteDependencies = Pick<AppDependencies, "store" | "clock" | "appOrigin" | "reporting" | "log">;
 
 export const reportSchema = storedReportSchema.meta({ description: "A report: its status, working copy and attachments" });
 export const reportVersionResponseSchema = reportVersionSchema;
@@ -52,39 +18,10 @@ const reportParamsSchema = agreementParamsSchema.extend({
 
 const problem = (description: string): ResponseSpec => ({ description, schema: problemSchema, mediaType: PROBLEM_MEDIA_TYPE });
 
-/** The refusal of a report rule as a problem: the report's state is 409, the input 400. */
-export function reportRefusal(error: ReportError): ApiProblem {
-  const status = error.code === "not_allowed" || error.code === "too_many_attachments" ? 409 : 400;
-  const title = { not_allowed: "Not allowed in this status", incomplete: "Report not complete", invalid: "Invalid input", too_many_attachments: "Too many attachments", unknown_attachment: "No such attachment" }[error.code];
-  return new ApiProblem(error.code === "unknown_attachment" ? 404 : status, title, error.message, { errors: error.fieldErrors });
-}
-
-export function valueOf<T>(result: ReportResult<T>): T {
-  if (!result.ok) throw reportRefusal(result.error);
-  return result.value;
-}
-
-/** Runs a report write; another write in between is a 409 the caller can retry. */
-export async function saving<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (error instanceof ReportConflictError) throw new ApiProblem(409, "Edit conflict", `${error.message}; reload it and try again`);
-    throw error;
-  }
-}
-
-export function reportRoutes(operations: Operations, dependencies: ReportRouteDependencies): void {
-  const { store, reporting, clock } = dependencies;
+export function reportRoutes(operations: Operations, reports: ReportUseCases): void {
   const tag = "Reports";
   operations.name(reportSchema, "Report");
   operations.name(reportVersionResponseSchema, "ReportVersion");
-
-  const readReport = async (agreementId: string, reportId: string): Promise<Report> => {
-    const report = await reporting.reports.get(agreementId, reportId);
-    if (report === null) throw new ApiProblem(404, "Not found", `Agreement ${agreementId} has no report ${reportId} yet`);
-    return report;
-  };
 
   operations.add(
     {
@@ -103,9 +40,9 @@ export function reportRoutes(operations: Operations, dependencies: ReportRouteDe
       },
     },
     async (c, { params, query }) => {
-      await readAgreement(store, params.id);
+      const page = await reports.list(params.id, { limit: query.limit, cursor: query.cursor });
       c.header("Cache-Control", "no-store");
-      return c.json(await store.reports(params.id, { limit: query.limit, cursor: query.cursor }));
+      return c.json(page);
     },
   );
 
@@ -124,9 +61,9 @@ export function reportRoutes(operations: Operations, dependencies: ReportRouteDe
       },
     },
     async (c, { params }) => {
-      const report = await readReport(params.id, params.reportId);
+      const read = await reports.read(params.id, params.reportId);
       c.header("Cache-Control", "no-store");
-      return c.json({ report, versions: await reporting.reports.versions(params.id, params.reportId) });
+      return c.json(read);
     },
   );
 
@@ -151,25 +88,7 @@ export function reportRoutes(operations: Operations, dependencies: ReportRouteDe
       },
     },
     async (c, { params, body }) => {
-      const agreement = await readAgreement(store, params.id);
-      const report = await readReport(params.id, params.reportId);
-      const reviewed = valueOf(reviewReport(report, body, c.var.principal!.email, clock.now()));
-      await saving(() => reporting.reports.save(reviewed));
-      if (reviewed.status === "supplement-requested") {
-        await sendReportLink(dependencies, {
-          agreement,
-          scope: {
-            agreementId: reviewed.agreementId,
-            reportId: reviewed.reportId,
-            requirementId: reviewed.requirementId,
-            dueDate: reviewed.dueDate,
-            email: reviewed.contactEmail,
-          },
-          kind: "supplement-request",
-          createdBy: c.var.principal!.email,
-          comment: body.comment,
-        });
-      }
+      const reviewed = await reports.review(c.var.principal!, { agreementId: params.id, reportId: params.reportId, review: body });
       return c.json(reviewed);
     },
   );

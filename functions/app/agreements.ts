@@ -1,0 +1,133 @@
+/**
+ * The agreement use cases: list and search, create, read, change, the lifecycle actions, the audit trail and the
+ * reminders. Each change goes through the lifecycle (commands.ts) and names what the workflow must hear of it,
+ * which is written with the change and told here (workflow-notices.ts), never by a caller.
+ */
+import { isComplete, type Agreement, type Decision, type DraftContent, type Termination } from "../domain/agreement";
+import type { AuditEvent, Command } from "../domain/lifecycle";
+import { cancelledReminders, plannedReminders, reminderKey } from "../domain/reminders";
+import type { Page, PageRequest } from "../store/paging";
+import type { AgreementFilters } from "../store/search";
+
+export type { AgreementFilters };
+import { actorOf, type StaffPrincipal } from "../api/auth/principal";
+import { createAgreement, readAgreement, runCommand, type Accepted, type CommandInput } from "./commands";
+import { notice, type WorkflowNotices } from "./workflow-notices";
+import type { ApplicationPorts } from "./ports";
+
+/** Who acts: the signed-in staff member. */
+export type Principal = StaffPrincipal;
+
+/** An action on a version the caller read; without `expectedVersion` it runs on whatever is stored. */
+export interface AgreementAction {
+  agreementId: string;
+  expectedVersion?: number;
+}
+
+export type AgreementChanges = Extract<Command, { type: "update" }>["changes"];
+
+export function agreementUseCases(ports: ApplicationPorts, notices: WorkflowNotices) {
+  const { store, reminders, clock, newId } = ports;
+
+  /** Runs a lifecycle command for the principal, then tells the workflow what it calls for. */
+  async function act(
+    principal: Principal,
+    action: AgreementAction,
+    command: Command,
+    options: Pick<CommandInput, "inputField" | "notices"> = {},
+  ): Promise<Accepted> {
+    const result = await runCommand(store, {
+      agreementId: action.agreementId,
+      command,
+      actor: actorOf(principal),
+      now: clock.now(),
+      expectedVersion: action.expectedVersion,
+      ...options,
+    });
+    await notices.tell(result.notices);
+    return result;
+  }
+
+  /** The one notice of the changed agreement itself. */
+  const toldOf = (kind: Parameters<typeof notice>[2], what: string) => (result: Accepted) => [
+    notice(result.agreement.id, result.agreement.version, kind, what, clock.now()),
+  ];
+
+  return {
+    /** Agreements matching every filter, a page at a time (functions/store/search.ts picks the index). */
+    search(filters: AgreementFilters, page: PageRequest = {}): Promise<Page<Agreement>> {
+      return store.search(filters, page);
+    },
+
+    /** A new draft with any subset of the content; completeness is checked on submit. */
+    async create(principal: Principal, content: DraftContent): Promise<Agreement> {
+      return createAgreement(store, { id: newId(), content, actor: actorOf(principal), now: clock.now() });
+    },
+
+    read(agreementId: string): Promise<Agreement> {
+      return readAgreement(store, agreementId);
+    },
+
+    async update(principal: Principal, action: AgreementAction & { changes: AgreementChanges }): Promise<Agreement> {
+      const result = await act(principal, action, { type: "update", changes: action.changes }, {
+        inputField: "changes",
+        notices: toldOf("agreementChanged", "changed"),
+      });
+      return result.agreement;
+    },
+
+    async submit(principal: Principal, action: AgreementAction): Promise<Agreement> {
+      return (await act(principal, action, { type: "submit" }, { notices: toldOf("ensureRunning", "submitted") })).agreement;
+    },
+
+    /** Records the council's decision; approving a renewal also ends the agreement it renews, in the same write. */
+    async decide(principal: Principal, action: AgreementAction & { decision: Decision }): Promise<Agreement> {
+      const result = await act(principal, action, { type: "decide", decision: action.decision }, {
+        inputField: "decision",
+        notices: (accepted) => [
+          notice(accepted.agreement.id, accepted.agreement.version, "decisionRecorded", "decided", clock.now()),
+          ...accepted.changes.slice(1).map(({ after }) => notice(after.id, after.version, "agreementChanged", "renewed", clock.now())),
+        ],
+      });
+      return result.agreement;
+    },
+
+    /** Starts a renewal: the successor draft, pre-filled, starting the day after the agreement ends. */
+    async renew(principal: Principal, action: AgreementAction): Promise<Agreement> {
+      return (await act(principal, action, { type: "renew", successorId: newId() })).agreement;
+    },
+
+    async terminate(principal: Principal, action: AgreementAction & { termination: Termination }): Promise<Agreement> {
+      const result = await act(principal, action, { type: "terminate", termination: action.termination }, {
+        inputField: "termination",
+        notices: toldOf("agreementChanged", "terminated"),
+      });
+      return result.agreement;
+    },
+
+    async withdraw(principal: Principal, action: AgreementAction & { reason?: string }): Promise<Agreement> {
+      const command: Command = { type: "withdraw", reason: action.reason };
+      return (await act(principal, action, command, { notices: toldOf("agreementChanged", "withdrawn") })).agreement;
+    },
+
+    /** The audit trail, oldest first. */
+    async events(agreementId: string, page: PageRequest = {}): Promise<Page<AuditEvent>> {
+      await readAgreement(store, agreementId);
+      return store.events(agreementId, page);
+    },
+
+    /** What its settings and status call for now, what went out (oldest first), and what a termination or renewal took away. */
+    async reminders(agreementId: string) {
+      const agreement = await readAgreement(store, agreementId);
+      const sent = (await reminders.list(agreementId))
+        .filter((record) => record.status === "sent")
+        .map(({ kind, sendOn, concerns, requirementId, recipients, updatedAt }) => ({ kind, sendOn, concerns, requirementId, recipients, sentAt: updatedAt }))
+        .sort((a, b) => a.sentAt.localeCompare(b.sentAt));
+      const sentKeys = new Set(sent.map(reminderKey));
+      const cancelled = isComplete(agreement) ? cancelledReminders(agreement).filter((reminder) => !sentKeys.has(reminderKey(reminder))) : [];
+      return { planned: isComplete(agreement) ? plannedReminders(agreement) : [], sent, cancelled };
+    },
+  };
+}
+
+export type AgreementUseCases = ReturnType<typeof agreementUseCases>;

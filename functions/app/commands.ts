@@ -1,0 +1,59 @@
+/**
+ * Runs a lifecycle command against stored agreements: read, load what the rules need, decide, write in one
+ * transaction (with the workflow notices the change calls for). The use cases and the workflow tasks both come
+ * through here, so a command means the same from either.
+ */
+import type { Actor, Agreement, DraftContent } from "../domain/agreement";
+import { createDraft, transition, type Command, type TransitionResult } from "../domain/lifecycle";
+import type { AgreementStore } from "../store/agreements";
+import type { WorkflowNotice } from "../store/workflow-outbox";
+import { AgreementNotFoundError, LifecycleRefusedError, StaleVersionError } from "./errors";
+
+export type Accepted = Extract<TransitionResult, { ok: true }>;
+
+/** The stored agreement, or AgreementNotFoundError. */
+export async function readAgreement(store: Pick<AgreementStore, "get">, agreementId: string): Promise<Agreement> {
+  const agreement = await store.get(agreementId);
+  if (agreement === null) throw new AgreementNotFoundError(agreementId);
+  return agreement;
+}
+
+export async function createAgreement(
+  store: AgreementStore,
+  input: { id: string; content: DraftContent; actor: Actor; now: Date },
+): Promise<Agreement> {
+  const result = createDraft(input.id, input.content, input.actor, input.now);
+  if (!result.ok) throw new LifecycleRefusedError(result.error);
+  await store.applyChanges(result.changes);
+  return result.agreement;
+}
+
+export interface CommandInput {
+  agreementId: string;
+  command: Command;
+  actor: Actor;
+  now: Date;
+  /** The command only runs on this version of the agreement. */
+  expectedVersion?: number;
+  /** The command member the caller's input became (e.g. "changes"): refusals name fields relative to it. */
+  inputField?: string;
+  /** What the workflow must hear of the accepted change: written in the change's transaction. */
+  notices?: (result: Accepted) => readonly WorkflowNotice[];
+}
+
+/**
+ * Applies `command` to the stored agreement. Throws AgreementNotFoundError, StaleVersionError,
+ * LifecycleRefusedError, or the store's VersionConflictError when another write got in between the read and this one.
+ */
+export async function runCommand(store: AgreementStore, input: CommandInput): Promise<Accepted & { notices: readonly WorkflowNotice[] }> {
+  const agreement = await readAgreement(store, input.agreementId);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== agreement.version) {
+    throw new StaleVersionError(agreement.id, input.expectedVersion, agreement.version);
+  }
+  const related = await store.findRelated(agreement);
+  const result = transition(agreement, input.command, input.actor, input.now, related);
+  if (!result.ok) throw new LifecycleRefusedError(result.error, input.inputField);
+  const notices = input.notices?.(result) ?? [];
+  await store.applyChanges(result.changes, notices);
+  return { ...result, notices };
+}

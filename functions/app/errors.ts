@@ -1,0 +1,98 @@
+/**
+ * The errors a use case throws when it refuses: typed, so the JSON API (functions/api/problems.ts) turns each into
+ * one problem and a page into one error summary, and carrying field errors that name the input the caller gave.
+ * No HTTP here: `kind` says what sort of refusal it is; the adapters decide how to answer it.
+ */
+import type { FieldError } from "../domain/errors";
+import type { LifecycleError } from "../domain/lifecycle";
+import type { ReportError } from "../domain/reports";
+
+/**
+ * not-found: the thing asked for does not exist (or must look so); invalid: the input; conflict: the state of what
+ * is changed; stale: the caller acted on a version that has moved on; rate-limited: asked too often;
+ * unavailable: a service the use case needs did not answer.
+ */
+export type RefusalKind = "not-found" | "invalid" | "conflict" | "stale" | "rate-limited" | "unavailable";
+
+export class UseCaseError extends Error {
+  override readonly name: string = "UseCaseError";
+  constructor(
+    readonly kind: RefusalKind,
+    /** A short summary, the same for every occurrence of the same refusal. */
+    readonly title: string,
+    message: string,
+    readonly fieldErrors: readonly FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class AgreementNotFoundError extends UseCaseError {
+  override readonly name = "AgreementNotFoundError";
+  constructor(readonly agreementId: string) {
+    super("not-found", "Not found", `No agreement ${agreementId}`);
+  }
+}
+
+/** The caller acted on a version it read earlier, and the agreement has changed since (a stale If-Match). */
+export class StaleVersionError extends UseCaseError {
+  override readonly name = "StaleVersionError";
+  constructor(
+    readonly agreementId: string,
+    readonly expectedVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super("stale", "Changed since you read it", `Agreement ${agreementId} is at version ${currentVersion}, not ${expectedVersion}: reload it and try again`);
+  }
+}
+
+/**
+ * The lifecycle refused the command; `refusal` says why and which actions are allowed now. With `inputField`
+ * (the command member the caller's input became, e.g. "changes"), field paths follow the input as given.
+ */
+export class LifecycleRefusedError extends Error {
+  override readonly name = "LifecycleRefusedError";
+  readonly refusal: LifecycleError;
+  constructor(refusal: LifecycleError, inputField?: string) {
+    super(refusal.message);
+    const prefix = inputField === undefined ? undefined : `${inputField}.`;
+    this.refusal = {
+      ...refusal,
+      fieldErrors: refusal.fieldErrors.map((error) =>
+        prefix !== undefined && error.path.startsWith(prefix) ? { ...error, path: error.path.slice(prefix.length) } : error,
+      ),
+    };
+  }
+}
+
+/** A report rule refused the change (functions/domain/reports.ts); `refusal.code` says which. */
+export class ReportRefusedError extends Error {
+  override readonly name = "ReportRefusedError";
+  constructor(readonly refusal: ReportError) {
+    super(refusal.message);
+  }
+}
+
+/** A report link that is unknown, expired or revoked: which one is never said. */
+export class ReportLinkNotWorkingError extends UseCaseError {
+  override readonly name = "ReportLinkNotWorkingError";
+  constructor() {
+    super("not-found", "Link not working", "This report link does not work (any more). Ask for a fresh link with your email address.");
+  }
+}
+
+export class RateLimitedError extends UseCaseError {
+  override readonly name = "RateLimitedError";
+  constructor(readonly retryAfterSeconds: number) {
+    super("rate-limited", "Too many requests", `Too many link requests; try again in ${Math.ceil(retryAfterSeconds / 60)} minutes`);
+  }
+}
+
+/** The email service did not take an email; what it carried (a link) never reached anyone. */
+export class EmailNotSentError extends UseCaseError {
+  override readonly name = "EmailNotSentError";
+  constructor(options?: ErrorOptions) {
+    super("unavailable", "Email not sent", "The email service did not take the email; try again in a while");
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}

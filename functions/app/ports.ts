@@ -1,0 +1,72 @@
+/**
+ * What the use cases need from outside, injected by the composition root (compose.ts): the stores, and small
+ * ports for S3 (attachments), SES (mail), the workflow and the log. Lambda and the local runtime pass the same
+ * implementations with different endpoints; tests pass the real local ones.
+ */
+import type { Clock } from "../domain/clock";
+import type { Language } from "../email/reminder-message";
+import type { Mailer } from "../email/sender";
+import type { AgreementStore } from "../store/agreements";
+import type { CalendarFeedStore } from "../store/calendar-feeds";
+import type { RateLimitStore } from "../store/rate-limits";
+import type { ReminderStore } from "../store/reminders";
+import type { ReportLinkStore } from "../store/report-links";
+import type { ReportStore } from "../store/reports";
+import type { WorkflowOutboxStore } from "../store/workflow-outbox";
+import type { AgreementWorkflow } from "../workflow/port";
+
+export interface LogRecord {
+  level: "info" | "error";
+  message: string;
+  requestId?: string;
+  [field: string]: unknown;
+}
+
+/** Where log records go: stdout as JSON lines in Lambda and locally, an array in tests. */
+export type Log = (record: LogRecord) => void;
+
+/** An uploaded object as stored. */
+export interface StoredObject {
+  size: number | undefined;
+  contentType: string | undefined;
+}
+
+/** Where association attachments are kept (S3: functions/store/attachments.ts). */
+export interface AttachmentStorage {
+  /** A URL the browser PUTs the file to; it works only with exactly this content type and size. */
+  uploadUrl(object: { key: string; contentType: string; size: number }, expiresInSeconds: number): Promise<string>;
+  /** What is stored at the key; null when nothing was uploaded. */
+  describe(key: string): Promise<StoredObject | null>;
+  /** The first `count` bytes of the stored object. */
+  firstBytes(key: string, count: number): Promise<Uint8Array>;
+  remove(key: string): Promise<void>;
+}
+
+/** Association reports: their links, the emails carrying them, and the attachments. */
+export interface ReportingPorts {
+  reports: ReportStore;
+  links: ReportLinkStore;
+  rateLimits: RateLimitStore;
+  attachments: AttachmentStorage;
+  /** Emails to association contacts. */
+  mailer: Mailer;
+  /** The language of those emails unless a request says otherwise. */
+  language: Language;
+}
+
+export interface ApplicationPorts {
+  store: AgreementStore;
+  calendarFeeds: CalendarFeedStore;
+  /** What the workflow recorded of each reminder (functions/store/reminders.ts). */
+  reminders: Pick<ReminderStore, "list">;
+  workflow: AgreementWorkflow;
+  /** What the workflow still has to be told (functions/store/workflow-outbox.ts). */
+  outbox: WorkflowOutboxStore;
+  reporting: ReportingPorts;
+  clock: Clock;
+  /** Ids for new agreements. */
+  newId(): string;
+  log: Log;
+  /** The site's public origin: links in emails and calendar feeds point here. */
+  appOrigin: string;
+}

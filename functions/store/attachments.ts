@@ -1,0 +1,42 @@
+/**
+ * Association attachments in S3, behind the application's AttachmentStorage port: presigned uploads whose
+ * signature covers the declared type and size, and the reads that check what was uploaded. The same code runs
+ * against the bucket in AWS and s3rver locally.
+ */
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { AttachmentStorage } from "../app/ports";
+
+/**
+ * How the S3 client that presigns uploads must be configured: without it the SDK signs a checksum of the empty
+ * body into the URL, and S3 refuses the real upload.
+ */
+export const PRESIGNING_CLIENT_CONFIG = { requestChecksumCalculation: "WHEN_REQUIRED" } as const;
+
+/** `client` must reach the bucket at an address the browser can reach too: presigned URLs point there. */
+export function createS3Attachments({ client, bucket }: { client: S3Client; bucket: string }): AttachmentStorage {
+  return {
+    uploadUrl({ key, contentType, size }, expiresInSeconds) {
+      return getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: size }), {
+        expiresIn: expiresInSeconds,
+        signableHeaders: new Set(["content-type", "content-length"]),
+      });
+    },
+    async describe(key) {
+      try {
+        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return { size: head.ContentLength, contentType: head.ContentType };
+      } catch (error) {
+        if (error instanceof NotFound || error instanceof NoSuchKey) return null;
+        throw error;
+      }
+    },
+    async firstBytes(key, count) {
+      const start = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${count - 1}` }));
+      return (await start.Body?.transformToByteArray()) ?? new Uint8Array();
+    },
+    async remove(key) {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+  };
+}
