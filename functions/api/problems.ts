@@ -115,6 +115,7 @@ const STATUS_OF_REFUSAL: Record<RefusalKind, number> = {
   invalid: 400,
   conflict: 409,
   stale: 412,
+  forbidden: 403,
   "rate-limited": 429,
   unavailable: 502,
 };

@@ -10,13 +10,10 @@ import type { Page, PageRequest } from "../store/paging";
 import type { AgreementFilters } from "../store/search";
 
 export type { AgreementFilters };
-import { actorOf, type StaffPrincipal } from "../api/auth/principal";
 import { createAgreement, readAgreement, runCommand, type Accepted, type CommandInput } from "./commands";
 import { notice, type WorkflowNotices } from "./workflow-notices";
 import type { ApplicationPorts } from "./ports";
-
-/** Who acts: the signed-in staff member. */
-export type Principal = StaffPrincipal;
+import { permitted, type Principal } from "./principal";
 
 /** An action on a version the caller read; without `expectedVersion` it runs on whatever is stored. */
 export interface AgreementAction {
@@ -39,7 +36,7 @@ export function agreementUseCases(ports: ApplicationPorts, notices: WorkflowNoti
     const result = await runCommand(store, {
       agreementId: action.agreementId,
       command,
-      actor: actorOf(principal),
+      actor: permitted(principal, command.type === "decide" ? "decide" : "edit"),
       now: clock.now(),
       expectedVersion: action.expectedVersion,
       ...options,
@@ -55,16 +52,18 @@ export function agreementUseCases(ports: ApplicationPorts, notices: WorkflowNoti
 
   return {
     /** Agreements matching every filter, a page at a time (functions/store/search.ts picks the index). */
-    search(filters: AgreementFilters, page: PageRequest = {}): Promise<Page<Agreement>> {
+    async search(principal: Principal, filters: AgreementFilters, page: PageRequest = {}): Promise<Page<Agreement>> {
+      permitted(principal, "read");
       return store.search(filters, page);
     },
 
     /** A new draft with any subset of the content; completeness is checked on submit. */
     async create(principal: Principal, content: DraftContent): Promise<Agreement> {
-      return createAgreement(store, { id: newId(), content, actor: actorOf(principal), now: clock.now() });
+      return createAgreement(store, { id: newId(), content, actor: permitted(principal, "edit"), now: clock.now() });
     },
 
-    read(agreementId: string): Promise<Agreement> {
+    async read(principal: Principal, agreementId: string): Promise<Agreement> {
+      permitted(principal, "read");
       return readAgreement(store, agreementId);
     },
 
@@ -111,13 +110,15 @@ export function agreementUseCases(ports: ApplicationPorts, notices: WorkflowNoti
     },
 
     /** The audit trail, oldest first. */
-    async events(agreementId: string, page: PageRequest = {}): Promise<Page<AuditEvent>> {
+    async events(principal: Principal, agreementId: string, page: PageRequest = {}): Promise<Page<AuditEvent>> {
+      permitted(principal, "read");
       await readAgreement(store, agreementId);
       return store.events(agreementId, page);
     },
 
     /** What its settings and status call for now, what went out (oldest first), and what a termination or renewal took away. */
-    async reminders(agreementId: string) {
+    async reminders(principal: Principal, agreementId: string) {
+      permitted(principal, "read");
       const agreement = await readAgreement(store, agreementId);
       const sent = (await reminders.list(agreementId))
         .filter((record) => record.status === "sent")

@@ -3,16 +3,17 @@
  * one problem and a page into one error summary, and carrying field errors that name the input the caller gave.
  * No HTTP here: `kind` says what sort of refusal it is; the adapters decide how to answer it.
  */
+import type { Permission, StaffPrincipal } from "../api/auth/principal";
 import type { FieldError } from "../domain/errors";
 import type { LifecycleError } from "../domain/lifecycle";
 import type { ReportError } from "../domain/reports";
 
 /**
  * not-found: the thing asked for does not exist (or must look so); invalid: the input; conflict: the state of what
- * is changed; stale: the caller acted on a version that has moved on; rate-limited: asked too often;
- * unavailable: a service the use case needs did not answer.
+ * is changed; stale: the caller acted on a version that has moved on; forbidden: the principal lacks the
+ * permission; rate-limited: asked too often; unavailable: a service the use case needs did not answer.
  */
-export type RefusalKind = "not-found" | "invalid" | "conflict" | "stale" | "rate-limited" | "unavailable";
+export type RefusalKind = "not-found" | "invalid" | "conflict" | "stale" | "forbidden" | "rate-limited" | "unavailable";
 
 export class UseCaseError extends Error {
   override readonly name: string = "UseCaseError";
@@ -24,6 +25,14 @@ export class UseCaseError extends Error {
     readonly fieldErrors: readonly FieldError[] = [],
   ) {
     super(message);
+  }
+}
+
+/** The principal has none of the roles that grant the permission the use case needs. */
+export class NotPermittedError extends UseCaseError {
+  override readonly name = "NotPermittedError";
+  constructor(principal: Pick<StaffPrincipal, "roles">, readonly permission: Permission) {
+    super("forbidden", "Not permitted", `This needs the ${permission} permission, which none of your roles (${principal.roles.join(", ") || "none"}) has`);
   }
 }
 

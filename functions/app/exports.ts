@@ -7,7 +7,7 @@ import type { Agreement } from "../domain/agreement";
 import { agreementLink } from "../domain/links";
 import { MAX_PAGE_SIZE } from "../store/paging";
 import type { AgreementFilters } from "../store/search";
-import type { Principal } from "./agreements";
+import { permitted, type Principal } from "./principal";
 import { UseCaseError } from "./errors";
 import { agreementEvents, icsCalendar } from "./exports/calendar";
 import { agreementsCsv, relatedIds } from "./exports/csv";
@@ -21,7 +21,8 @@ const MAX_FEED_AGREEMENTS = 1_000;
 export function exportUseCases({ store, calendarFeeds, clock, appOrigin }: ApplicationPorts) {
   return {
     /** Every agreement matching the filters as CSV (UTF-8 with a byte order mark, `;`, CRLF). */
-    async agreementsCsv(filters: AgreementFilters): Promise<string> {
+    async agreementsCsv(principal: Principal, filters: AgreementFilters): Promise<string> {
+      permitted(principal, "read");
       const agreements: Agreement[] = [];
       let cursor: string | null = null;
       do {
@@ -37,6 +38,7 @@ export function exportUseCases({ store, calendarFeeds, clock, appOrigin }: Appli
 
     /** A new secret address for the principal's calendar feed; any earlier one stops working at once. */
     async rotateCalendarFeed(principal: Principal): Promise<{ url: string }> {
+      permitted(principal, "read");
       const secret = await calendarFeeds.rotate(principal.email, clock.now());
       return { url: `${appOrigin}/api/calendar/${secret}.ics` };
     },

@@ -9,7 +9,7 @@ import { isOpenForAssociation, reportIdOf, requirementFor } from "../domain/repo
 import type { Language } from "../email/reminder-message";
 import { reportLink, reportMessage, type ReportMessageKind } from "../email/report-messages";
 import type { Invitation, ReportScope } from "../store/report-links";
-import type { Principal } from "./agreements";
+import { permitted, type Principal } from "./principal";
 import { readAgreement } from "./commands";
 import { EmailNotSentError, UseCaseError } from "./errors";
 import type { ApplicationPorts } from "./ports";
@@ -81,13 +81,15 @@ export function invitationUseCases(ports: ApplicationPorts, sendReportLink: Send
   const { store, reporting, clock } = ports;
   return {
     /** The invitations sent for an agreement, oldest first (the links themselves are not stored). */
-    async list(agreementId: string): Promise<Invitation[]> {
+    async list(principal: Principal, agreementId: string): Promise<Invitation[]> {
+      permitted(principal, "read");
       await readAgreement(store, agreementId);
       return reporting.links.list(agreementId);
     },
 
     /** Emails a contact the personal link to one due date of one reporting requirement. */
     async invite(principal: Principal, request: InvitationRequest): Promise<Invitation> {
+      permitted(principal, "edit");
       const agreement = await readAgreement(store, request.agreementId);
       if (!REPORTING_STATUSES.includes(agreement.status)) {
         throw new UseCaseError("conflict", "Not reporting yet", `Reports are asked for once the agreement is approved; it is ${agreement.status}`);
@@ -113,7 +115,8 @@ export function invitationUseCases(ports: ApplicationPorts, sendReportLink: Send
     },
 
     /** The link stops working at once, and its contact can no longer ask for a fresh one for this report. */
-    async revoke(_principal: Principal, target: { agreementId: string; invitationId: string }): Promise<Invitation> {
+    async revoke(principal: Principal, target: { agreementId: string; invitationId: string }): Promise<Invitation> {
+      permitted(principal, "edit");
       const invitation = await reporting.links.revoke(target.agreementId, target.invitationId, clock.now());
       if (invitation === null) throw new UseCaseError("not-found", "Not found", `Agreement ${target.agreementId} has no invitation ${target.invitationId}`);
       return invitation;

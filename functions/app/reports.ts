@@ -4,7 +4,7 @@
  */
 import { reviewReport, type Report, type ReportResult, type ReportVersion, type ReviewInput } from "../domain/reports";
 import type { Page, PageRequest } from "../store/paging";
-import type { Principal } from "./agreements";
+import { permitted, type Principal } from "./principal";
 import { readAgreement } from "./commands";
 import { ReportRefusedError, UseCaseError } from "./errors";
 import type { SendReportLink } from "./invitations";
@@ -27,13 +27,15 @@ export function reportUseCases(ports: ApplicationPorts, sendReportLink: SendRepo
 
   return {
     /** Every report an association has started, by due date. */
-    async list(agreementId: string, page: PageRequest = {}): Promise<Page<Report>> {
+    async list(principal: Principal, agreementId: string, page: PageRequest = {}): Promise<Page<Report>> {
+      permitted(principal, "read");
       await readAgreement(store, agreementId);
       return store.reports(agreementId, page);
     },
 
     /** A report and its submitted versions, oldest first. */
-    async read(agreementId: string, reportId: string): Promise<{ report: Report; versions: ReportVersion[] }> {
+    async read(principal: Principal, agreementId: string, reportId: string): Promise<{ report: Report; versions: ReportVersion[] }> {
+      permitted(principal, "read");
       const report = await readReport(agreementId, reportId);
       return { report, versions: await reporting.reports.versions(agreementId, reportId) };
     },
@@ -43,6 +45,7 @@ export function reportUseCases(ports: ApplicationPorts, sendReportLink: SendRepo
      * link. @throws EmailNotSentError when that email could not be sent; the review is saved all the same.
      */
     async review(principal: Principal, target: { agreementId: string; reportId: string; review: ReviewInput }): Promise<Report> {
+      permitted(principal, "edit");
       const agreement = await readAgreement(store, target.agreementId);
       const report = await readReport(target.agreementId, target.reportId);
       const reviewed = valueOf(reviewReport(report, target.review, principal.email, clock.now()));

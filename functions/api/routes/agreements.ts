@@ -89,7 +89,7 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       responses: { 200: { description: "One page of agreements", schema: agreementPageSchema } },
     },
     async (c, { query }) => {
-      const page = await agreements.search(filtersOf(query), { limit: query.limit, cursor: query.cursor });
+      const page = await agreements.search(principal(c), filtersOf(query), { limit: query.limit, cursor: query.cursor });
       c.header("Cache-Control", "no-store");
       return c.json(page);
     },
@@ -125,7 +125,7 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       responses: { 200: agreementResponse("The agreement"), 304: { description: "Not changed since the ETag in If-None-Match" }, 404: NOT_FOUND },
     },
     async (c, { params }) => {
-      const agreement = await agreements.read(params.id);
+      const agreement = await agreements.read(principal(c), params.id);
       const etag = etagOf(agreement.version);
       const cached = c.req.header("If-None-Match")?.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
       if (cached?.includes(etag) || cached?.includes("*")) {
@@ -290,7 +290,7 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       responses: { 200: { description: "One page of events", schema: eventPageSchema }, 404: NOT_FOUND },
     },
     async (c, { params, query }) => {
-      const events = await agreements.events(params.id, { limit: query.limit, cursor: query.cursor });
+      const events = await agreements.events(principal(c), params.id, { limit: query.limit, cursor: query.cursor });
       c.header("Cache-Control", "no-store");
       return c.json(events);
     },
@@ -312,7 +312,7 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       responses: { 200: { description: "The reminders", schema: remindersSchema }, 404: NOT_FOUND },
     },
     async (c, { params }) => {
-      const reminders = await agreements.reminders(params.id);
+      const reminders = await agreements.reminders(principal(c), params.id);
       c.header("Cache-Control", "no-store");
       return c.json(reminders);
     },

@@ -31,7 +31,7 @@ export function exportRoutes(operations: Operations, exports: ExportUseCases): v
       },
     },
     async (c, { query }) => {
-      return c.body(await exports.agreementsCsv(filtersOf(query)), 200, {
+      return c.body(await exports.agreementsCsv(c.var.principal!, filtersOf(query)), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": 'attachment; filename="iop-avtal.csv"',
         "Cache-Control": "no-store",

@@ -63,7 +63,7 @@ export function invitationRoutes(operations: Operations, invitations: Invitation
       responses: { 200: { description: "The invitations", schema: z.object({ items: z.array(invitationSchema) }) }, 404: problem("No agreement with this id") },
     },
     async (c, { params }) => {
-      const items = await invitations.list(params.id);
+      const items = await invitations.list(c.var.principal!, params.id);
       c.header("Cache-Control", "no-store");
       return c.json({ items });
     },

@@ -40,7 +40,7 @@ export function reportRoutes(operations: Operations, reports: ReportUseCases): v
       },
     },
     async (c, { params, query }) => {
-      const page = await reports.list(params.id, { limit: query.limit, cursor: query.cursor });
+      const page = await reports.list(c.var.principal!, params.id, { limit: query.limit, cursor: query.cursor });
       c.header("Cache-Control", "no-store");
       return c.json(page);
     },
@@ -61,7 +61,7 @@ export function reportRoutes(operations: Operations, reports: ReportUseCases): v
       },
     },
     async (c, { params }) => {
-      const read = await reports.read(params.id, params.reportId);
+      const read = await reports.read(c.var.principal!, params.id, params.reportId);
       c.header("Cache-Control", "no-store");
       return c.json(read);
     },
