@@ -8,12 +8,14 @@ import type { AuditEvent, Command } from "../domain/lifecycle";
 import { cancelledReminders, plannedReminders, reminderKey } from "../domain/reminders";
 import type { Page, PageRequest } from "../store/paging";
 import type { AgreementFilters } from "../store/search";
-
-export type { AgreementFilters };
+import type { WorkflowNotice } from "../store/workflow-outbox";
 import { createAgreement, readAgreement, runCommand, type Accepted, type CommandInput } from "./commands";
-import { notice, type WorkflowNotices } from "./workflow-notices";
 import type { ApplicationPorts } from "./ports";
 import { permitted, type Principal } from "./principal";
+import { notice, type WorkflowNotices } from "./workflow-notices";
+
+/** The list's filters, as the store takes them (functions/store/search.ts). */
+export type { AgreementFilters };
 
 /** An action on a version the caller read; without `expectedVersion` it runs on whatever is stored. */
 export interface AgreementAction {
@@ -46,7 +48,7 @@ export function agreementUseCases(ports: ApplicationPorts, notices: WorkflowNoti
   }
 
   /** The one notice of the changed agreement itself. */
-  const toldOf = (kind: Parameters<typeof notice>[2], what: string) => (result: Accepted) => [
+  const toldOf = (kind: WorkflowNotice["kind"], what: string) => (result: Accepted) => [
     notice(result.agreement.id, result.agreement.version, kind, what, clock.now()),
   ];
 
