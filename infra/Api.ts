@@ -35,6 +35,13 @@ export function Api({ app, stack }: StackContext) {
     generateSecretString: { passwordLength: 64, excludePunctuation: true },
   });
 
+  // Seals the cookie a browser sign-in carries to the issuer and back (functions/api/auth/sign-in-state.ts). Held
+  // the same way; whoever could read it could forge a sign-in cookie, which gains nothing without the issuer's code.
+  const signInSecret = new secretsmanager.Secret(stack, "SignInSecret", {
+    description: "IOP Lifecycle: seals the browser's sign-in state cookie",
+    generateSecretString: { passwordLength: 64, excludePunctuation: true },
+  });
+
   const handler = new Function(stack, "ApiFunction", {
     handler: API_HANDLER,
     description: "IOP Lifecycle web app and JSON API",
@@ -54,6 +61,7 @@ export function Api({ app, stack }: StackContext) {
       [API_ENVIRONMENT.emailSender]: email.sender,
       [API_ENVIRONMENT.teamMailbox]: email.teamMailbox,
       [API_ENVIRONMENT.cursorSecret]: cursorSecret.secretValue.unsafeUnwrap(),
+      [API_ENVIRONMENT.signInSecret]: signInSecret.secretValue.unsafeUnwrap(),
       ...oidcEnvironment(config.oidc),
     },
   });
@@ -107,6 +115,8 @@ function oidcEnvironment(oidc: DeployConfig["oidc"]): Record<string, string> {
     [API_ENVIRONMENT.oidcRolesClaim]: oidc.rolesClaim,
     [API_ENVIRONMENT.oidcRoleMap]: oidc.roleMap,
     [API_ENVIRONMENT.oidcScopes]: oidc.scopes,
+    [API_ENVIRONMENT.oidcEmailClaim]: oidc.emailClaim,
+    [API_ENVIRONMENT.oidcEmailVerifiedByIssuer]: oidc.emailVerifiedByIssuer,
   };
   return Object.fromEntries(
     Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined),

@@ -5,7 +5,7 @@
  * root before the stacks run, so per-stage values live in `.env.<name>` (kept out of git). See docs/deploy.md.
  */
 
-import { OidcSettingsError, parseIssuer, parseRoleMap } from "../functions/api/auth/settings";
+import { OidcSettingsError, parseIssuer, parseRoleMap, parseTrueFalse } from "../functions/api/auth/settings";
 
 /** Stages whose data must survive `sst remove` and accidental deletes. */
 export const PRODUCTION_STAGES: readonly string[] = ["prod"];
@@ -27,6 +27,8 @@ export const CONFIG_VARIABLES = {
   oidcRolesClaim: "IOP_OIDC_ROLES_CLAIM",
   oidcRoleMap: "IOP_OIDC_ROLE_MAP",
   oidcScopes: "IOP_OIDC_SCOPES",
+  oidcEmailClaim: "IOP_OIDC_EMAIL_CLAIM",
+  oidcEmailVerifiedByIssuer: "IOP_OIDC_EMAIL_VERIFIED_BY_ISSUER",
 } as const;
 
 export interface DeployConfig {
@@ -52,6 +54,8 @@ export interface DeployConfig {
     rolesClaim: string | undefined;
     roleMap: string | undefined;
     scopes: string | undefined;
+    emailClaim: string | undefined;
+    emailVerifiedByIssuer: string | undefined;
   };
 }
 
@@ -124,6 +128,8 @@ export function readDeployConfig(stage: string, env: Env): DeployConfig {
     rolesClaim: nonEmpty(env[CONFIG_VARIABLES.oidcRolesClaim]),
     roleMap: nonEmpty(env[CONFIG_VARIABLES.oidcRoleMap]),
     scopes: nonEmpty(env[CONFIG_VARIABLES.oidcScopes]),
+    emailClaim: nonEmpty(env[CONFIG_VARIABLES.oidcEmailClaim]),
+    emailVerifiedByIssuer: nonEmpty(env[CONFIG_VARIABLES.oidcEmailVerifiedByIssuer]),
   };
   // The app checks the same rules when it starts; a deploy should not get that far with a value it will refuse.
   const check = (parse: () => unknown) => {
@@ -134,9 +140,10 @@ export function readDeployConfig(stage: string, env: Env): DeployConfig {
       problems.push(error.message);
     }
   };
-  const { oidcIssuer, oidcRoleMap } = CONFIG_VARIABLES;
+  const { oidcIssuer, oidcRoleMap, oidcEmailVerifiedByIssuer } = CONFIG_VARIABLES;
   if (oidc.issuer !== "") check(() => parseIssuer(oidc.issuer, oidcIssuer));
   if (oidc.roleMap !== undefined) check(() => parseRoleMap(oidc.roleMap ?? "", oidcRoleMap));
+  check(() => parseTrueFalse(oidc.emailVerifiedByIssuer, oidcEmailVerifiedByIssuer));
 
   if (problems.length > 0) {
     throw new DeployConfigError(

@@ -17,6 +17,8 @@ export const API_ENVIRONMENT = {
   appUrl: "APP_URL",
   /** Signs list paging cursors (functions/store/cursor.ts); generated per stage (infra/Api.ts). */
   cursorSecret: "CURSOR_SECRET",
+  /** Seals the browser's sign-in state cookie (functions/api/auth/sign-in-state.ts); generated per stage. */
+  signInSecret: "SIGN_IN_SECRET",
   /** Staff sign-in: the OpenID Connect issuer and how its tokens are read (functions/api/auth/settings.ts). */
   oidcIssuer: OIDC_ENVIRONMENT.issuer,
   oidcClientId: OIDC_ENVIRONMENT.clientId,
@@ -25,6 +27,8 @@ export const API_ENVIRONMENT = {
   oidcRolesClaim: OIDC_ENVIRONMENT.rolesClaim,
   oidcRoleMap: OIDC_ENVIRONMENT.roleMap,
   oidcScopes: OIDC_ENVIRONMENT.scopes,
+  oidcEmailClaim: OIDC_ENVIRONMENT.emailClaim,
+  oidcEmailVerifiedByIssuer: OIDC_ENVIRONMENT.emailVerifiedByIssuer,
   /** The agreement workflow's state machine (functions/workflow/step-functions.ts); set by infra/Workflow.ts. */
   workflowStateMachineArn: "WORKFLOW_STATE_MACHINE_ARN",
 } as const;

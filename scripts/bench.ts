@@ -90,6 +90,7 @@ async function measureApiBundle(runs: number, external: string[]): Promise<Bundl
       [API_ENVIRONMENT.teamMailbox]: "iop@kommun.example",
       [API_ENVIRONMENT.appUrl]: "https://iop.kommun.example",
       [API_ENVIRONMENT.cursorSecret]: "bench-cursor-secret-of-at-least-thirty-two-bytes",
+      [API_ENVIRONMENT.signInSecret]: "bench-sign-in-secret-of-at-least-thirty-two-bytes",
       [API_ENVIRONMENT.oidcIssuer]: "https://login.kommun.example/realms/staff",
       [API_ENVIRONMENT.oidcClientId]: "iop-lifecycle",
       [API_ENVIRONMENT.workflowStateMachineArn]: "arn:aws:states:eu-north-1:123456789012:stateMachine:bench",

@@ -31,6 +31,7 @@ const stores = createStores({ client: DynamoDBDocumentClient.from(dynamoDb), tab
 const staffAuth = createStaffAuth({
   settings: oidcSettingsFromEnv(process.env),
   sessions: stores.sessions,
+  signInSecret: requiredEnv("SIGN_IN_SECRET"),
   appOrigin,
 });
 

@@ -126,7 +126,7 @@ export class LocalOidcProvider implements Component, DevTokenIssuer {
     const user = localUser(email);
     if (user === undefined) return null;
     const { issuer, privateKey, kid } = this.#started();
-    return new SignJWT({ email: user.email, name: user.name, roles: user.roles })
+    return new SignJWT({ email: user.email, email_verified: true, name: user.name, roles: user.roles })
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid, typ: "at+jwt" })
       .setIssuer(issuer)
       .setAudience(LOCAL_API_AUDIENCE)

@@ -174,6 +174,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const staffAuth = createStaffAuth({
       settings: oidc.settings,
       sessions: stores.sessions,
+      signInSecret: await loadOrCreateSecret(path.join(dataDir, "sign-in-secret")),
       appOrigin: url,
     });
     const log = jsonLines((line) => process.stdout.write(line));

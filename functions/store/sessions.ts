@@ -1,5 +1,6 @@
 /**
- * Staff sign-in sessions and the sign-ins in flight that lead to them, kept in the single table.
+ * Staff sign-in sessions, kept in the single table. (A sign-in in flight lives in the browser's sealed cookie,
+ * functions/api/auth/sign-in-state.ts, so that starting one stores nothing.)
  *
  * The browser holds only a random token; items are stored under the SHA-256 of it, so whoever can read the table
  * cannot turn an item back into a working cookie. Deleting the item ends the session at once (sign-out,
@@ -29,16 +30,6 @@ export interface Session extends SessionUser {
   expiresAt: Date;
 }
 
-/** What the browser's sign-in needs to remember between leaving for the issuer and coming back. */
-export interface SignInAttempt {
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-  /** Where to go after signing in: a path on this site. */
-  returnTo: string;
-  expiresAt: Date;
-}
-
 export interface SessionStore {
   /** Starts a session; the token goes into the cookie and is not stored. */
   create(user: SessionUser, lifetime: { now: Date; expiresAt: Date }): Promise<{ token: string; session: Session }>;
@@ -46,10 +37,6 @@ export interface SessionStore {
   find(token: string, now: Date): Promise<Session | null>;
   /** Ends the session; ending one that does not exist is not an error. */
   delete(token: string): Promise<void>;
-  /** Remembers a sign-in in flight under a new token (for a short-lived cookie). */
-  saveSignInAttempt(attempt: SignInAttempt): Promise<string>;
-  /** The sign-in attempt, removed in the same request so it can be completed only once; null if missing or expired. */
-  takeSignInAttempt(token: string, now: Date): Promise<SignInAttempt | null>;
 }
 
 export interface SessionStoreOptions {
@@ -59,8 +46,6 @@ export interface SessionStoreOptions {
 
 const SESSION_PARTITION = "SESSION#";
 const SESSION_SORT_KEY = "SESSION";
-const SIGN_IN_PARTITION = "SIGNIN#";
-const SIGN_IN_SORT_KEY = "SIGNIN";
 const TOKEN_BYTES = 32;
 
 const sessionSchema = z.object({
@@ -70,15 +55,6 @@ const sessionSchema = z.object({
   roles: z.array(z.string()),
   csrfToken: z.string().min(1),
   createdAt: z.iso.datetime(),
-  expiresAt: z.iso.datetime(),
-  [TIME_TO_LIVE_ATTRIBUTE]: z.number().int(),
-});
-
-const signInAttemptSchema = z.object({
-  state: z.string().min(1),
-  nonce: z.string().min(1),
-  codeVerifier: z.string().min(1),
-  returnTo: z.string().min(1),
   expiresAt: z.iso.datetime(),
   [TIME_TO_LIVE_ATTRIBUTE]: z.number().int(),
 });
@@ -118,29 +94,6 @@ export function createSessionStore({ client, tableName }: SessionStoreOptions): 
     async delete(token) {
       await client.send(new DeleteCommand({ TableName: tableName, Key: sessionKey(token) }));
     },
-
-    async saveSignInAttempt(attempt) {
-      const token = newToken();
-      const { expiresAt, ...rest } = attempt;
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...signInKey(token), ...rest, ...expiryAttributes(expiresAt) },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      );
-      return token;
-    },
-
-    async takeSignInAttempt(token, now) {
-      const { Attributes } = await client.send(
-        new DeleteCommand({ TableName: tableName, Key: signInKey(token), ReturnValues: "ALL_OLD" }),
-      );
-      if (Attributes === undefined) return null;
-      const { [TIME_TO_LIVE_ATTRIBUTE]: _ttl, ...stored } = parseItem(Attributes, signInAttemptSchema);
-      const attempt: SignInAttempt = { ...stored, expiresAt: new Date(stored.expiresAt) };
-      return attempt.expiresAt > now ? attempt : null;
-    },
   };
 }
 
@@ -154,10 +107,6 @@ function hashOf(token: string): string {
 
 function sessionKey(token: string): ItemKey {
   return { pk: `${SESSION_PARTITION}${hashOf(token)}`, sk: SESSION_SORT_KEY };
-}
-
-function signInKey(token: string): ItemKey {
-  return { pk: `${SIGN_IN_PARTITION}${hashOf(token)}`, sk: SIGN_IN_SORT_KEY };
 }
 
 function expiryAttributes(expiresAt: Date): Item {

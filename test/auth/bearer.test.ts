@@ -14,7 +14,7 @@ import { findFreePort } from "../../functions/local/ports";
 import { createSessionStore } from "../../functions/store/sessions";
 import { appDependenciesForTests } from "../support/api";
 import { createTestTable, type TestTable } from "../support/dynamo";
-import { startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "../support/tokens";
+import { startTestAuth, TEST_APP_ORIGIN, TEST_SIGN_IN_SECRET, type TestAuth } from "../support/tokens";
 
 const AUDIENCE = "api://iop-lifecycle";
 
@@ -52,7 +52,9 @@ async function startThirdPartyIssuer(): Promise<ThirdPartyIssuer> {
   return {
     url,
     sign: (claims, options = {}) =>
-      new SignJWT({ iss: url, aud: AUDIENCE, sub: "user-1", email: "Anna@Kommun.example", exp: inMinutes(10), ...claims })
+      new SignJWT({
+        iss: url, aud: AUDIENCE, sub: "user-1", email: "Anna@Kommun.example", email_verified: true, exp: inMinutes(10), ...claims,
+      })
         .setProtectedHeader({ alg: "ES256", kid: options.kid ?? kid })
         .sign(options.key ?? privateKey),
     stop: () => new Promise((resolve) => server.close(() => resolve())),
@@ -108,6 +110,7 @@ function trusting(settings: Partial<OidcSettings> = {}) {
         ...settings,
       },
       sessions: createSessionStore({ client: table.documentClient, tableName: table.tableName }),
+      signInSecret: TEST_SIGN_IN_SECRET,
       appOrigin: TEST_APP_ORIGIN,
     }),
   );
@@ -141,6 +144,7 @@ describe("a Bearer token from the local provider", () => {
     const expectingClientId = createStaffAuth({
       settings: { ...local.provider.settings, audience: local.provider.settings.clientId },
       sessions: createSessionStore({ client: table.documentClient, tableName: table.tableName }),
+      signInSecret: TEST_SIGN_IN_SECRET,
       appOrigin: TEST_APP_ORIGIN,
     });
 
@@ -239,11 +243,14 @@ describe("a token from a configured third-party issuer", () => {
 });
 
 describe("roles and email as each issuer puts them", () => {
-  it("Microsoft Entra ID: app roles in `roles`, mapped; the address in preferred_username", async () => {
-    const who = trusting({ roleMap: parseRoleMap("IOP.Registrar=registrar, IOP.Reader=viewer", "test") });
+  it("Microsoft Entra ID: app roles in `roles`, mapped; `email` vouched for by configuration", async () => {
+    const who = trusting({
+      roleMap: parseRoleMap("IOP.Registrar=registrar, IOP.Reader=viewer", "test"),
+      emailVerifiedByIssuer: true,
+    });
     const token = await issuer.sign({
-      email: undefined,
-      preferred_username: "rut.registrar@kommun.example",
+      email: "rut.registrar@kommun.example",
+      email_verified: undefined,
       roles: ["IOP.Registrar", "IOP.Reader", "Unrelated.Role"],
     });
 
@@ -268,9 +275,37 @@ describe("roles and email as each issuer puts them", () => {
   });
 
   it("signs in someone with no known role, who then may do nothing", async () => {
-    const token = await issuer.sign({ upn: "guest@kommun.example", email: undefined, roles: ["Guest"] });
+    const token = await issuer.sign({ email: "guest@kommun.example", roles: ["Guest"] });
 
     expect((await trusting()(`Bearer ${token}`)).principal).toMatchObject({ email: "guest@kommun.example", roles: [] });
+  });
+});
+
+describe("the person's address", () => {
+  it("is never taken from preferred_username or upn, which people can change at some issuers", async () => {
+    const token = await issuer.sign({ email: undefined, preferred_username: "admin@kommun.example", upn: "admin@kommun.example" });
+
+    const result = await trusting()(`Bearer ${token}`);
+
+    expect(result.status).toBe(401);
+    expect(result.challenge).toContain("no email address the issuer has verified");
+  });
+
+  it("is refused from `email` unless the issuer says it verified it, or is configured to vouch for it", async () => {
+    for (const emailVerified of [undefined, false, "false"]) {
+      const token = await issuer.sign({ email_verified: emailVerified });
+      expect((await trusting()(`Bearer ${token}`)).status, String(emailVerified)).toBe(401);
+      expect((await trusting({ emailVerifiedByIssuer: true })(`Bearer ${token}`)).principal?.email).toBe("anna@kommun.example");
+    }
+  });
+
+  it("is read from the claim the configuration names, as it is", async () => {
+    const token = await issuer.sign({ email: "someone@else.example", email_verified: undefined, verified_mail: "Rut@Kommun.example" });
+
+    expect((await trusting({ emailClaim: "verified_mail" })(`Bearer ${token}`)).principal?.email).toBe("rut@kommun.example");
+    expect((await trusting({ emailClaim: "missing_claim" })(`Bearer ${token}`)).challenge).toContain(
+      "no email address in its missing_claim claim",
+    );
   });
 });
 
@@ -281,6 +316,7 @@ describe("when the issuer cannot be reached", () => {
       authenticate: createStaffAuth({
         settings: { ...local.provider.settings, issuer: `http://127.0.0.1:${closed}` },
         sessions: createSessionStore({ client: table.documentClient, tableName: table.tableName }),
+        signInSecret: TEST_SIGN_IN_SECRET,
         appOrigin: TEST_APP_ORIGIN,
       }).authenticate,
     });

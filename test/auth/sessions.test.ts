@@ -1,4 +1,4 @@
-// Sign-in sessions and sign-ins in flight in DynamoDB Local: expiry, single use, revocation, hashed keys.
+// Sign-in sessions in DynamoDB Local: expiry, revocation, hashed keys.
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CorruptItemError } from "../../functions/store/errors";
@@ -75,23 +75,5 @@ describe("sessions", () => {
     }
 
     await expect(sessions.find(token, now)).rejects.toThrow(CorruptItemError);
-  });
-});
-
-describe("sign-ins in flight", () => {
-  const attempt = { state: "s", nonce: "n", codeVerifier: "v", returnTo: "/agreements", expiresAt: later(10) };
-
-  it("can be taken once", async () => {
-    const token = await sessions.saveSignInAttempt(attempt);
-
-    expect(await sessions.takeSignInAttempt(token, later(9))).toEqual(attempt);
-    expect(await sessions.takeSignInAttempt(token, later(9))).toBeNull();
-  });
-
-  it("cannot be taken after it expired, nor with another token", async () => {
-    const token = await sessions.saveSignInAttempt(attempt);
-
-    expect(await sessions.takeSignInAttempt("unknown", now)).toBeNull();
-    expect(await sessions.takeSignInAttempt(token, later(10))).toBeNull();
   });
 });

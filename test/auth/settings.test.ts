@@ -16,6 +16,8 @@ describe("issuer settings from the environment", () => {
       rolesClaim: "roles",
       roleMap: new Map(),
       scopes: "openid email profile",
+      emailClaim: undefined,
+      emailVerifiedByIssuer: false,
     });
   });
 
@@ -35,6 +37,17 @@ describe("issuer settings from the environment", () => {
       ["IOP.Editor", "editor"],
       ["iop-admin", "admin"],
     ]);
+  });
+
+  it("reads which claim names the person, and whether the issuer vouches for `email`", () => {
+    const base = { OIDC_ISSUER: ISSUER, OIDC_CLIENT_ID: "iop-web" };
+    expect(oidcSettingsFromEnv({ ...base, OIDC_EMAIL_CLAIM: "verified_mail", OIDC_EMAIL_VERIFIED_BY_ISSUER: "true" })).toMatchObject({
+      emailClaim: "verified_mail",
+      emailVerifiedByIssuer: true,
+    });
+    expect(() => oidcSettingsFromEnv({ ...base, OIDC_EMAIL_VERIFIED_BY_ISSUER: "yes" })).toThrow(
+      'OIDC_EMAIL_VERIFIED_BY_ISSUER must be true or false, got "yes"',
+    );
   });
 
   it("refuses an issuer over plain http except on this machine, and a role map naming unknown roles", () => {

@@ -2,10 +2,11 @@
 // with PKCE, the provider's sign-in page, the callback, the session cookie, /auth/session and sign-out.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSignInSealer } from "../../functions/api/auth/sign-in-state";
 import { safeReturnPath, SESSION_COOKIE, SIGN_IN_COOKIE } from "../../functions/api/auth/staff-auth";
 import { LOCAL_CLIENT_ID, LOCAL_SCOPES } from "../../functions/local/oidc";
 import { startTestApi, type TestApi } from "../support/api";
-import { Browser, signInWithBrowser, TEST_APP_ORIGIN, type TestAuth } from "../support/tokens";
+import { Browser, signInWithBrowser, TEST_APP_ORIGIN, TEST_SIGN_IN_SECRET, type TestAuth } from "../support/tokens";
 
 let api: TestApi;
 let testAuth: TestAuth;
@@ -61,9 +62,61 @@ describe("signing in with the browser", () => {
     expect(parameters.code_challenge).toMatch(/^[\w-]{43}$/);
     expect(new Set([parameters.state, parameters.nonce, parameters.code_challenge]).size).toBe(3);
     expect(browser.setCookies).toEqual([
-      expect.stringMatching(new RegExp(`^${SIGN_IN_COOKIE}=[\\w-]+; Max-Age=600; Path=/; HttpOnly; Secure; SameSite=Lax$`)),
+      expect.stringMatching(new RegExp(`^${SIGN_IN_COOKIE}=[\\w.-]+; Max-Age=600; Path=/; HttpOnly; Secure; SameSite=Lax$`)),
     ]);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
+  });
+
+  it("stores nothing for a sign-in in flight: ten anonymous starts write no item", async () => {
+    const before = await api.dump();
+
+    for (let started = 0; started < 10; started++) {
+      expect((await new Browser(app).request("/auth/login")).status).toBe(302);
+    }
+
+    expect(await api.dump()).toBe(before);
+  });
+
+  it("keeps the code verifier and nonce sealed: the cookie shows none of them", async () => {
+    const browser = new Browser(app);
+    const location = new URL((await browser.request("/auth/login")).headers.get("Location") ?? "");
+    const sealed = browser.cookie(SIGN_IN_COOKIE) ?? "";
+    const readable = sealed.split(".").map((part) => Buffer.from(part, "base64url").toString("latin1")).join(" ");
+
+    expect(sealed).toMatch(/^v1\.[\w-]{16}\.[\w-]+\.[\w-]{22}$/);
+    for (const name of ["state", "nonce"]) expect(readable).not.toContain(location.searchParams.get(name));
+    expect(readable).not.toContain("codeVerifier");
+  });
+
+  it("refuses an altered or expired sign-in cookie with a problem that says to start again", async () => {
+    const browser = new Browser(app);
+    const callback = await throughProvider(browser, "editor@example.se");
+    const sealed = browser.cookie(SIGN_IN_COOKIE) ?? "";
+    const parts = sealed.split(".");
+    const ciphertext = Buffer.from(parts[2] ?? "", "base64url");
+    ciphertext[0] = (ciphertext[0] ?? 0) ^ 1;
+    const altered = [parts[0], parts[1], ciphertext.toString("base64url"), parts[3]].join(".");
+    const { state, nonce } = Object.fromEntries(new URL(callback).searchParams);
+    const sealer = createSignInSealer(TEST_SIGN_IN_SECRET);
+    const elevenMinutesAgo = new Date(Date.now() - 11 * 60 * 1000);
+    const expired = await sealer.seal({ state: state ?? "", nonce: nonce ?? "n", codeVerifier: "v", returnTo: "/" }, elevenMinutesAgo, 600);
+    const otherKey = await createSignInSealer(`${TEST_SIGN_IN_SECRET}-another`).seal(
+      { state: state ?? "", nonce: "n", codeVerifier: "v", returnTo: "/" },
+      new Date(),
+      600,
+    );
+
+    for (const [label, cookieValue] of [["altered", altered], ["expired", expired], ["another key", otherKey], ["garbage", "x.y"]]) {
+      const response = await app.request(callback, { headers: { Cookie: `${SIGN_IN_COOKIE}=${cookieValue}` } });
+      expect(response.status, label).toBe(400);
+      expect(response.headers.get("Content-Type"), label).toBe("application/problem+json");
+      expect(await response.json(), label).toMatchObject({
+        title: "Sign-in failed",
+        detail: "This sign-in has expired, was already completed or is not this browser's; sign in again from the start",
+      });
+    }
+    // The untouched cookie still completes the sign-in: only the alteration was refused.
+    expect((await browser.request(callback)).status).toBe(303);
   });
 
   it("signs in a seeded user, sets the session cookie and returns to the page asked for", async () => {
@@ -126,8 +179,10 @@ describe("signing in with the browser", () => {
     const toProvider = await browser.request("/auth/login");
     const state = new URL(toProvider.headers.get("Location") ?? "").searchParams.get("state") ?? "";
 
+    // RFC 9207: an issuer that says it names itself in answers does so in error answers too.
+    const iss = encodeURIComponent(testAuth.provider.issuer);
     const response = await browser.request(
-      `/auth/callback?error=access_denied&error_description=End-User+aborted+interaction&state=${state}`,
+      `/auth/callback?error=access_denied&error_description=End-User+aborted+interaction&state=${state}&iss=${iss}`,
     );
 
     expect(response.status).toBe(401);

@@ -265,6 +265,7 @@ function lambdaEnvironment(): Record<string, string> {
     OIDC_ISSUER: ISSUER,
     OIDC_CLIENT_ID: "iop-lifecycle",
     CURSOR_SECRET: "a-generated-secret-of-sixty-four-characters-0123456789abcdefghij",
+    SIGN_IN_SECRET: "another-generated-secret-of-sixty-four-characters-0123456789abcd",
     ATTACHMENTS_BUCKET: "test-iop-lifecycle-attachments",
     EMAIL_SENDER: SENDER,
     WORKFLOW_STATE_MACHINE_ARN: "arn:aws:states:eu-north-1:123456789012:stateMachine:test-iop-lifecycle-agreement",
@@ -435,12 +436,16 @@ describe("Api stack", () => {
     ]);
   });
 
-  it("gives the function a cursor secret generated for the stage", () => {
-    const secret = only(test.templates.api, "AWS::SecretsManager::Secret");
-    expect(secret.resource.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+  it("gives the function a cursor secret and a sign-in secret, each generated for the stage", () => {
+    const secrets = Object.entries(test.templates.api.findResources("AWS::SecretsManager::Secret"));
+    expect(secrets).toHaveLength(2);
     const variables = apiFunction(test.templates.api).resource.Properties.Environment.Variables;
-    expect(JSON.stringify(variables.CURSOR_SECRET)).toContain(`{{resolve:secretsmanager:`);
-    expect(JSON.stringify(variables.CURSOR_SECRET)).toContain(secret.logicalId);
+    for (const [variable, secretId] of [["CURSOR_SECRET", "CursorSecret"], ["SIGN_IN_SECRET", "SignInSecret"]] as const) {
+      const [logicalId, secret] = secrets.find(([id]) => id.startsWith(secretId)) ?? [];
+      expect(secret?.Properties.GenerateSecretString, variable).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+      expect(JSON.stringify(variables[variable])).toContain(`{{resolve:secretsmanager:`);
+      expect(JSON.stringify(variables[variable])).toContain(logicalId);
+    }
   });
 
   it("serves /api/docs from Swagger UI's files, copied next to the deployed bundle", async () => {

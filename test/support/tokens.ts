@@ -7,6 +7,9 @@ import { LocalOidcProvider, LOCAL_USERS } from "../../functions/local/oidc";
 import { createSessionStore } from "../../functions/store/sessions";
 import type { TestTable } from "./dynamo";
 
+/** Seals the sign-in cookie in tests (functions/api/auth/sign-in-state.ts). */
+export const TEST_SIGN_IN_SECRET = "a-sign-in-secret-for-tests-only-0123456789";
+
 /** Where test requests come from: `app.request("/api/...")` resolves paths against this origin. */
 export const TEST_APP_ORIGIN = "http://localhost";
 
@@ -37,6 +40,7 @@ export async function startTestAuth(table: TestTable, appOrigin = TEST_APP_ORIGI
   const auth = createStaffAuth({
     settings: provider.settings,
     sessions: createSessionStore({ client: DynamoDBDocumentClient.from(table.client), tableName: table.tableName }),
+    signInSecret: TEST_SIGN_IN_SECRET,
     appOrigin,
   });
   const tokenFor = async (role: Role) => {

@@ -1,8 +1,10 @@
 /**
- * The OpenID Connect issuer as this application uses it: its discovery document, its signing keys, and the one
- * way every token it signs is verified (Bearer access tokens and the browser sign-in's ID tokens alike).
+ * The OpenID Connect issuer as this application uses it: its discovery document (fetched and checked by
+ * oauth4webapi, which also runs the browser sign-in), its signing keys, the one way a Bearer token it signs is
+ * verified, and how a verified token names a person.
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from "jose";
+import * as oauth from "oauth4webapi";
 import { isRole, type Role, type StaffPrincipal } from "./principal";
 import type { OidcSettings } from "./settings";
 
@@ -10,15 +12,6 @@ import type { OidcSettings } from "./settings";
 export const ALLOWED_ALGORITHMS = ["RS256", "PS256", "ES256"] as const;
 /** Tolerated clock difference between the issuer and this server. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
-
-/** The parts of the discovery document this application uses. */
-export interface IssuerMetadata {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  jwks_uri: string;
-  end_session_endpoint?: string;
-}
 
 /** A token that does not prove who is calling; the message says why (for logs and `WWW-Authenticate`). */
 export class InvalidTokenError extends Error {
@@ -32,25 +25,36 @@ export class IssuerUnavailableError extends Error {
 
 export interface Issuer {
   readonly url: string;
-  metadata(): Promise<IssuerMetadata>;
+  /** The discovery document, checked to name exactly this issuer. */
+  metadata(): Promise<oauth.AuthorizationServer>;
+  /** oauth4webapi's options for every request to the issuer (plain http is allowed for a loopback issuer only). */
+  readonly requestOptions: IssuerRequestOptions;
   /**
    * Verifies signature (against the issuer's published keys, allowed algorithms only), `iss`, `aud`, `exp` and
-   * `nbf`, and `nonce` when one is expected.
+   * `nbf`. (The browser sign-in's ID token is checked by oauth4webapi, in staff-auth.ts.)
    * @throws InvalidTokenError for any token that fails; IssuerUnavailableError when the keys could not be fetched.
    */
-  verify(token: string, expected: { audience: string; nonce?: string }): Promise<JWTPayload>;
+  verify(token: string, expected: { audience: string }): Promise<JWTPayload>;
+}
+
+interface IssuerRequestOptions {
+  [oauth.customFetch]: typeof fetch;
+  [oauth.allowInsecureRequests]: boolean;
 }
 
 export function createIssuer(url: string, fetchImplementation: typeof fetch = fetch): Issuer {
-  let metadata: Promise<IssuerMetadata> | null = null;
+  let metadata: Promise<oauth.AuthorizationServer> | null = null;
   let keys: ReturnType<typeof createRemoteJWKSet> | null = null;
+  const requestOptions: IssuerRequestOptions = {
+    [oauth.customFetch]: fetchImplementation,
+    // The settings accept http only for an issuer on this machine (settings.ts, parseIssuer).
+    [oauth.allowInsecureRequests]: new URL(url).protocol === "http:",
+  };
 
   const loadMetadata = () => {
-    metadata ??= discover(url, fetchImplementation).catch((error: unknown) => {
+    metadata ??= discover(url, requestOptions).catch((error: unknown) => {
       metadata = null; // try again on the next request rather than remembering an outage
-      throw error instanceof IssuerUnavailableError
-        ? error
-        : new IssuerUnavailableError(`The identity provider at ${url} could not be reached`, { cause: error });
+      throw error;
     });
     return metadata;
   };
@@ -58,8 +62,13 @@ export function createIssuer(url: string, fetchImplementation: typeof fetch = fe
   return {
     url,
     metadata: loadMetadata,
-    async verify(token, { audience, nonce }) {
-      keys ??= createRemoteJWKSet(new URL((await loadMetadata()).jwks_uri));
+    requestOptions,
+    async verify(token, { audience }) {
+      if (keys === null) {
+        const { jwks_uri: jwksUri } = await loadMetadata();
+        if (jwksUri === undefined) throw new IssuerUnavailableError(`The identity provider at ${url} publishes no jwks_uri`);
+        keys = createRemoteJWKSet(new URL(jwksUri));
+      }
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, keys, {
@@ -72,33 +81,31 @@ export function createIssuer(url: string, fetchImplementation: typeof fetch = fe
       } catch (error) {
         throw asInvalidToken(error);
       }
-      if (nonce !== undefined && payload.nonce !== nonce) {
-        throw new InvalidTokenError("the ID token does not belong to this sign-in (nonce mismatch)");
-      }
       return payload;
     },
   };
 }
 
-async function discover(issuer: string, fetchImplementation: typeof fetch): Promise<IssuerMetadata> {
-  const address = `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
-  const response = await fetchImplementation(address, { headers: { accept: "application/json" } });
-  if (!response.ok) {
-    throw new IssuerUnavailableError(`The issuer's discovery document ${address} answered ${response.status}`);
+/** OpenID Connect Discovery: the document must name exactly the issuer it was fetched for. */
+async function discover(url: string, options: IssuerRequestOptions): Promise<oauth.AuthorizationServer> {
+  const issuer = new URL(url);
+  let response: Response;
+  try {
+    response = await oauth.discoveryRequest(issuer, options);
+  } catch (error) {
+    throw new IssuerUnavailableError(`The identity provider at ${url} could not be reached`, { cause: error });
   }
-  const document = (await response.json()) as Partial<IssuerMetadata>;
-  // OpenID Connect Discovery: the document must name exactly the issuer it was fetched for.
-  if (document.issuer !== issuer) {
-    throw new IssuerUnavailableError(
-      `The discovery document at ${address} names the issuer "${document.issuer}", not "${issuer}"`,
-    );
+  try {
+    const metadata = await oauth.processDiscoveryResponse(issuer, response);
+    // oauth4webapi compares the issuer as a URL; tokens carry it as text, and so must the document.
+    if (metadata.issuer !== url) throw new Error(`it names the issuer "${metadata.issuer}"`);
+    return metadata;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new IssuerUnavailableError(`The identity provider at ${url} has no usable discovery document (${reason})`, {
+      cause: error,
+    });
   }
-  for (const field of ["authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
-    if (typeof document[field] !== "string") {
-      throw new IssuerUnavailableError(`The discovery document at ${address} has no ${field}`);
-    }
-  }
-  return document as IssuerMetadata;
 }
 
 function asInvalidToken(error: unknown): Error {
@@ -120,17 +127,18 @@ function asInvalidToken(error: unknown): Error {
   return new IssuerUnavailableError("The identity provider's signing keys could not be fetched", { cause: error });
 }
 
-/** Who the verified token names, with the roles it grants. */
+/**
+ * Who the verified token names, with the roles it grants. The address must be one the issuer stands behind:
+ * `email` with `email_verified: true` (or an issuer configured to vouch for its `email` claim), or the claim the
+ * configuration names. Never `preferred_username` or `upn`: people can change those themselves at some issuers.
+ */
 export function principalFromClaims(
   claims: JWTPayload,
-  settings: Pick<OidcSettings, "rolesClaim" | "roleMap">,
+  settings: Pick<OidcSettings, "rolesClaim" | "roleMap" | "emailClaim" | "emailVerifiedByIssuer">,
   via: StaffPrincipal["via"],
 ): StaffPrincipal {
-  const email = firstString(claims, ["email", "preferred_username", "upn"]);
-  if (email === undefined || !email.includes("@")) {
-    throw new InvalidTokenError("the token names no email address (email, preferred_username or upn)");
-  }
-  const name = firstString(claims, ["name"]);
+  const email = verifiedEmail(claims, settings);
+  const name = stringClaim(claims, "name");
   return {
     subject: String(claims.sub),
     email: email.toLowerCase(),
@@ -140,12 +148,26 @@ export function principalFromClaims(
   };
 }
 
-function firstString(claims: JWTPayload, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = claims[name];
-    if (typeof value === "string" && value.trim() !== "") return value.trim();
+function verifiedEmail(claims: JWTPayload, settings: Pick<OidcSettings, "emailClaim" | "emailVerifiedByIssuer">): string {
+  if (settings.emailClaim !== undefined) {
+    const configured = stringClaim(claims, settings.emailClaim);
+    if (configured === undefined || !configured.includes("@")) {
+      throw new InvalidTokenError(`the token names no email address in its ${settings.emailClaim} claim`);
+    }
+    return configured;
   }
-  return undefined;
+  const email = stringClaim(claims, "email");
+  // Some issuers (older Cognito pools) send the flag as the string "true".
+  const verified = claims.email_verified === true || claims.email_verified === "true" || settings.emailVerifiedByIssuer;
+  if (email === undefined || !email.includes("@") || !verified) {
+    throw new InvalidTokenError("the token names no email address the issuer has verified (email with email_verified)");
+  }
+  return email;
+}
+
+function stringClaim(claims: JWTPayload, name: string): string | undefined {
+  const value = claims[name];
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
 /** A claim by its exact name, else by a dotted path into nested objects (Keycloak's `realm_access.roles`). */

@@ -13,6 +13,8 @@ export const OIDC_ENVIRONMENT = {
   rolesClaim: "OIDC_ROLES_CLAIM",
   roleMap: "OIDC_ROLE_MAP",
   scopes: "OIDC_SCOPES",
+  emailClaim: "OIDC_EMAIL_CLAIM",
+  emailVerifiedByIssuer: "OIDC_EMAIL_VERIFIED_BY_ISSUER",
 } as const;
 
 export interface OidcSettings {
@@ -30,6 +32,13 @@ export interface OidcSettings {
   roleMap: ReadonlyMap<string, Role>;
   /** Scopes the browser sign-in asks for. */
   scopes: string;
+  /**
+   * A claim the issuer controls that holds the person's address, used as it is. Without it the address is the
+   * `email` claim, accepted only with `email_verified: true` or when {@link emailVerifiedByIssuer} is set.
+   */
+  emailClaim?: string;
+  /** The issuer vouches for every address it puts in `email`, though its tokens carry no `email_verified`. */
+  emailVerifiedByIssuer?: boolean;
 }
 
 export const DEFAULT_ROLES_CLAIM = "roles";
@@ -63,6 +72,8 @@ export function oidcSettingsFromEnv(env: Env): OidcSettings {
     rolesClaim: value(OIDC_ENVIRONMENT.rolesClaim) ?? DEFAULT_ROLES_CLAIM,
     roleMap: parseRoleMap(value(OIDC_ENVIRONMENT.roleMap) ?? "", OIDC_ENVIRONMENT.roleMap),
     scopes: value(OIDC_ENVIRONMENT.scopes) ?? DEFAULT_SCOPES,
+    emailClaim: value(OIDC_ENVIRONMENT.emailClaim),
+    emailVerifiedByIssuer: parseTrueFalse(value(OIDC_ENVIRONMENT.emailVerifiedByIssuer), OIDC_ENVIRONMENT.emailVerifiedByIssuer),
   };
 }
 
@@ -102,4 +113,11 @@ export function parseRoleMap(text: string, setting: string): ReadonlyMap<string,
     map.set(issuerRole, role);
   }
   return map;
+}
+
+/** `true` or `false`, unset meaning false. */
+export function parseTrueFalse(text: string | undefined, setting: string): boolean {
+  if (text === undefined || text === "false") return false;
+  if (text === "true") return true;
+  throw new OidcSettingsError(`${setting} must be true or false, got "${text}"`);
 }

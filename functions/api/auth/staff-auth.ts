@@ -1,29 +1,30 @@
 /**
- * Staff sign-in. Browsers sign in with the OpenID Connect authorization code flow with PKCE and then carry a
- * session cookie; API clients send the issuer's access token as a Bearer token. `authenticate` accepts either
- * and is the one way every route learns who is calling. docs/auth.md explains the model and its configuration.
+ * Staff sign-in. Browsers sign in with the OpenID Connect authorization code flow with PKCE (run by oauth4webapi)
+ * and then carry a session cookie; API clients send the issuer's access token as a Bearer token. `authenticate`
+ * accepts either and is the one way every route learns who is calling. docs/auth.md explains the model and its
+ * configuration.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
-import type { JWTPayload } from "jose";
+import * as oauth from "oauth4webapi";
 import { systemClock, type Clock } from "../../domain/clock";
 import type { Session, SessionStore } from "../../store/sessions";
 import type { AppEnv } from "../env";
 import { ApiProblem, problemResponse } from "../problems";
 import { assertCsrfProof, CsrfRejectedError, isFormPost, isStateChanging } from "./csrf";
-import { createIssuer, InvalidTokenError, IssuerUnavailableError, principalFromClaims } from "./issuer";
+import { CLOCK_TOLERANCE_SECONDS, createIssuer, InvalidTokenError, IssuerUnavailableError, principalFromClaims } from "./issuer";
 import { isRole, type StaffPrincipal } from "./principal";
 import type { OidcSettings } from "./settings";
+import { createSignInSealer } from "./sign-in-state";
 
 /** Browsers accept `__Host-` cookies only when Secure, on the exact host, for the whole site. */
 export const SESSION_COOKIE = "__Host-iop-session";
-/** Remembers one sign-in in flight between leaving for the issuer and coming back. */
+/** Holds one sign-in in flight, sealed (sign-in-state.ts), between leaving for the issuer and coming back. */
 export const SIGN_IN_COOKIE = "__Host-iop-signin";
 /** A working day; roles are read from the issuer again at the next sign-in. */
 export const SESSION_LIFETIME_MS = 8 * 60 * 60 * 1000;
-const SIGN_IN_LIFETIME_MS = 10 * 60 * 1000;
+export const SIGN_IN_LIFETIME_SECONDS = 10 * 60;
 /** Secure always: `__Host-` demands it, and browsers treat http://localhost as secure, so local use works too. */
 const cookie: CookieOptions = { httpOnly: true, secure: true, sameSite: "Lax", path: "/" };
 export const CALLBACK_PATH = "/auth/callback";
@@ -31,6 +32,8 @@ export const CALLBACK_PATH = "/auth/callback";
 export interface StaffAuthOptions {
   settings: OidcSettings;
   sessions: SessionStore;
+  /** Seals the sign-in cookie (sign-in-state.ts): at least 32 characters, the same for every instance of the app. */
+  signInSecret: string;
   /** The application's public origin (`https://iop.kommun.se`): the redirect URI and the same-origin checks use it. */
   appOrigin: string;
   /** Session expiry runs on real time, also when the local clock has been moved forward. */
@@ -48,7 +51,12 @@ export interface StaffAuth {
 export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
   const { settings, sessions, appOrigin, clock = systemClock } = options;
   const issuer = createIssuer(settings.issuer, options.fetch);
+  const sealer = createSignInSealer(options.signInSecret);
   const redirectUri = `${appOrigin}${CALLBACK_PATH}`;
+  const client: oauth.Client = { client_id: settings.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE_SECONDS };
+  // client_secret_basic, the default method, for a confidential client; a public client proves itself with PKCE.
+  const clientAuthentication =
+    settings.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(settings.clientSecret);
 
   async function currentSession(c: Context<AppEnv>): Promise<{ token: string; session: Session } | null> {
     const token = getCookie(c, SESSION_COOKIE);
@@ -99,14 +107,17 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
     }
     const metadata = await reachingIssuer(issuer.metadata());
     const attempt = {
-      state: randomToken(),
-      nonce: randomToken(),
-      codeVerifier: randomToken(),
+      state: oauth.generateRandomState(),
+      nonce: oauth.generateRandomNonce(),
+      codeVerifier: oauth.generateRandomCodeVerifier(),
       returnTo: safeReturnPath(c.req.query("returnTo"), appOrigin),
-      expiresAt: new Date(clock.now().getTime() + SIGN_IN_LIFETIME_MS),
     };
-    const token = await sessions.saveSignInAttempt(attempt);
-    setCookie(c, SIGN_IN_COOKIE, token, { ...cookie, maxAge: SIGN_IN_LIFETIME_MS / 1000 });
+    // Nothing is stored on the server: an anonymous caller cannot make the table grow by starting sign-ins.
+    const sealed = await sealer.seal(attempt, clock.now(), SIGN_IN_LIFETIME_SECONDS);
+    setCookie(c, SIGN_IN_COOKIE, sealed, { ...cookie, maxAge: SIGN_IN_LIFETIME_SECONDS });
+    if (metadata.authorization_endpoint === undefined) {
+      throw new ApiProblem(503, "Sign-in unavailable", "The identity provider publishes no authorization endpoint");
+    }
     const authorization = new URL(metadata.authorization_endpoint);
     for (const [name, value] of Object.entries({
       response_type: "code",
@@ -115,7 +126,7 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
       scope: settings.scopes,
       state: attempt.state,
       nonce: attempt.nonce,
-      code_challenge: createHash("sha256").update(attempt.codeVerifier).digest("base64url"),
+      code_challenge: await oauth.calculatePKCECodeChallenge(attempt.codeVerifier),
       code_challenge_method: "S256",
     })) {
       authorization.searchParams.set(name, value);
@@ -126,33 +137,32 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
 
   routes.get(CALLBACK_PATH, async (c) => {
     c.header("Cache-Control", "no-store");
-    const attemptToken = getCookie(c, SIGN_IN_COOKIE);
+    const sealed = getCookie(c, SIGN_IN_COOKIE);
     deleteCookie(c, SIGN_IN_COOKIE, cookie);
-    const attempt = attemptToken === undefined ? null : await sessions.takeSignInAttempt(attemptToken, clock.now());
+    const attempt = sealed === undefined ? null : await sealer.open(sealed, clock.now());
     const refuse = (status: 400 | 401, detail: string) => problemResponse(c, status, "Sign-in failed", detail);
     if (attempt === null) {
-      return refuse(400, "This sign-in has expired or was already used; sign in again from the start");
+      return refuse(400, "This sign-in has expired, was already completed or is not this browser's; sign in again from the start");
     }
-    const { code, state, error, error_description: errorDescription, iss } = c.req.query();
-    if (state !== attempt.state) return refuse(400, "The answer from the identity provider is not for this sign-in");
-    // RFC 9207: an answer naming another issuer may come from a mix-up attack.
-    if (iss !== undefined && iss !== settings.issuer) {
-      return refuse(400, "The answer came from another identity provider than the configured one");
+    const metadata = await reachingIssuer(issuer.metadata());
+    let parameters: URLSearchParams;
+    try {
+      // state, RFC 9207's iss (a mix-up attack names another issuer), and an error instead of a code.
+      parameters = oauth.validateAuthResponse(metadata, client, new URL(c.req.url), attempt.state);
+    } catch (error) {
+      if (error instanceof oauth.AuthorizationResponseError) {
+        return refuse(401, `The identity provider did not sign you in: ${error.error_description ?? error.error}`);
+      }
+      if (!(error instanceof oauth.OperationProcessingError)) throw error;
+      return refuse(400, /"iss"/.test(error.message)
+        ? "The answer came from another identity provider than the configured one"
+        : "The answer from the identity provider is not for this sign-in");
     }
-    if (error !== undefined) {
-      return refuse(401, `The identity provider did not sign you in: ${errorDescription ?? error}`);
-    }
-    if (code === undefined || code === "") return refuse(400, "The answer from the identity provider has no code");
 
-    const idToken = await reachingIssuer(redeemCode(code, attempt.codeVerifier));
-    if (idToken === null) {
-      return refuse(401, "The identity provider did not accept the sign-in code; sign in again");
-    }
+    const claims = await reachingIssuer(redeemCode(metadata, parameters, attempt));
+    if (typeof claims === "string") return refuse(claims === CODE_REFUSED ? 400 : 401, claims);
     let principal: StaffPrincipal;
     try {
-      const expected = { audience: settings.clientId, nonce: attempt.nonce };
-      const claims = await reachingIssuer(issuer.verify(idToken, expected));
-      assertAuthorizedParty(claims, settings.clientId);
       principal = principalFromClaims(claims, settings, "session");
     } catch (failure) {
       if (!(failure instanceof InvalidTokenError)) throw failure;
@@ -195,37 +205,43 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
     });
   });
 
-  /** The ID token from the issuer's token endpoint, or null when the issuer refuses the code. */
-  async function redeemCode(code: string, codeVerifier: string): Promise<string | null> {
-    const { token_endpoint: tokenEndpoint } = await issuer.metadata();
-    const body = new URLSearchParams({
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: redirectUri,
-      code_verifier: codeVerifier,
-      client_id: settings.clientId,
-    });
-    const headers: Record<string, string> = {
-      "Content-Type": "application/x-www-form-urlencoded",
-      Accept: "application/json",
-    };
-    if (settings.clientSecret !== undefined) {
-      // client_secret_basic, the default method: each part form-encoded before base64 (RFC 6749, 2.3.1).
-      const credentials = `${formEncode(settings.clientId)}:${formEncode(settings.clientSecret)}`;
-      headers.Authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
-    }
+  /**
+   * Redeems the code with the verifier and checks the ID token that comes back (iss, aud, azp, exp, iat, nonce;
+   * straight from the token endpoint, so no signature check is needed: OpenID Connect Core 3.1.3.7).
+   * The verified claims, or why the sign-in is refused.
+   */
+  async function redeemCode(
+    metadata: oauth.AuthorizationServer,
+    parameters: URLSearchParams,
+    attempt: { nonce: string; codeVerifier: string },
+  ): Promise<oauth.IDToken | string> {
     const unavailable = (detail: string, cause?: unknown) =>
       new IssuerUnavailableError(`The identity provider's token endpoint ${detail}`, { cause });
-    const response = await (options.fetch ?? fetch)(tokenEndpoint, { method: "POST", headers, body }).catch(
-      (error: unknown) => {
-        throw unavailable("could not be reached", error);
-      },
-    );
-    if (response.status === 400 || response.status === 401) return null;
-    if (!response.ok) throw unavailable(`answered ${response.status}`);
-    const tokens = (await response.json()) as { id_token?: unknown };
-    if (typeof tokens.id_token !== "string") throw unavailable("returned no ID token");
-    return tokens.id_token;
+    let response: Response;
+    try {
+      response = await oauth.authorizationCodeGrantRequest(
+        metadata, client, clientAuthentication, parameters, redirectUri, attempt.codeVerifier, issuer.requestOptions,
+      );
+    } catch (error) {
+      throw unavailable("could not be reached", error);
+    }
+    try {
+      const tokens = await oauth.processAuthorizationCodeResponse(metadata, client, response, {
+        expectedNonce: attempt.nonce,
+        requireIdToken: true,
+      });
+      const claims = oauth.getValidatedIdTokenClaims(tokens);
+      if (claims === undefined) throw unavailable("returned no ID token");
+      return claims;
+    } catch (error) {
+      // invalid_grant and its kin: the code was used already, has expired, or the verifier does not fit.
+      if (error instanceof oauth.ResponseBodyError && error.status < 500) return CODE_REFUSED;
+      if (error instanceof oauth.OperationProcessingError && error.code !== oauth.RESPONSE_IS_NOT_CONFORM) {
+        return `The identity provider's ID token was refused: ${error.message}`;
+      }
+      if (error instanceof IssuerUnavailableError) throw error;
+      throw unavailable(`answered ${response.status}`, error);
+    }
   }
 
   return { authenticate, routes };
@@ -251,12 +267,7 @@ async function reachingIssuer<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/** An ID token issued to several audiences must say it was issued for us (OpenID Connect Core 3.1.3.7). */
-function assertAuthorizedParty(claims: JWTPayload, clientId: string): void {
-  if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp !== clientId) {
-    throw new InvalidTokenError("the ID token was issued to another party (azp)");
-  }
-}
+const CODE_REFUSED = "The identity provider did not accept the sign-in code; sign in again";
 
 /**
  * Only a path on this site: an absolute or protocol-relative address would turn sign-in into an open redirect
@@ -266,12 +277,4 @@ export function safeReturnPath(requested: string | undefined, appOrigin: string)
   if (requested === undefined || !requested.startsWith("/") || /^\/[/\\]|[\u0000-\u001f\\]/.test(requested)) return "/";
   const url = new URL(requested, appOrigin);
   return url.origin === appOrigin ? `${url.pathname}${url.search}${url.hash}` : "/";
-}
-
-function randomToken(): string {
-  return randomBytes(32).toString("base64url");
-}
-
-function formEncode(value: string): string {
-  return new URLSearchParams({ value }).toString().slice("value=".length);
 }
