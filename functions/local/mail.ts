@@ -1,22 +1,34 @@
 /**
  * The local stand-in for SES: aws-ses-v2-local, in this process. The app sends with the real SES v2 client
  * pointed at it; its web view (`/`) and `GET /store` show every email it accepted.
+ *
+ * The catcher keeps email in memory only. So that one can check across a restart that nothing was sent twice,
+ * every send through {@link MailCatcherComponent.createSesClient} writes what the catcher holds to `sentFile`,
+ * and the next start puts it back before serving.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
+import { readFile } from "node:fs/promises";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import type { Component, ComponentHealth } from "./components";
 import { StartupError } from "./errors";
 import { assertPortAvailable, PortInUseError } from "./ports";
+import { writeAtomically } from "./remembered";
 
-// A CommonJS module whose function is its `default` export; required, so every loader sees the same shape.
-const startMailCatcher = (createRequire(import.meta.url)("aws-ses-v2-local") as typeof import("aws-ses-v2-local")).default;
+// CommonJS modules; required, so every loader sees the same shape. The catcher's function is its `default` export.
+const require = createRequire(import.meta.url);
+const startMailCatcher = (require("aws-ses-v2-local") as typeof import("aws-ses-v2-local")).default;
+/** The catcher's in-memory store, one per process: what `GET /store` and the web view list. */
+const catcherStore = (require("aws-ses-v2-local/dist/store") as { getStoreReadonly(): { emails: CaughtEmail[] } })
+  .getStoreReadonly();
 
 export interface MailCatcherOptions {
   /** 0 picks a free port. */
   port: number;
   host: string;
+  /** Where the emails sent are kept across restarts; left out, they live as long as the process. */
+  sentFile?: string;
 }
 
 /** An email as the catcher's `GET /store` lists it. */
@@ -34,6 +46,8 @@ export class MailCatcherComponent implements Component {
   readonly name = "mail";
   readonly title = "Mail catcher (aws-ses-v2-local)";
   #server: Server | null = null;
+  /** Writes of `sentFile`, one after the other. */
+  #recording: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: MailCatcherOptions) {}
 
@@ -46,7 +60,38 @@ export class MailCatcherComponent implements Component {
 
   /** An SES v2 client that sends into the catcher (any credentials will do). */
   createSesClient(): SESv2Client {
-    return new SESv2Client({ endpoint: this.url, region: "eu-north-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const client = new SESv2Client({ endpoint: this.url, region: "eu-north-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+    const { sentFile } = this.options;
+    if (sentFile !== undefined) {
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const result = await next(args);
+          await this.#record(sentFile);
+          return result;
+        },
+        { step: "initialize", name: "recordSentEmail" },
+      );
+    }
+    return client;
+  }
+
+  #record(sentFile: string): Promise<void> {
+    const snapshot = JSON.stringify({ emails: catcherStore.emails }, null, 2);
+    this.#recording = this.#recording.then(() => writeAtomically(sentFile, `${snapshot}\n`));
+    return this.#recording;
+  }
+
+  /** Puts back what an earlier run sent, before anything new arrives. */
+  async #restore(sentFile: string): Promise<void> {
+    let saved: { emails: CaughtEmail[] };
+    try {
+      saved = JSON.parse(await readFile(sentFile, "utf8")) as { emails: CaughtEmail[] };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw new StartupError(`The emails sent earlier (${sentFile}) cannot be read: ${String(error)}; move the file away to start afresh`);
+    }
+    const known = new Set(catcherStore.emails.map((email) => email.messageId));
+    catcherStore.emails.unshift(...saved.emails.filter((email) => !known.has(email.messageId)));
   }
 
   async start(): Promise<void> {
@@ -59,6 +104,7 @@ export class MailCatcherComponent implements Component {
           : error;
       });
     }
+    if (this.options.sentFile !== undefined) await this.#restore(this.options.sentFile);
     const server = await startMailCatcher({ port, host });
     if (!server.listening) throw new Error(`The mail catcher could not listen on ${host}:${port}`);
     this.#server = server;

@@ -3,17 +3,20 @@
  * on its own port, with the four seeded staff users, so that signing in locally runs the same authorization code
  * flow with PKCE, and the same token verification, as against Entra ID, Cognito or Keycloak.
  *
- * Its signing key is made at start and kept in memory: tokens from an earlier run are refused after a restart
- * (the issuer's port changes too). Browser sessions are the application's own and survive a restart.
+ * Given a data directory, it keeps its signing key and its port there, so tokens it issued before a restart are
+ * still accepted after it (their `iss` names the port). Browser sessions are the application's own and survive a
+ * restart anyway.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
+import path from "node:path";
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from "jose";
 import Provider, { type Adapter, type AdapterPayload, type KoaContextWithOIDC } from "oidc-provider";
 import type { Role } from "../api/auth/principal";
 import type { OidcSettings } from "../api/auth/settings";
 import type { DevTokenIssuer } from "../api/dev-token";
 import type { Component, ComponentHealth } from "./components";
+import { loadOrCreate, rememberedPort } from "./remembered";
 
 export interface LocalUser {
   email: string;
@@ -40,6 +43,10 @@ const SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
 export interface LocalOidcProviderOptions {
   /** The application's sign-in callback, e.g. http://localhost:3000/auth/callback. */
   redirectUri: string;
+  /** Where the signing key and the port are kept across restarts; left out, both are new at every start. */
+  dataDir?: string;
+  /** Told when the remembered port is taken and a new one is used. */
+  warn?: (line: string) => void;
 }
 
 export class LocalOidcProvider implements Component, DevTokenIssuer {
@@ -70,9 +77,17 @@ export class LocalOidcProvider implements Component, DevTokenIssuer {
   }
 
   async start(): Promise<void> {
-    const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
-    const kid = randomUUID();
-    const signingKey: JWK = { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALGORITHM, use: "sig" };
+    const { dataDir, warn = () => {} } = this.#options;
+    const newSigningKey = async (): Promise<string> => {
+      const { privateKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+      return JSON.stringify({ ...(await exportJWK(privateKey)), kid: randomUUID(), alg: SIGNING_ALGORITHM, use: "sig" });
+    };
+    const signingKey = JSON.parse(
+      dataDir === undefined ? await newSigningKey() : await loadOrCreate(path.join(dataDir, "signing-key.json"), newSigningKey),
+    ) as JWK & { kid: string };
+    const { kid } = signingKey;
+    const privateKey = (await importJWK(signingKey, SIGNING_ALGORITHM)) as CryptoKey;
+    const port = dataDir === undefined ? 0 : await rememberedPort(path.join(dataDir, "port"), "127.0.0.1", warn);
 
     // The issuer URL names the port, so the server listens before the provider exists and serves it from then on.
     let handle: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => {
@@ -82,7 +97,7 @@ export class LocalOidcProvider implements Component, DevTokenIssuer {
     const server = createServer((request, response) => handle(request, response));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(0, "127.0.0.1", resolve);
+      server.listen(port, "127.0.0.1", resolve);
     });
     const address = server.address();
     if (address === null || typeof address === "string") throw new Error("The OpenID Connect provider has no port");

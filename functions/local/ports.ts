@@ -40,3 +40,14 @@ export async function assertPortAvailable(port: number, host: string): Promise<v
 export function isAddressInUse(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === "EADDRINUSE";
 }
+
+/** Whether nobody listens on `port` right now. */
+export async function isPortFree(port: number, host: string): Promise<boolean> {
+  try {
+    await assertPortAvailable(port, host);
+    return true;
+  } catch (error) {
+    if (error instanceof PortInUseError) return false;
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -24,6 +24,7 @@ import { lockDirectory } from "./lock";
 import { MailCatcherComponent } from "./mail";
 import { LocalOidcProvider } from "./oidc";
 import { assertPortAvailable, isAddressInUse, PortInUseError } from "./ports";
+import { loadOrCreate, rememberedPort } from "./remembered";
 import { LocalS3Component } from "./s3";
 import { createLocalWorkflow, localDevClock } from "./workflow";
 
@@ -39,7 +40,7 @@ export interface RuntimeOptions {
   warn: (line: string) => void;
   /** Load the demo agreements when the table is empty. */
   demoData: boolean;
-  /** The mail catcher's port; 0 picks a free one. */
+  /** The mail catcher's port; 0 picks a free one the first time and the same one after (kept in the data directory). */
   mailPort: number;
   /** Where the local clock starts when the data directory has none yet; real time when left out. */
   clockStart?: Date;
@@ -109,9 +110,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const dynamoDbLocal = new DynamoDbLocalComponent({ dataDir: path.join(dataDir, "dynamodb") });
   components.add(dynamoDbLocal);
   const url = `http://${displayHost(host)}:${port}`;
-  const oidc = new LocalOidcProvider({ redirectUri: `${url}${CALLBACK_PATH}` });
+  // Kept in the data directory, so tokens and the mail view's address outlive a restart.
+  const oidc = new LocalOidcProvider({ redirectUri: `${url}${CALLBACK_PATH}`, dataDir: path.join(dataDir, "oidc"), warn });
   components.add(oidc);
-  const mailCatcher = new MailCatcherComponent({ port: options.mailPort, host: "127.0.0.1" });
+  const mailPort = options.mailPort !== 0 ? options.mailPort : await rememberedPort(path.join(dataDir, "mail", "port"), "127.0.0.1", warn);
+  const mailCatcher = new MailCatcherComponent({ port: mailPort, host: "127.0.0.1", sentFile: path.join(dataDir, "mail", "sent.json") });
   components.add(mailCatcher);
   const localS3 = new LocalS3Component({ directory: path.join(dataDir, "s3"), bucket: "attachments", allowedOrigin: url });
   components.add(localS3);
@@ -260,16 +263,9 @@ async function closeServer(server: Server): Promise<void> {
   clearTimeout(cutOff);
 }
 
-/** A secret kept in the data directory, so that what was signed with it (list cursors) survives a restart. */
-async function loadOrCreateSecret(file: string): Promise<string> {
-  try {
-    return (await readFile(file, "utf8")).trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    const secret = randomBytes(32).toString("hex");
-    await writeFile(file, `${secret}\n`, { mode: 0o600 });
-    return secret;
-  }
+/** A secret kept in the data directory, so that what was signed with it (list cursors, sign-ins) survives a restart. */
+function loadOrCreateSecret(file: string): Promise<string> {
+  return loadOrCreate(file, () => randomBytes(32).toString("hex"));
 }
 
 async function writeRuntimeInfo(dataDir: string, info: RuntimeInfo): Promise<void> {

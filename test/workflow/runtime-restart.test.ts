@@ -1,5 +1,6 @@
 // `npm start` as a real process: the workflow engine, the mail catcher and the dev clock behind the HTTP API, killed
-// with SIGKILL in the middle of an agreement's life and started again on the same data directory.
+// with SIGKILL in the middle of an agreement's life and started again on the same data directory; the sent email,
+// the mail view's port and the local provider's tokens outlive the restart.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +13,7 @@ import { findFreePort } from "../../functions/local/ports";
 import { createAgreementStore } from "../../functions/store/agreements";
 import { createAgreement, runCommand } from "../../functions/app/commands";
 import { approval, editor, mammaUnitedContent, registrar } from "../support/agreements";
-import { killAllRuntimes, spawnRuntime, type RuntimeProcess } from "../support/runtime-process";
+import { killAllRuntimes, spawnRuntime, STARTUP_DEADLINE_MS, type RuntimeProcess } from "../support/runtime-process";
 
 const ID = "mamma-united";
 const directories: string[] = [];
@@ -29,6 +30,17 @@ async function moveClock(runtime: RuntimeProcess, now: string): Promise<void> {
     body: JSON.stringify({ now }),
   });
   expect(response.status, await response.clone().text()).toBe(200);
+}
+
+/** A Bearer token for the seeded editor from the runtime's local provider. */
+async function devToken(runtime: RuntimeProcess): Promise<string> {
+  const response = await fetch(`${runtime.url}/api/dev/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "editor@example.se" }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { token: string }).token;
 }
 
 /** The runtime's own table, reached the way its tools do: through the endpoint in runtime.json. */
@@ -63,23 +75,31 @@ describe("the local runtime's workflow", () => {
     expect((await store.get(ID))?.status).toBe("active");
     await moveClock(runtime, "2026-07-04T08:00:00+02:00");
     close();
-    // The catcher keeps email in memory: what it caught dies with the process.
-    const beforeKill: CaughtEmail[] = await caughtEmails((await runtime.info()).mail.url);
+    const mailBeforeKill = (await runtime.info()).mail.url;
+    const beforeKill: CaughtEmail[] = await caughtEmails(mailBeforeKill);
+    const tokenBeforeKill = await devToken(runtime);
 
     runtime.kill("SIGKILL");
     await runtime.exited;
     runtime = await spawnRuntime({ dataDir, port, env }).untilServing();
+    // What was handed out before the restart still works: the token, and the mail view's address.
+    const listed = await fetch(`${runtime.url}/api/agreements`, { headers: { Authorization: `Bearer ${tokenBeforeKill}` } });
+    expect(listed.status, await listed.clone().text()).toBe(200);
+    expect((await runtime.info()).mail.url).toBe(mailBeforeKill);
     for (const now of ["2026-07-05T08:00:00+02:00", "2026-10-02T08:00:00+02:00", "2026-12-01T08:00:00+01:00", "2027-01-01T08:00:00+01:00"]) {
       await moveClock(runtime, now);
     }
+    // The catcher lists what was sent before the kill too, so a duplicate across the restart would show here.
     const afterRestart = await caughtEmails((await runtime.info()).mail.url);
 
     expect(beforeKill.map((email) => email.subject)).toEqual(["Avtalet löper ut om 180 dagar: Partnerskap för delaktighet, tillit och framtidstro hos mammor"]);
     expect(afterRestart.map((email) => email.subject)).toEqual([
+      "Avtalet löper ut om 180 dagar: Partnerskap för delaktighet, tillit och framtidstro hos mammor",
       "Avtalet löper ut om 90 dagar: Partnerskap för delaktighet, tillit och framtidstro hos mammor",
       "Avtalet löper ut om 30 dagar: Partnerskap för delaktighet, tillit och framtidstro hos mammor",
     ]);
-    for (const email of [...beforeKill, ...afterRestart]) {
+    expect(afterRestart[0]).toEqual(beforeKill[0]);
+    for (const email of afterRestart) {
       expect(email.destination.to).toEqual(["editor@example.se"]);
       expect(email.body.text).toContain(`${runtime.url.replace("127.0.0.1", "localhost")}/agreements/${ID}`);
     }
@@ -96,5 +116,5 @@ describe("the local runtime's workflow", () => {
     });
     expect(back.status).toBe(409);
     expect(back.headers.get("content-type")).toContain("application/problem+json");
-  });
+  }, 2 * STARTUP_DEADLINE_MS + 60_000); // two starts of the whole runtime: a failure guard, not a timing
 });
