@@ -105,14 +105,23 @@ export function createApp(dependencies: AppDependencies) {
       tag: "Operations",
       access: "public",
       responses: {
-        200: { description: "Everything is up", schema: healthSchema },
+        200: {
+          description: "Everything is up. Each component's `detail` (addresses, versions) only for signed-in staff and requests from the server's own machine",
+          schema: healthSchema,
+        },
         503: { description: "Something is down; `components` says what", schema: healthSchema },
       },
     },
     async (c) => {
       const report = await dependencies.checkHealth();
       c.header("Cache-Control", "no-store");
-      return c.json({ status: report.ok ? "ok" : "unavailable", components: report.components }, report.ok ? 200 : 503);
+      // Details name internal addresses (the local mail view holds every report link sent): only for staff, or for
+      // a request from this very machine (the local runtime's tools). Everyone else learns what is up, not where.
+      const detailed = isLoopbackAddress(dependencies.reporting.clientAddress(c)) || (await signedIn(c, dependencies));
+      const components = detailed
+        ? report.components
+        : Object.fromEntries(Object.entries(report.components).map(([name, { ok }]) => [name, { ok }]));
+      return c.json({ status: report.ok ? "ok" : "unavailable", components }, report.ok ? 200 : 503);
     },
   );
   const { application } = dependencies;
@@ -124,4 +133,17 @@ export function createApp(dependencies: AppDependencies) {
   docsRoutes(operations, dependencies, API_INFO);
 
   return app;
+}
+
+/** A signed-in member of staff; a bad token or an unreachable issuer only means no details. */
+async function signedIn(c: Context<AppEnv>, dependencies: Pick<AppDependencies, "authenticate">): Promise<boolean> {
+  try {
+    return (await dependencies.authenticate(c)) !== null;
+  } catch {
+    return false;
+  }
+}
+
+function isLoopbackAddress(address: string): boolean {
+  return address === "::1" || /^(::ffff:)?127\./.test(address);
 }

@@ -1,8 +1,9 @@
-// Headers every response carries, API and pages alike, and the 100 KB limit on request bodies.
+// Headers every response carries, API and pages alike, the 100 KB limit on request bodies, and what the health
+// check tells whom.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../functions/api/app";
 import { BODY_LIMIT_BYTES } from "../../functions/api/security";
-import { appDependenciesForTests, startTestApi, type TestApi } from "../support/api";
+import { appDependenciesForTests, startTestApi, TEST_CLIENT_ADDRESS_HEADER, type TestApi } from "../support/api";
 
 const STRICT_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
@@ -110,5 +111,36 @@ describe("request bodies", () => {
     const response = await postAsEditor(bodyOf(BODY_LIMIT_BYTES));
 
     expect(response.status).not.toBe(413);
+  });
+});
+
+describe("the health check", () => {
+  const components = { mail: { ok: true, detail: "Sent email: http://127.0.0.1:8005" }, dynamodb: { ok: true, detail: "ACTIVE" } };
+
+  async function healthAs(headers: Record<string, string>) {
+    const app = createApp(
+      appDependenciesForTests(api.table, { authenticate: api.auth.auth.authenticate, checkHealth: async () => ({ ok: true, components }) }),
+    );
+    const response = await app.request("/api/health", { headers });
+    expect(response.status).toBe(200);
+    return (await response.json()) as { status: string; components: Record<string, { ok: boolean; detail?: string }> };
+  }
+
+  it("tells an anonymous caller from elsewhere only what is up, not where it is", async () => {
+    expect(await healthAs({ [TEST_CLIENT_ADDRESS_HEADER]: "192.0.2.1" })).toEqual({
+      status: "ok",
+      components: { mail: { ok: true }, dynamodb: { ok: true } },
+    });
+    expect(await healthAs({ [TEST_CLIENT_ADDRESS_HEADER]: "192.0.2.1", Authorization: "Bearer forged" })).toEqual({
+      status: "ok",
+      components: { mail: { ok: true }, dynamodb: { ok: true } },
+    });
+  });
+
+  it("shows each component's details to signed-in staff and to requests from this machine", async () => {
+    const staff = await healthAs({ [TEST_CLIENT_ADDRESS_HEADER]: "192.0.2.1", ...(await api.auth.bearer("viewer")) });
+    const loopbacks = await Promise.all(["127.0.0.1", "::1", "::ffff:127.0.0.1"].map((address) => healthAs({ [TEST_CLIENT_ADDRESS_HEADER]: address })));
+
+    for (const answer of [staff, ...loopbacks]) expect(answer).toEqual({ status: "ok", components });
   });
 });
