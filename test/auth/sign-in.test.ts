@@ -192,6 +192,17 @@ describe("signing in with the browser", () => {
     });
   });
 
+  it("refuses an answer for this sign-in that carries no code", async () => {
+    const browser = new Browser(app);
+    const toProvider = await browser.request("/auth/login");
+    const state = new URL(toProvider.headers.get("Location") ?? "").searchParams.get("state") ?? "";
+
+    const response = await browser.request(`/auth/callback?state=${state}&iss=${encodeURIComponent(testAuth.provider.issuer)}`);
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ detail: "The answer from the identity provider has no code" });
+  });
+
   it("keeps an unknown email on the provider's sign-in page", async () => {
     const browser = new Browser(app);
     const atProvider = await browser.follow(await browser.request("/auth/login"), `${TEST_APP_ORIGIN}/auth/login`);

@@ -112,12 +112,12 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
       codeVerifier: oauth.generateRandomCodeVerifier(),
       returnTo: safeReturnPath(c.req.query("returnTo"), appOrigin),
     };
-    // Nothing is stored on the server: an anonymous caller cannot make the table grow by starting sign-ins.
-    const sealed = await sealer.seal(attempt, clock.now(), SIGN_IN_LIFETIME_SECONDS);
-    setCookie(c, SIGN_IN_COOKIE, sealed, { ...cookie, maxAge: SIGN_IN_LIFETIME_SECONDS });
     if (metadata.authorization_endpoint === undefined) {
       throw new ApiProblem(503, "Sign-in unavailable", "The identity provider publishes no authorization endpoint");
     }
+    // Nothing is stored on the server: an anonymous caller cannot make the table grow by starting sign-ins.
+    const sealed = await sealer.seal(attempt, clock.now(), SIGN_IN_LIFETIME_SECONDS);
+    setCookie(c, SIGN_IN_COOKIE, sealed, { ...cookie, maxAge: SIGN_IN_LIFETIME_SECONDS });
     const authorization = new URL(metadata.authorization_endpoint);
     for (const [name, value] of Object.entries({
       response_type: "code",
@@ -158,6 +158,8 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
         ? "The answer came from another identity provider than the configured one"
         : "The answer from the identity provider is not for this sign-in");
     }
+
+    if (!parameters.get("code")) return refuse(400, "The answer from the identity provider has no code");
 
     const claims = await reachingIssuer(redeemCode(metadata, parameters, attempt));
     if (typeof claims === "string") return refuse(claims === CODE_REFUSED ? 400 : 401, claims);
