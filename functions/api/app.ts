@@ -55,7 +55,7 @@ export interface AppDependencies {
   devClockRoutes?: Hono<AppEnv>;
   /** Who is calling: a Bearer token or the session cookie (functions/api/auth/staff-auth.ts); null when anonymous. */
   authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null>;
-  /** The caller's network address, for rate limits: from the platform, never from a header the client sets. */
+  /** The caller's network address, for rate limits and the health check's details: from the platform, never a header. */
   clientAddress(c: Context<AppEnv>): string;
   log: Log;
   /** Where the swagger-ui-dist files for /api/docs are: the package locally, a copy next to the Lambda bundle. */
@@ -117,7 +117,7 @@ export function createApp(dependencies: AppDependencies) {
       c.header("Cache-Control", "no-store");
       // Details name internal addresses (the local mail view holds every report link sent): only for staff, or for
       // a request from this very machine (the local runtime's tools). Everyone else learns what is up, not where.
-      const detailed = isLoopbackAddress(dependencies.reporting.clientAddress(c)) || (await signedIn(c, dependencies));
+      const detailed = isLoopbackAddress(dependencies.clientAddress(c)) || (await signedIn(c, dependencies));
       const components = detailed
         ? report.components
         : Object.fromEntries(Object.entries(report.components).map(([name, { ok }]) => [name, { ok }]));
