@@ -120,7 +120,7 @@ export function openApiDocument(specs: readonly OperationSpec[], names: readonly
 function parametersOf(schema: ObjectSchema | undefined, location: "path" | "query") {
   if (schema === undefined) return [];
   return Object.entries(schema.shape).map(([name, field]) => {
-    const { description, ...fieldSchema } = withoutMeta(z.toJSONSchema(field as z.ZodType, JSON_SCHEMA_OPTIONS) as Record<string, unknown>);
+    const { description, ...fieldSchema } = withoutMeta(z.toJSONSchema(field as z.ZodType, JSON_SCHEMA_OPTIONS));
     return {
       name,
       in: location,

@@ -94,6 +94,7 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s
 const MAX_JSON_DEPTH = 32;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Tab, line feed and carriage return are text; the other C0 controls and DEL are not.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 export function createOperations(app: Hono<AppEnv>, options: OperationsOptions): Operations {
@@ -122,7 +123,7 @@ export function createOperations(app: Hono<AppEnv>, options: OperationsOptions):
 
   return {
     add(spec, handler) {
-      specs.push(spec as OperationSpec);
+      specs.push(spec);
       app.on(spec.method.toUpperCase(), honoPath(spec.path), async (c) => {
         await authorize(c, spec.access);
         const input = await validatedInput(c, spec);

@@ -90,7 +90,7 @@ function identityKeyOf(list: readonly JsonValue[]): (typeof IDENTITY_KEYS)[numbe
 function membersByIdentity(before: readonly JsonValue[], after: readonly JsonValue[]): { key: string; members: [Map<string, JsonValue>, Map<string, JsonValue>] } | null {
   const key = identityKeyOf([...before, ...after]);
   if (key === null) return null;
-  const index = (list: readonly JsonValue[]) => new Map(list.map((member) => [String((member as Record<string, JsonValue>)[key]), member]));
+  const index = (list: readonly JsonValue[]) => new Map(list.map((member) => [String((member as Record<string, string | number>)[key]), member]));
   const members: [Map<string, JsonValue>, Map<string, JsonValue>] = [index(before), index(after)];
   if (members[0].size !== before.length || members[1].size !== after.length) return null;
   return { key, members };

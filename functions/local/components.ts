@@ -96,7 +96,7 @@ export class Components {
         failures.push(new Error(`${component.title} did not stop cleanly: ${describe(error)}`, { cause: error }));
       }
     }
-    if (failures.length === 1) throw failures[0];
+    if (failures.length === 1) throw failures[0] as Error;
     if (failures.length > 1) throw new AggregateError(failures, failures.map((failure) => failure.message).join("; "));
   }
 

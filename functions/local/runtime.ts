@@ -212,7 +212,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       log,
       docsAssetsDir: path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json")),
     });
-    server = await listen(createServer(getRequestListener(app.fetch)), port, host);
+    const handle = getRequestListener(app.fetch);
+    // The listener answers every request itself, errors included; node's server only needs it started.
+    server = await listen(createServer((request, response) => void handle(request, response)), port, host);
     await writeRuntimeInfo(dataDir, {
       pid: process.pid,
       url,
@@ -241,7 +243,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 function mergeHealth(...summaries: HealthSummary[]): HealthSummary {
   return {
     ok: summaries.every((summary) => summary.ok),
-    components: Object.assign({}, ...summaries.map((summary) => summary.components)),
+    components: Object.fromEntries(summaries.flatMap((summary) => Object.entries(summary.components))),
   };
 }
 

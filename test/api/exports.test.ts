@@ -215,7 +215,7 @@ describe("calendar feed", () => {
     expect(mine).toHaveLength(2 + 6);
     const end = byUid[`${agreement.id}-end@iop-lifecycle`]!;
     expect(end.SUMMARY).toBe("Avtalet upphör: Kultur\\, idrott\\; och fritid i Västerås – ett mycket långt namn som måste vikas över flera rader");
-    expect(unescapeText(end.DESCRIPTION!)).toContain(`\n\n${agreement.title}\n`);
+    expect(unescapeText(end.DESCRIPTION)).toContain(`\n\n${agreement.title}\n`);
     expect(end.URL).toBe(`http://localhost/agreements/${agreement.id}`);
     expect(end.DTSTAMP).toMatch(/^\d{8}T\d{6}Z$/);
 

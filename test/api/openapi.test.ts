@@ -131,7 +131,8 @@ describe("the documentation page", () => {
   });
 
   it("renders every operation in a browser under the app's CSP, fetching nothing from elsewhere", async () => {
-    const server: Server = createServer(getRequestListener(api.app.fetch));
+    const handle = getRequestListener(api.app.fetch);
+    const server: Server = createServer((request, response) => void handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const browser = await chromium.launch({
