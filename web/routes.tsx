@@ -16,8 +16,9 @@ import { messagesFor } from "./i18n/catalogue";
 import { LANGUAGE_QUERY, pageLanguage } from "./i18n/language";
 import { AccessibilityPage } from "./pages/accessibility";
 import { ErrorPage, type PageProblem } from "./pages/errors";
-import { HELP_PATH, HelpPage, readReminderForm } from "./pages/help";
+import { HELP_PATH, HelpPage } from "./pages/help";
 import { HomePage } from "./pages/home";
+import { REMINDER_DATES_PATH, ReminderDatesPage, readReminderForm } from "./pages/reminder-dates";
 import { SignInPage } from "./pages/sign-in";
 
 export type WebDependencies = Pick<AppDependencies, "authenticate" | "appOrigin" | "log">;
@@ -53,13 +54,15 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     renderPage(c, await dependencies.authenticate(c), (context) => <AccessibilityPage context={context} />),
   );
 
-  routes.get(HELP_PATH, async (c) =>
-    renderPage(c, await dependencies.authenticate(c), (context) => <HelpPage context={context} form={{ values: {}, errors: [] }} />),
+  routes.get(HELP_PATH, async (c) => renderPage(c, await dependencies.authenticate(c), (context) => <HelpPage context={context} />));
+
+  routes.get(REMINDER_DATES_PATH, async (c) =>
+    renderPage(c, await dependencies.authenticate(c), (context) => <ReminderDatesPage context={context} form={{ values: {}, errors: [] }} />),
   );
-  routes.post(HELP_PATH, async (c) => {
+  routes.post(REMINDER_DATES_PATH, async (c) => {
     const principal = await formPoster(c, dependencies.authenticate, dependencies.appOrigin);
     const form = readReminderForm(await c.req.parseBody());
-    return renderPage(c, principal, (context) => <HelpPage context={context} form={form} />, form.errors.length === 0 ? 200 : 400);
+    return renderPage(c, principal, (context) => <ReminderDatesPage context={context} form={form} />, form.errors.length === 0 ? 200 : 400);
   });
 
   return routes;

@@ -89,8 +89,13 @@ export function watchPage(page: Page, origin: string, allowedOrigins: readonly s
     const url = request.url();
     if (![origin, ...allowedOrigins].some((allowed) => url.startsWith(`${allowed}/`)) && !url.startsWith("data:")) watch.elsewhere.push(url);
   });
+  // Chromium logs every 4xx as an error, also a form page answered 400 with its errors; a failed asset is reported
+  // from its response instead.
   page.on("console", (message) => {
-    if (message.type() === "error") watch.problems.push(message.text());
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) watch.problems.push(message.text());
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400 && !response.request().isNavigationRequest()) watch.problems.push(`${response.status()} ${response.url()}`);
   });
   page.on("pageerror", (error) => watch.problems.push(error.message));
   return watch;

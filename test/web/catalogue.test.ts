@@ -97,14 +97,15 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
   const pages: [string, () => Promise<Response>][] = [
     ["/", () => request("/", { headers: { "Accept-Language": language } })],
     ["/help", () => request("/help", { headers: { "Accept-Language": language } })],
+    ["/help/reminder-dates", () => request("/help/reminder-dates", { headers: { "Accept-Language": language } })],
     ["/accessibility", () => request("/accessibility", { headers: { "Accept-Language": language } })],
     ["a page that is not there", () => request("/no-such-page", { headers: { "Accept-Language": language, Accept: "text/html" } })],
     [
-      "/help with errors",
+      "/help/reminder-dates with errors",
       async () => {
-        const page = await request("/help", { headers: { "Accept-Language": language } });
+        const page = await request("/help/reminder-dates", { headers: { "Accept-Language": language } });
         const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!;
-        return request("/help", {
+        return request("/help/reminder-dates", {
           method: "POST",
           headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, Cookie: `${ANONYMOUS_CSRF_COOKIE}=${token}`, "Content-Type": "application/x-www-form-urlencoded" },
           body: new URLSearchParams({ csrf_token: token, endDate: "2026-02-30", noticeMonths: "1.5" }).toString(),
@@ -112,8 +113,8 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
       },
     ],
     [
-      "/help with a refused post",
-      () => request("/help", { method: "POST", headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, "Content-Type": "application/x-www-form-urlencoded" }, body: "endDate=2026-12-31" }),
+      "/help/reminder-dates with a refused post",
+      () => request("/help/reminder-dates", { method: "POST", headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, "Content-Type": "application/x-www-form-urlencoded" }, body: "endDate=2026-12-31" }),
     ],
     ["/ signed in", async () => request("/", { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } })],
   ];
@@ -132,12 +133,12 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
   });
 });
 
-describe("the form of the help page", () => {
+describe("the reminder-dates form", () => {
   it("shows the domain's field errors from the catalogue and keeps what was typed", async () => {
-    const page = await request("/help");
+    const page = await request("/help/reminder-dates");
     const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!;
     const post = (language: Language) =>
-      request("/help", {
+      request("/help/reminder-dates", {
         method: "POST",
         headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, Cookie: `${ANONYMOUS_CSRF_COOKIE}=${token}`, "Content-Type": "application/x-www-form-urlencoded" },
         body: new URLSearchParams({ csrf_token: token, endDate: "", noticeMonths: "1,5" }).toString(),
@@ -145,7 +146,7 @@ describe("the form of the help page", () => {
     const swedish = await post("sv");
     expect(swedish.status).toBe(400);
     const html = await swedish.text();
-    expect(html).toContain("<title>Fel: Så fungerar avtal och påminnelser – IOP-avtal</title>");
+    expect(html).toContain("<title>Fel: Räkna ut när påminnelserna skickas – IOP-avtal</title>");
     expect(html).toContain('<a href="#endDate">Obligatoriskt</a>');
     expect(html).toContain('<a href="#noticeMonths">Skriv ett tal</a>');
     expect(html).toMatch(/<p id="endDate-error" class="error-message"><span class="visually-hidden">Fel: <\/span>Obligatoriskt<\/p>/);
@@ -154,12 +155,12 @@ describe("the form of the help page", () => {
   });
 
   it("refuses a post without the form's token, or from another site, with a page that says what to do", async () => {
-    const page = await request("/help");
+    const page = await request("/help/reminder-dates");
     const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!;
     const cookie = page.headers.get("Set-Cookie")!;
     expect(cookie).toMatch(new RegExp(`^${ANONYMOUS_CSRF_COOKIE}=${token}; Path=/; HttpOnly; Secure; SameSite=Lax`));
     const post = (headers: Record<string, string>, body: Record<string, string>) =>
-      request("/help", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(body).toString() });
+      request("/help/reminder-dates", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(body).toString() });
     const withCookie = { Cookie: `${ANONYMOUS_CSRF_COOKIE}=${token}` };
     expect((await post({ ...withCookie, Origin: TEST_APP_ORIGIN }, { csrf_token: token, endDate: "2026-12-31" })).status).toBe(200);
     const refusals = [
@@ -176,11 +177,11 @@ describe("the form of the help page", () => {
 
   it("carries the session's token for signed-in staff, which the authenticator demands", async () => {
     const { browser, csrfToken } = await signInWithBrowser(app, "editor");
-    const page = await (await browser.request("/help")).text();
+    const page = await (await browser.request("/help/reminder-dates")).text();
     expect(page).toContain(`name="csrf_token" value="${csrfToken}"`);
-    const sent = await browser.postForm("/help", { csrf_token: csrfToken, endDate: "2026-12-31" }, { Origin: TEST_APP_ORIGIN });
+    const sent = await browser.postForm("/help/reminder-dates", { csrf_token: csrfToken, endDate: "2026-12-31" }, { Origin: TEST_APP_ORIGIN });
     expect(sent.status).toBe(200);
-    const forged = await browser.postForm("/help", { csrf_token: "forged", endDate: "2026-12-31" }, { Origin: TEST_APP_ORIGIN });
+    const forged = await browser.postForm("/help/reminder-dates", { csrf_token: "forged", endDate: "2026-12-31" }, { Origin: TEST_APP_ORIGIN });
     expect(forged.status).toBe(403);
     expect(await forged.text()).toContain("<h1>Formuläret kunde inte skickas</h1>");
   });

@@ -31,6 +31,8 @@ export function Page({ context, title, hasErrors = false, children }: PageProps)
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{t(hasErrors ? "layout.titleWithErrors" : "layout.title", { title })}</title>
+        {/* No icon: without this line browsers would ask for /favicon.ico on every page. */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={ASSETS.stylesheet.path} />
         <script src={ASSETS.script.path} defer></script>
       </head>

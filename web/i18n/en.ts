@@ -133,6 +133,8 @@ export const en: Catalogue = {
   "help.noticeMonths": "Notice period in months",
   "help.noticeMonthsHint": "Leave empty if the agreement has no notice period.",
   "help.calculate": "Work it out",
+  "help.calculatorLink": "Work out the reminders of an agreement",
+  "help.backToHelp": "Back to the help page",
   "help.resultHeading": "Reminders for an agreement ending on {date}",
   "help.resultWhat": "Reminder",
   "help.resultWhen": "Sent on",

@@ -132,6 +132,8 @@ export const sv = {
   "help.noticeMonths": "Uppsägningstid i månader",
   "help.noticeMonthsHint": "Lämna tomt om avtalet inte har någon uppsägningstid.",
   "help.calculate": "Räkna ut",
+  "help.calculatorLink": "Räkna ut påminnelserna för ett avtal",
+  "help.backToHelp": "Tillbaka till hjälpen",
   "help.resultHeading": "Påminnelser för ett avtal som slutar {date}",
   "help.resultWhat": "Påminnelse",
   "help.resultWhen": "Skickas",
