@@ -13,11 +13,15 @@ export interface FormErrors {
   of(field: string): string | undefined;
 }
 
-export function formErrors(errors: readonly FieldError[], messages: Messages): FormErrors {
+/**
+ * `labels` names each field in the summary ("Avtalets slutdatum: Obligatoriskt"), where the message stands away
+ * from its field; beside the field the message alone is enough.
+ */
+export function formErrors(errors: readonly FieldError[], messages: Messages, labels: Record<string, string> = {}): FormErrors {
   const byField = new Map<string, string>();
   for (const error of errors) if (!byField.has(error.path)) byField.set(error.path, messages.fieldError(error));
   return {
-    summary: [...byField].map(([field, message]) => ({ field, message })),
+    summary: [...byField].map(([field, message]) => ({ field, message: labels[field] === undefined ? message : `${labels[field]}: ${message}` })),
     of: (field) => byField.get(field),
   };
 }

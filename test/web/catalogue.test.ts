@@ -147,11 +147,11 @@ describe("the reminder-dates form", () => {
     expect(swedish.status).toBe(400);
     const html = await swedish.text();
     expect(html).toContain("<title>Fel: Räkna ut när påminnelserna skickas – IOP-avtal</title>");
-    expect(html).toContain('<a href="#endDate">Obligatoriskt</a>');
-    expect(html).toContain('<a href="#noticeMonths">Skriv ett tal</a>');
+    expect(html).toContain('<a href="#endDate">Avtalets slutdatum: Obligatoriskt</a>');
+    expect(html).toContain('<a href="#noticeMonths">Uppsägningstid i månader: Skriv ett tal</a>');
     expect(html).toMatch(/<p id="endDate-error" class="error-message"><span class="visually-hidden">Fel: <\/span>Obligatoriskt<\/p>/);
     expect(html).toContain('value="1,5"');
-    expect(await (await post("en")).text()).toContain('<a href="#endDate">Required</a>');
+    expect(await (await post("en")).text()).toContain('<a href="#endDate">End date of the agreement: Required</a>');
   });
 
   it("refuses a post without the form's token, or from another site, with a page that says what to do", async () => {

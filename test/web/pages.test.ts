@@ -75,7 +75,11 @@ describe.each(LANGUAGES)("the pages in %s", (language) => {
     expect(await page.title()).toMatch(language === "sv" ? /^Fel: / : /^Error: /);
     expect((await focused(page)).className).toBe("error-summary");
     const links = page.locator(".error-summary a");
-    expect(await links.allInnerTexts()).toEqual(language === "sv" ? ["Obligatoriskt", "Skriv ett tal"] : ["Required", "Write a number"]);
+    expect(await links.allInnerTexts()).toEqual(
+      language === "sv"
+        ? ["Avtalets slutdatum: Obligatoriskt", "Uppsägningstid i månader: Skriv ett tal"]
+        : ["End date of the agreement: Required", "Notice period in months: Write a number"],
+    );
     expect(await page.locator("#endDate-error").innerText()).toContain(language === "sv" ? "Obligatoriskt" : "Required");
     expect(await page.inputValue("#noticeMonths")).toBe("tre");
     await checkPage(page, `reminder-dates-errors-${language}`);

@@ -62,7 +62,7 @@ export function defaultReminders({ endDate, noticeMonths }: ReminderQuestion): P
 
 export function ReminderDatesPage({ context, form }: { context: PageContext; form: ReminderForm }) {
   const { t } = context.messages;
-  const errors = formErrors(form.errors, context.messages);
+  const errors = formErrors(form.errors, context.messages, { endDate: t("help.endDate"), noticeMonths: t("help.noticeMonths") });
   return (
     <Page context={context} title={t("help.calculatorHeading")} hasErrors={errors.summary.length > 0}>
       <ErrorSummary errors={errors.summary} />
