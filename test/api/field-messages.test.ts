@@ -37,7 +37,8 @@ describe("field errors in the API", () => {
   });
 
   it("are in English when asked, and when Accept-Language names neither language, as the rest of the problem is", async () => {
-    for (const headers of [{ "Accept-Language": "en-GB" }, { "Accept-Language": "de-DE" }, {}]) {
+    const asked: Record<string, string>[] = [{ "Accept-Language": "en-GB" }, { "Accept-Language": "de-DE" }, {}];
+    for (const headers of asked) {
       const response = await decide(headers);
       expect(response.headers.get("Content-Language")).toBe("en");
       const { errors } = (await response.json()) as Problem;
