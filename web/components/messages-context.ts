@@ -3,7 +3,6 @@
  * need not pass it to each. The layout provides it for the whole page.
  */
 import { createContext } from "hono/jsx";
-import { messagesFor, type Messages } from "../i18n/catalogue";
-import { DEFAULT_LANGUAGE } from "../i18n/catalogue";
+import { DEFAULT_LANGUAGE, messagesFor, type Messages } from "../i18n/catalogue";
 
 export const MessagesContext = createContext<Messages>(messagesFor(DEFAULT_LANGUAGE));
