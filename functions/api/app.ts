@@ -4,7 +4,8 @@
  *
  * Order matters: the request context comes first, so every response and log line has the request id; then the
  * protections every request gets; then the routes. Routes under /api are operations (operations.ts): each
- * declares its permission and schemas, and appears in the OpenAPI document.
+ * declares its permission and schemas, and appears in the OpenAPI document. The pages (web/routes.tsx) are
+ * mounted at the root.
  */
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -22,6 +23,7 @@ import { reportLinkRoutes } from "./routes/report-links";
 import { reportRoutes } from "./routes/reports";
 import { healthSchema } from "./schemas";
 import { bodyLimits, securityHeaders } from "./security";
+import { renderProblem, webRoutes } from "../../web/routes";
 
 export interface ComponentStatus {
   ok: boolean;
@@ -87,9 +89,16 @@ export function createApp(dependencies: AppDependencies) {
     dependencies.log({ level: "error", message: "Unhandled error", requestId: c.var.requestId, error: error.stack ?? String(error) });
     return problemResponse(c, 500, "Internal error", "Something went wrong on our side; quote the request id if you report it");
   });
-  app.notFound((c) => problemResponse(c, 404, "Not found", `Nothing at ${c.req.method} ${c.req.path}`));
+  // A person in a browser gets a page; a program gets a problem.
+  app.notFound((c) =>
+    !c.req.path.startsWith("/api/") && /\btext\/html\b/.test(c.req.header("Accept") ?? "")
+      ? renderProblem(c, "notFound", 404)
+      : problemResponse(c, 404, "Not found", `Nothing at ${c.req.method} ${c.req.path}`),
+  );
 
   if (dependencies.signInRoutes !== undefined) app.route("/", dependencies.signInRoutes);
+  // The pages (web/), server-rendered by this same app.
+  app.route("/", webRoutes(dependencies));
   if (dependencies.devTokenRoutes !== undefined) app.route("/", dependencies.devTokenRoutes);
   if (dependencies.devClockRoutes !== undefined) app.route("/", dependencies.devClockRoutes);
 

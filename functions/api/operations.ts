@@ -8,7 +8,7 @@
  */
 import type { Context, Hono } from "hono";
 import * as z from "zod";
-import type { FieldError } from "../domain/errors";
+import { fieldErrorsFromZod, type FieldError } from "../domain/errors";
 import { can, type Permission, type StaffPrincipal } from "./auth/principal";
 import type { AppEnv } from "./env";
 import { openApiDocument } from "./openapi";
@@ -169,26 +169,15 @@ function singleValues(queries: Record<string, string[]>, errors: FieldError[]): 
 }
 
 function refuseAll(parameters: Record<string, string>, errors: FieldError[]): undefined {
-  for (const name of Object.keys(parameters)) errors.push({ path: name, message: "Not a parameter of this request" });
+  for (const name of Object.keys(parameters)) errors.push({ path: name, message: "Not a parameter of this request", code: "unknownField" });
   return undefined;
 }
 
 function parseInto<S extends z.ZodType>(schema: S, value: unknown, errors: FieldError[]): z.output<S> | undefined {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  errors.push(...zodFieldErrors(parsed.error));
+  errors.push(...fieldErrorsFromZod(parsed.error));
   return undefined;
-}
-
-/** Field errors following the zod paths; an unknown field is named itself rather than through its parent. */
-function zodFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ path: [...path, key].join("."), message: "Not a field of this request" }));
-    }
-    return [{ path: path.join("."), message: issue.message }];
-  });
 }
 
 async function readBody(c: Context<AppEnv>, schema: z.ZodType | undefined, errors: FieldError[]): Promise<unknown> {

@@ -5,22 +5,27 @@
  */
 import type { Context } from "hono";
 import * as z from "zod";
-import type { FieldError } from "../domain/errors";
+import { VALIDATION_CODES, type FieldError } from "../domain/errors";
 import type { Action, LifecycleError, LifecycleErrorCode } from "../domain/lifecycle";
 import type { ReportError } from "../domain/reports";
 import { LifecycleRefusedError, RateLimitedError, ReportRefusedError, UseCaseError, type RefusalKind } from "../app/errors";
 import { InvalidCursorError, VersionConflictError } from "../store/errors";
 import { ReportConflictError } from "../store/reports";
+import { localizedFieldErrors, messagesFor, type Language } from "../../web/i18n/catalogue";
+import { fromAcceptLanguage } from "../../web/i18n/language";
 import type { AppEnv } from "./env";
 
 export const PROBLEM_MEDIA_TYPE = "application/problem+json";
+/** Field messages of the API when Accept-Language names neither catalogue: the language of its titles and details. */
+const API_DEFAULT_LANGUAGE: Language = "en";
 
 /** Lifecycle actions a client can ask for through the API; `activate`, `expire` and `end` are the workflow's. */
 const API_ACTIONS = ["update", "submit", "decide", "withdraw", "renew", "terminate"] as const satisfies readonly Action[];
 
 export const fieldErrorSchema = z.object({
   path: z.string().meta({ description: 'Where in the input, as a dotted path: "period.end", "budget.0.amountSek"' }),
-  message: z.string(),
+  message: z.string().meta({ description: "For people, in the language Accept-Language asks for (sv or en; en when it names neither)" }),
+  code: z.enum(VALIDATION_CODES).optional().meta({ description: 'What is wrong, for programs: "required", "tooLong", …' }),
 });
 
 export const problemSchema = z.object({
@@ -68,17 +73,24 @@ export function problemResponse(
   const allowed = options.allowedActions?.filter((action): action is (typeof API_ACTIONS)[number] =>
     (API_ACTIONS as readonly string[]).includes(action),
   );
+  const language = fromAcceptLanguage(c.req.header("Accept-Language")) ?? API_DEFAULT_LANGUAGE;
+  const fieldErrors = localizedFieldErrors(errors ?? [], messagesFor(language)).map(({ path, message, code }) => ({
+    path,
+    message,
+    ...(code === undefined ? {} : { code }),
+  }));
   const problem: Problem = {
     type: "about:blank",
     title,
     status,
     detail,
     requestId: (c as Context<AppEnv>).get("requestId"),
-    ...(errors === undefined || errors.length === 0 ? {} : { errors: [...errors] }),
+    ...(fieldErrors.length === 0 ? {} : { errors: fieldErrors }),
     ...(allowed === undefined ? {} : { allowedActions: allowed }),
   };
   // Through the context, so headers set earlier in the request (e.g. WWW-Authenticate) are kept.
-  return c.body(JSON.stringify(problem), status as 400, { ...options.headers, "Content-Type": PROBLEM_MEDIA_TYPE });
+  const headers = { ...options.headers, "Content-Type": PROBLEM_MEDIA_TYPE, ...(fieldErrors.length === 0 ? {} : { "Content-Language": language }) };
+  return c.body(JSON.stringify(problem), status as 400, headers);
 }
 
 const REFUSALS: Record<LifecycleErrorCode, { status: number; title: string }> = {

@@ -26,7 +26,7 @@ const text = (max: number) =>
 
 export const calendarDateSchema = z
   .string()
-  .refine(isCalendarDate, "Must be a real calendar date written YYYY-MM-DD");
+  .refine(isCalendarDate, { message: "Must be a real calendar date written YYYY-MM-DD", params: { code: "invalidDate" } });
 
 export const kronorSchema = z
   .number()
@@ -37,7 +37,11 @@ export const kronorSchema = z
 export const organisationNumberSchema = z.string().transform((value, context) => {
   const normalised = normaliseOrganisationNumber(value);
   if (normalised === null) {
-    context.addIssue({ code: "custom", message: "Not a valid organisationsnummer (NNNNNN-NNNN with a correct check digit)" });
+    context.addIssue({
+      code: "custom",
+      message: "Not a valid organisationsnummer (NNNNNN-NNNN with a correct check digit)",
+      params: { code: "organisationNumber" },
+    });
     return z.NEVER;
   }
   return normalised;
@@ -84,7 +88,11 @@ export const subEffortSchema = z.object({
 
 export const periodSchema = z
   .object({ start: calendarDateSchema, end: calendarDateSchema })
-  .refine((period) => period.end >= period.start, { message: "The end date must be on or after the start date", path: ["end"] });
+  .refine((period) => period.end >= period.start, {
+    message: "The end date must be on or after the start date",
+    path: ["end"],
+    params: { code: "endBeforeStart" },
+  });
 export type Period = z.infer<typeof periodSchema>;
 
 export const budgetYearSchema = z.object({

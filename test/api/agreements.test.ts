@@ -372,13 +372,13 @@ describe("problems, request ids and logs", () => {
     });
     expect(response.status).toBe(400);
     expect(response.headers.get("Content-Type")).toBe("application/problem+json");
-    const problem = await json<{ errors: { path: string; message: string }[] }>(response);
+    const problem = await json<{ errors: { path: string; message: string; code: string }[] }>(response);
     expect(problem.errors).toEqual(
       expect.arrayContaining([
-        { path: "title", message: "Invalid input: expected string, received number" },
-        { path: "period.start", message: "Must be a real calendar date written YYYY-MM-DD" },
-        { path: "budget.0.amountSek", message: "Cannot be negative" },
-        { path: "colour", message: "Not a field of this request" },
+        { path: "title", message: "Write a text", code: "notText" },
+        { path: "period.start", message: "Write a real date as year-month-day (for example 2026-12-31)", code: "invalidDate" },
+        { path: "budget.0.amountSek", message: "Cannot be less than 0", code: "tooSmall" },
+        { path: "colour", message: "Not a field of this request", code: "unknownField" },
       ]),
     );
   });

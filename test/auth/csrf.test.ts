@@ -84,6 +84,13 @@ describe("a change with the session cookie", () => {
     expect(response.status).toBe(201);
   });
 
+  it("passes a page's own form post, which says Origin: null under the site's no-referrer policy", async () => {
+    const response = await createDraft(editor, { Origin: "null", "Sec-Fetch-Site": "same-origin", [CSRF_HEADER]: editor.csrfToken });
+
+    expect(response.status).toBe(201);
+    await expectRefused(await createDraft(editor, { Origin: "null", "Sec-Fetch-Site": "cross-site", [CSRF_HEADER]: editor.csrfToken }), /Sec-Fetch-Site: cross-site/);
+  });
+
   it("writes nothing when refused", async () => {
     const before = await api.dump();
 

@@ -34,8 +34,8 @@ describe("creating and submitting a draft", () => {
     if (created.ok) return;
     expect(created.error.fieldErrors).toEqual(
       expect.arrayContaining([
-        { path: "associations.0.organisationNumber", message: expect.stringContaining("check digit") },
-        { path: "period.start", message: expect.stringContaining("real calendar date") },
+        { path: "associations.0.organisationNumber", message: expect.stringContaining("check digit"), code: "organisationNumber" },
+        { path: "period.start", message: expect.stringContaining("real calendar date"), code: "invalidDate" },
       ]),
     );
   });
@@ -51,7 +51,7 @@ describe("creating and submitting a draft", () => {
     const refusal = error(
       transition(draft(), { type: "update", changes: { period: { start: "2024-02-01", end: "2024-01-31" } } }, editor, at("2023-12-01T10:00:00+01:00")),
     );
-    expect(refusal.fieldErrors).toContainEqual({ path: "changes.period.end", message: "The end date must be on or after the start date" });
+    expect(refusal.fieldErrors).toContainEqual({ path: "changes.period.end", message: "The end date must be on or after the start date", code: "endBeforeStart" });
   });
 
   it("accepts a one-day period: the end date is inclusive", () => {

@@ -86,7 +86,7 @@ describe("report rules", () => {
 
     expect(value(saveDraft(draft, { peopleReached: 3 }, CONTACT, NOW))).toMatchObject({ version: 1, content: { peopleReached: 3 } });
     const invalid = saveDraft(draft, { peopleReached: -1, money: { receivedSek: 1.5, spentSek: 0 }, secret: 1 }, CONTACT, NOW);
-    expect(invalid.ok ? [] : invalid.error.fieldErrors.map((error) => error.path)).toEqual(["peopleReached", "money.receivedSek", ""]);
+    expect(invalid.ok ? [] : invalid.error.fieldErrors.map((error) => error.path)).toEqual(["peopleReached", "money.receivedSek", "secret"]);
   });
 
   it("submits a complete report as version 1 with a receipt of exactly what was submitted, accepted attachments only", () => {
@@ -108,7 +108,12 @@ describe("report rules", () => {
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
       expect(refused.error.code).toBe("incomplete");
-      expect(refused.error.fieldErrors).toEqual(expect.arrayContaining([{ path: "activities", message: "Required" }, { path: "money", message: "Required" }]));
+      expect(refused.error.fieldErrors).toEqual(
+        expect.arrayContaining([
+          { path: "activities", message: "Required", code: "required" },
+          { path: "money", message: "Required", code: "required" },
+        ]),
+      );
     }
   });
 

@@ -33,6 +33,8 @@ export interface StaffPrincipal {
   roles: readonly Role[];
   /** How the request was authenticated; cookie sessions need CSRF protection, Bearer tokens do not. */
   via: "session" | "bearer";
+  /** A cookie session's CSRF token, which the pages put in their forms. */
+  csrfToken?: string;
 }
 
 export function can(principal: StaffPrincipal, permission: Permission): boolean {

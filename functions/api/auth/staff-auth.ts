@@ -256,6 +256,7 @@ function principalOf(session: Session): StaffPrincipal {
     ...(session.name === undefined ? {} : { name: session.name }),
     roles: session.roles.filter(isRole),
     via: "session",
+    csrfToken: session.csrfToken,
   };
 }
 
