@@ -49,9 +49,10 @@ export function readReminderForm(fields: Record<string, unknown>): ReminderForm 
 /** The expiry and notice reminders of an active agreement with the default settings, by the domain's rule. */
 export function defaultReminders({ endDate, noticeMonths }: ReminderQuestion): PlannedReminder[] {
   // plannedReminders reads only these members of an agreement; the rest of one is not needed to plan its dates.
-  const agreement: Pick<CompleteAgreement, "status" | "renewedBy" | "period" | "noticePeriodMonths" | "reminders" | "reportingRequirements"> = {
+  const agreement: Pick<CompleteAgreement, "status" | "renewedBy" | "termination" | "period" | "noticePeriodMonths" | "reminders" | "reportingRequirements"> = {
     status: "active",
     renewedBy: null,
+    termination: null,
     period: { start: endDate, end: endDate },
     noticePeriodMonths: noticeMonths ?? null,
     reminders: DEFAULT_REMINDERS,
