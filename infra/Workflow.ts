@@ -86,8 +86,9 @@ export function Workflow({ app, stack }: StackContext) {
     stateMachineType: sfn.StateMachineType.STANDARD,
     definitionBody: sfn.DefinitionBody.fromString(readFileSync(path.join(useProject().paths.root, WORKFLOW_DEFINITION_FILE), "utf8")),
     definitionSubstitutions: Object.fromEntries(TASK_FUNCTIONS.map((task) => [functionArnPlaceholder(task), functions[task].functionArn])),
-    // Failed states and executions go to the log (with their input and output, which name the agreement: never a
-    // secret); X-Ray traces each execution through its task functions.
+    // Failed states and executions go to the log with their error, cause and data, which name the agreement; the
+    // decision's task token is only in the scheduled task's parameters, which level ERROR does not log. X-Ray traces
+    // each execution through its task functions.
     logs: {
       destination: new logs.LogGroup(stack, "AgreementWorkflowLogs", { retention: logRetention(config.production).days }),
       level: sfn.LogLevel.ERROR,
