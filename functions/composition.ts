@@ -18,7 +18,7 @@ export interface PlaceClients {
   /** Presigns uploads into `bucket`: at an address browsers reach. */
   attachments: { client: S3Client; bucket: string };
   /** Sends the emails to association contacts, from `from`. */
-  email: { client: SESv2Client; from: string; language: Language };
+  email: { client: SESv2Client; from: string; configurationSet?: string | undefined; language: Language };
   clock: Clock;
   /** The site's public origin: links in emails and calendar feeds point here. */
   appOrigin: string;
@@ -39,7 +39,7 @@ export function composeApplication(clients: PlaceClients, stores: Stores, workfl
       links: stores.reportLinks,
       rateLimits: stores.rateLimits,
       attachments: createS3Attachments(clients.attachments),
-      mailer: createSesMailer({ client: clients.email.client, from: clients.email.from }),
+      mailer: createSesMailer({ client: clients.email.client, from: clients.email.from, configurationSet: clients.email.configurationSet }),
       language: clients.email.language,
     },
     clock: clients.clock,

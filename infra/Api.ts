@@ -1,6 +1,6 @@
-import { Duration } from "aws-cdk-lib";
+import { ArnFormat, Duration, type Stack } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
-import * as logs from "aws-cdk-lib/aws-logs";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Api as HttpApi, Function, use, type StackContext } from "sst/constructs";
 import { Alarms } from "./Alarms";
@@ -8,6 +8,8 @@ import { DOCS_ASSET_FILES, LAMBDA_DOCS_ASSETS_DIR } from "../functions/api/route
 import { API_HANDLER } from "./bundling";
 import { readDeployConfig, type DeployConfig } from "./config";
 import { Email } from "./Email";
+import { functionLogGroup, logRetention } from "./logs";
+import { grantSendEmail, grantTableAccess, TABLE_ACCESS } from "./permissions";
 import { API_ENVIRONMENT } from "./environment";
 import { Storage } from "./Storage";
 
@@ -22,21 +24,16 @@ export function Api({ app, stack }: StackContext) {
   const { table, attachments } = use(Storage);
   const email = use(Email);
   const alarms = use(Alarms);
-  // Logs hold names and addresses: kept a year in production for follow-up, a month elsewhere.
-  const logRetention = config.production
-    ? ({ name: "one_year", days: logs.RetentionDays.ONE_YEAR } as const)
-    : ({ name: "one_month", days: logs.RetentionDays.ONE_MONTH } as const);
 
-  // Signs list paging cursors: generated once per stage, the same for every instance of the function. Resolved
-  // into the environment at deploy time, where whoever may read the function's configuration can see it; it
-  // guards only against made-up cursors, which is not worth a Secrets Manager call on every cold start.
+  // Signs list paging cursors: generated once per stage, the same for every instance of the function, which reads
+  // it when it starts (functions/handlers/secrets.ts). Only its ARN is in the template and the environment.
   const cursorSecret = new secretsmanager.Secret(stack, "CursorSecret", {
     description: "IOP Lifecycle: signs list paging cursors",
     generateSecretString: { passwordLength: 64, excludePunctuation: true },
   });
 
-  // Seals the cookie a browser sign-in carries to the issuer and back (functions/api/auth/sign-in-state.ts). Held
-  // the same way; whoever could read it could forge a sign-in cookie, which gains nothing without the issuer's code.
+  // Seals the cookie a browser sign-in carries to the issuer and back (functions/api/auth/sign-in-state.ts). Read
+  // the same way, when the function starts; whoever could read it could forge a sign-in cookie, which gains nothing without the issuer's code.
   const signInSecret = new secretsmanager.Secret(stack, "SignInSecret", {
     description: "IOP Lifecycle: seals the browser's sign-in state cookie",
     generateSecretString: { passwordLength: 64, excludePunctuation: true },
@@ -47,9 +44,7 @@ export function Api({ app, stack }: StackContext) {
     description: "IOP Lifecycle web app and JSON API",
     memorySize: "1024 MB",
     timeout: "20 seconds",
-    logGroup: new logs.LogGroup(stack, "ApiFunctionLogs", {
-      retention: logRetention.days,
-    }),
+    logGroup: functionLogGroup(stack, "ApiFunction", config.production),
     // Swagger UI for /api/docs, next to the bundle rather than in it (1.7 MB against a 300 KB budget).
     copyFiles: DOCS_ASSET_FILES.map((file) => ({
       from: `node_modules/swagger-ui-dist/${file}`,
@@ -60,22 +55,32 @@ export function Api({ app, stack }: StackContext) {
       [API_ENVIRONMENT.attachmentsBucket]: attachments.bucketName,
       [API_ENVIRONMENT.emailSender]: email.sender,
       [API_ENVIRONMENT.teamMailbox]: email.teamMailbox,
-      [API_ENVIRONMENT.cursorSecret]: cursorSecret.secretValue.unsafeUnwrap(),
-      [API_ENVIRONMENT.signInSecret]: signInSecret.secretValue.unsafeUnwrap(),
+      [API_ENVIRONMENT.emailConfigurationSet]: email.configurationSetName,
+      [API_ENVIRONMENT.cursorSecretId]: cursorSecret.secretArn,
+      [API_ENVIRONMENT.signInSecretId]: signInSecret.secretArn,
       ...oidcEnvironment(config.oidc),
     },
   });
-  table.cdk.table.grantReadWriteData(handler);
-  // Presigned URLs carry the function's permissions: it must be allowed to put and get the objects it signs for.
-  attachments.cdk.bucket.grantReadWrite(handler);
-  email.identity.grantSendEmail(handler);
+  grantTableAccess(table, handler, TABLE_ACCESS.Api);
+  // Presigned URLs carry the function's permissions: it must be allowed to put and get the objects it signs for,
+  // and it deletes an attachment the association removes.
+  handler.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"],
+      resources: [attachments.cdk.bucket.arnForObjects("*")],
+    }),
+  );
+  grantSendEmail(handler, email.identityName, email.configurationSetName);
+  for (const secretArn of [cursorSecret.secretArn, signInSecret.secretArn, ...oidcClientSecretArns(stack, config.oidc)]) {
+    handler.addToRolePolicy(new iam.PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] }));
+  }
 
   const api = new HttpApi(stack, "Http", {
     routes: { $default: handler },
     // A ceiling for the whole API, far above a municipality's use: it stops a runaway client before it costs money.
     // API Gateway answers past it with a plain 429; the app's own limits (fresh report links) answer problem+json.
     defaults: { throttle: API_THROTTLE },
-    accessLog: { retention: logRetention.name },
+    accessLog: { retention: logRetention(config.production).name, format: ACCESS_LOG_FORMAT },
   });
   handler.addEnvironment(API_ENVIRONMENT.appUrl, config.appUrl ?? api.url);
 
@@ -105,12 +110,46 @@ export function Api({ app, stack }: StackContext) {
   return { api, handler };
 }
 
+/**
+ * One JSON line per request. The route key stands where SST's default format has `$context.path`: report-link
+ * tokens and calendar-feed secrets are in paths, and the app redacts them in its own logs (functions/api/logging.ts),
+ * which carry the request path; the raw query string is left out for the same reason. The integration's request id
+ * is the Lambda invocation's, which leads to the function's log lines for the request.
+ */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestTime: "$context.requestTime",
+  requestId: "$context.requestId",
+  httpMethod: "$context.httpMethod",
+  routeKey: "$context.routeKey",
+  status: "$context.status",
+  responseLatency: "$context.responseLatency",
+  responseLength: "$context.responseLength",
+  integrationRequestId: "$context.integration.requestId",
+  integrationStatus: "$context.integration.status",
+  integrationError: "$context.integration.error",
+  ip: "$context.identity.sourceIp",
+  userAgent: "$context.identity.userAgent",
+});
+
+/** The OIDC client secret a confidential client has, by name: the grant covers the suffix Secrets Manager adds. */
+function oidcClientSecretArns(stack: Stack, oidc: DeployConfig["oidc"]): string[] {
+  if (oidc.clientSecretName === undefined) return [];
+  return [
+    stack.formatArn({
+      service: "secretsmanager",
+      resource: "secret",
+      resourceName: `${oidc.clientSecretName}-??????`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+  ];
+}
+
 /** The issuer settings that are set; the app has defaults for the others. */
 function oidcEnvironment(oidc: DeployConfig["oidc"]): Record<string, string> {
   const values = {
     [API_ENVIRONMENT.oidcIssuer]: oidc.issuer,
     [API_ENVIRONMENT.oidcClientId]: oidc.clientId,
-    [API_ENVIRONMENT.oidcClientSecret]: oidc.clientSecret,
+    [API_ENVIRONMENT.oidcClientSecretId]: oidc.clientSecretName,
     [API_ENVIRONMENT.oidcAudience]: oidc.audience,
     [API_ENVIRONMENT.oidcRolesClaim]: oidc.rolesClaim,
     [API_ENVIRONMENT.oidcRoleMap]: oidc.roleMap,

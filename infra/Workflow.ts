@@ -3,16 +3,19 @@ import path from "node:path";
 import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as iam from "aws-cdk-lib/aws-iam";
+import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Function, use, type App, type StackContext } from "sst/constructs";
 import { useProject } from "sst/project.js";
-import { WORKFLOW_FAILURE_METRIC } from "../functions/workflow/alarms";
+import { SUPERSEDED_METRIC, WORKFLOW_FAILURE_METRIC } from "../functions/workflow/alarms";
 import { functionArnPlaceholder, TASK_FUNCTIONS, type TaskFunction } from "../functions/workflow/definition";
 import { Alarms } from "./Alarms";
 import { Api } from "./Api";
 import { readDeployConfig } from "./config";
 import { Email } from "./Email";
 import { API_ENVIRONMENT, WORKFLOW_ENVIRONMENT } from "./environment";
+import { functionLogGroup, logRetention } from "./logs";
+import { grantSendEmail, grantTableAccess, TABLE_ACCESS } from "./permissions";
 import { Storage } from "./Storage";
 
 /** The state machine definition, deployed as it is; the local engine runs the same file. */
@@ -60,20 +63,21 @@ export function Workflow({ app, stack }: StackContext) {
         description: `IOP Lifecycle workflow task ${task}`,
         memorySize: "512 MB",
         timeout: "60 seconds",
-        logRetention: config.production ? "one_year" : "one_month",
+        logGroup: functionLogGroup(stack, `${task}Function`, config.production),
         environment: {
           [WORKFLOW_ENVIRONMENT.tableName]: table.tableName,
           [WORKFLOW_ENVIRONMENT.stateMachineArn]: arns.stateMachine,
           [WORKFLOW_ENVIRONMENT.emailSender]: email.sender,
+          [WORKFLOW_ENVIRONMENT.emailConfigurationSet]: email.configurationSetName,
           [WORKFLOW_ENVIRONMENT.teamMailbox]: email.teamMailbox,
           [WORKFLOW_ENVIRONMENT.appUrl]: config.appUrl ?? api.url,
         },
       });
-      table.cdk.table.grantReadWriteData(fn);
+      grantTableAccess(table, fn, TABLE_ACCESS[task]);
       return [task, fn];
     }),
   ) as Record<TaskFunction, Function>;
-  email.identity.grantSendEmail(functions.CatchUp);
+  grantSendEmail(functions.CatchUp, email.identityName, email.configurationSetName);
   functions.ContinueAsNew.addToRolePolicy(new iam.PolicyStatement({ actions: ["states:StartExecution"], resources: [arns.stateMachine] }));
   functions.AwaitDecision.addToRolePolicy(new iam.PolicyStatement({ actions: ["states:SendTaskSuccess"], resources: [arns.stateMachine] }));
 
@@ -82,6 +86,15 @@ export function Workflow({ app, stack }: StackContext) {
     stateMachineType: sfn.StateMachineType.STANDARD,
     definitionBody: sfn.DefinitionBody.fromString(readFileSync(path.join(useProject().paths.root, WORKFLOW_DEFINITION_FILE), "utf8")),
     definitionSubstitutions: Object.fromEntries(TASK_FUNCTIONS.map((task) => [functionArnPlaceholder(task), functions[task].functionArn])),
+    // Failed states and executions go to the log with their error, cause and data, which name the agreement; the
+    // decision's task token is only in the scheduled task's parameters, which level ERROR does not log. X-Ray traces
+    // each execution through its task functions.
+    logs: {
+      destination: new logs.LogGroup(stack, "AgreementWorkflowLogs", { retention: logRetention(config.production).days }),
+      level: sfn.LogLevel.ERROR,
+      includeExecutionData: true,
+    },
+    tracingEnabled: true,
   });
   for (const fn of Object.values(functions)) fn.grantInvoke(stateMachine);
 
@@ -114,6 +127,27 @@ export function Workflow({ app, stack }: StackContext) {
     }),
   );
   alarmOnAny("WorkflowExecutionsFailed", "An agreement workflow execution failed", stateMachine.metricFailed(fiveMinuteSum));
+  alarmOnAny("WorkflowExecutionsTimedOut", "An agreement workflow execution timed out", stateMachine.metricTimedOut(fiveMinuteSum));
+  // The API stops an execution itself when a newer generation supersedes it (an agreement changed): only the others,
+  // stopped by hand or by anything else, leave an agreement without its workflow.
+  alarmOnAny(
+    "WorkflowExecutionsAborted",
+    "An agreement workflow execution was stopped (aborted) other than by a newer generation superseding it",
+    new cloudwatch.MathExpression({
+      // FILL: either series may have no data point in a period (nothing superseded), which would leave no difference.
+      expression: "FILL(aborted, 0) - FILL(superseded, 0)",
+      usingMetrics: {
+        aborted: stateMachine.metricAborted(fiveMinuteSum),
+        superseded: new cloudwatch.Metric({
+          namespace: SUPERSEDED_METRIC.namespace,
+          metricName: SUPERSEDED_METRIC.name,
+          dimensionsMap: { [SUPERSEDED_METRIC.dimension]: stateMachineName },
+          ...fiveMinuteSum,
+        }),
+      },
+      period: fiveMinuteSum.period,
+    }),
+  );
 
   stack.addOutputs({ WorkflowStateMachineArn: stateMachine.stateMachineArn });
 

@@ -18,11 +18,12 @@ export const CONFIG_VARIABLES = {
   teamMailbox: "IOP_TEAM_MAILBOX",
   emailSender: "IOP_EMAIL_SENDER",
   emailIdentity: "IOP_EMAIL_IDENTITY",
+  emailIdentityExists: "IOP_EMAIL_IDENTITY_EXISTS",
   alarmEmail: "IOP_ALARM_EMAIL",
   appUrl: "IOP_APP_URL",
   oidcIssuer: "IOP_OIDC_ISSUER",
   oidcClientId: "IOP_OIDC_CLIENT_ID",
-  oidcClientSecret: "IOP_OIDC_CLIENT_SECRET",
+  oidcClientSecretName: "IOP_OIDC_CLIENT_SECRET_NAME",
   oidcAudience: "IOP_OIDC_AUDIENCE",
   oidcRolesClaim: "IOP_OIDC_ROLES_CLAIM",
   oidcRoleMap: "IOP_OIDC_ROLE_MAP",
@@ -30,6 +31,15 @@ export const CONFIG_VARIABLES = {
   oidcEmailClaim: "IOP_OIDC_EMAIL_CLAIM",
   oidcEmailVerifiedByIssuer: "IOP_OIDC_EMAIL_VERIFIED_BY_ISSUER",
 } as const;
+
+/**
+ * Settings that once carried a secret's value. Refused, so that a value left in a `.env` file from before stops
+ * the deploy with a clear message instead of being ignored.
+ */
+const REFUSED_SECRET_VALUES = { IOP_OIDC_CLIENT_SECRET: CONFIG_VARIABLES.oidcClientSecretName } as const;
+
+/** Secrets Manager's rule for a secret's name. */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 export interface DeployConfig {
   stage: string;
@@ -41,6 +51,8 @@ export interface DeployConfig {
   emailSender: string;
   /** What SES verifies: the sender address itself (default) or its whole domain (DKIM records to publish). */
   emailIdentity: { kind: "email"; value: string } | { kind: "domain"; value: string };
+  /** The identity exists in the account already (another stage's, or IT's): used by name, not created. */
+  emailIdentityExists: boolean;
   /** Optional address subscribed to the alarm topic (the on-call mailbox). */
   alarmEmail: string | undefined;
   /** Optional public origin of the app (custom domain); defaults to the HTTP API's own URL. */
@@ -49,7 +61,8 @@ export interface DeployConfig {
   oidc: {
     issuer: string;
     clientId: string;
-    clientSecret: string | undefined;
+    /** The name of the Secrets Manager secret holding the client secret of a confidential client. */
+    clientSecretName: string | undefined;
     audience: string | undefined;
     rolesClaim: string | undefined;
     roleMap: string | undefined;
@@ -115,6 +128,11 @@ export function readDeployConfig(stage: string, env: Env): DeployConfig {
     }
   }
 
+  const identityExists = nonEmpty(env[CONFIG_VARIABLES.emailIdentityExists])?.toLowerCase() ?? "false";
+  if (identityExists !== "true" && identityExists !== "false") {
+    problems.push(`${CONFIG_VARIABLES.emailIdentityExists} must be true or false, got "${identityExists}"`);
+  }
+
   const appUrl = nonEmpty(env[CONFIG_VARIABLES.appUrl]);
   if (appUrl !== undefined && !/^https:\/\/[^/\s]+$/.test(appUrl)) {
     problems.push(`${CONFIG_VARIABLES.appUrl} must be an https origin without a path, e.g. https://iop.example.se`);
@@ -123,7 +141,7 @@ export function readDeployConfig(stage: string, env: Env): DeployConfig {
   const oidc = {
     issuer: required(CONFIG_VARIABLES.oidcIssuer),
     clientId: required(CONFIG_VARIABLES.oidcClientId),
-    clientSecret: nonEmpty(env[CONFIG_VARIABLES.oidcClientSecret]),
+    clientSecretName: nonEmpty(env[CONFIG_VARIABLES.oidcClientSecretName]),
     audience: nonEmpty(env[CONFIG_VARIABLES.oidcAudience]),
     rolesClaim: nonEmpty(env[CONFIG_VARIABLES.oidcRolesClaim]),
     roleMap: nonEmpty(env[CONFIG_VARIABLES.oidcRoleMap]),
@@ -144,6 +162,17 @@ export function readDeployConfig(stage: string, env: Env): DeployConfig {
   if (oidc.issuer !== "") check(() => parseIssuer(oidc.issuer, oidcIssuer));
   if (oidc.roleMap !== undefined) check(() => parseRoleMap(oidc.roleMap ?? "", oidcRoleMap));
   check(() => parseTrueFalse(oidc.emailVerifiedByIssuer, oidcEmailVerifiedByIssuer));
+  if (oidc.clientSecretName !== undefined && !SECRET_NAME.test(oidc.clientSecretName)) {
+    problems.push(`${CONFIG_VARIABLES.oidcClientSecretName} is not a Secrets Manager secret name: "${oidc.clientSecretName}"`);
+  }
+  for (const [refused, instead] of Object.entries(REFUSED_SECRET_VALUES)) {
+    if (nonEmpty(env[refused]) !== undefined) {
+      problems.push(
+        `${refused} must not be set: a secret's value does not belong in the deploy configuration. ` +
+          `Store it in Secrets Manager and set ${instead} to the secret's name`,
+      );
+    }
+  }
 
   if (problems.length > 0) {
     throw new DeployConfigError(
@@ -157,6 +186,7 @@ export function readDeployConfig(stage: string, env: Env): DeployConfig {
     teamMailbox,
     emailSender,
     emailIdentity,
+    emailIdentityExists: identityExists === "true",
     alarmEmail,
     appUrl,
     oidc,

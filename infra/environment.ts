@@ -3,6 +3,7 @@
  * (functions/handlers/api.ts); test/infra/synth.test.ts checks the deployed function has each of them.
  */
 import { OIDC_ENVIRONMENT } from "../functions/api/auth/settings";
+import { SECRET_ENVIRONMENT } from "../functions/handlers/secrets";
 
 export const API_ENVIRONMENT = {
   /** The single DynamoDB table. */
@@ -11,18 +12,21 @@ export const API_ENVIRONMENT = {
   attachmentsBucket: "ATTACHMENTS_BUCKET",
   /** The From address of outgoing email. */
   emailSender: "EMAIL_SENDER",
+  /** The SES configuration set every email is sent through, which reports bounces and complaints (infra/Email.ts). */
+  emailConfigurationSet: "EMAIL_CONFIGURATION_SET",
   /** The team mailbox that receives every reminder. */
   teamMailbox: "TEAM_MAILBOX",
   /** The public origin of the app, for links in email (custom domain, or the HTTP API's URL). */
   appUrl: "APP_URL",
-  /** Signs list paging cursors (functions/store/cursor.ts); generated per stage (infra/Api.ts). */
-  cursorSecret: "CURSOR_SECRET",
-  /** Seals the browser's sign-in state cookie (functions/api/auth/sign-in-state.ts); generated per stage. */
-  signInSecret: "SIGN_IN_SECRET",
+  /** The id of the secret that signs list paging cursors; the function reads its value when it starts. */
+  cursorSecretId: SECRET_ENVIRONMENT.cursorSecretId,
+  /** The id of the secret that seals the browser's sign-in state cookie (functions/api/auth/sign-in-state.ts). */
+  signInSecretId: SECRET_ENVIRONMENT.signInSecretId,
   /** Staff sign-in: the OpenID Connect issuer and how its tokens are read (functions/api/auth/settings.ts). */
   oidcIssuer: OIDC_ENVIRONMENT.issuer,
   oidcClientId: OIDC_ENVIRONMENT.clientId,
-  oidcClientSecret: OIDC_ENVIRONMENT.clientSecret,
+  /** The name of the secret holding the OIDC client secret, when the client is confidential. */
+  oidcClientSecretId: SECRET_ENVIRONMENT.oidcClientSecretId,
   oidcAudience: OIDC_ENVIRONMENT.audience,
   oidcRolesClaim: OIDC_ENVIRONMENT.rolesClaim,
   oidcRoleMap: OIDC_ENVIRONMENT.roleMap,
@@ -39,9 +43,15 @@ export const WORKFLOW_ENVIRONMENT = {
   /** ContinueAsNew starts executions of it; alarms name it. */
   stateMachineArn: API_ENVIRONMENT.workflowStateMachineArn,
   emailSender: API_ENVIRONMENT.emailSender,
+  emailConfigurationSet: API_ENVIRONMENT.emailConfigurationSet,
   teamMailbox: API_ENVIRONMENT.teamMailbox,
   /** Reminders link to `<APP_URL>/agreements/<id>`. */
   appUrl: API_ENVIRONMENT.appUrl,
   /** "sv" (default) or "en": the language of reminder emails. */
   emailLanguage: "EMAIL_LANGUAGE",
+} as const;
+
+/** Environment variables of the function that records SES bounces and complaints (functions/handlers/email-events.ts). */
+export const EMAIL_EVENTS_ENVIRONMENT = {
+  tableName: API_ENVIRONMENT.tableName,
 } as const;

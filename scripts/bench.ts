@@ -89,17 +89,25 @@ async function measureApiBundle(runs: number, external: string[]): Promise<Bundl
       [API_ENVIRONMENT.emailSender]: "noreply@kommun.example",
       [API_ENVIRONMENT.teamMailbox]: "iop@kommun.example",
       [API_ENVIRONMENT.appUrl]: "https://iop.kommun.example",
-      [API_ENVIRONMENT.cursorSecret]: "bench-cursor-secret-of-at-least-thirty-two-bytes",
-      [API_ENVIRONMENT.signInSecret]: "bench-sign-in-secret-of-at-least-thirty-two-bytes",
+      [API_ENVIRONMENT.cursorSecretId]: "bench-cursor-secret",
+      [API_ENVIRONMENT.signInSecretId]: "bench-sign-in-secret",
+      // The handler reads its secrets when it is imported (functions/handlers/secrets.ts): from a stand-in here.
+      AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "bench",
       [API_ENVIRONMENT.oidcIssuer]: "https://login.kommun.example/realms/staff",
       [API_ENVIRONMENT.oidcClientId]: "iop-lifecycle",
       [API_ENVIRONMENT.workflowStateMachineArn]: "arn:aws:states:eu-north-1:123456789012:stateMachine:bench",
     };
     const script = [
+      `import http from "node:http";`,
+      `const secrets = http.createServer((request, response) => request.resume().on("end", () => response.end(JSON.stringify({ SecretString: "bench-cursor-secret-of-at-least-thirty-two-bytes" }))));`,
+      `await new Promise((resolve) => secrets.listen(0, "127.0.0.1", resolve));`,
+      `process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = "http://127.0.0.1:" + secrets.address().port;`,
       `const started = performance.now();`,
       `const module = await import(${JSON.stringify(pathToFileURL(outfile).href)});`,
       `const elapsed = performance.now() - started;`,
       `if (typeof module.handler !== "function") throw new Error("the bundle exports no handler function");`,
+      `secrets.close();`,
       `process.stdout.write(JSON.stringify({ elapsed, version: process.version }));`,
     ].join("\n");
     const importOnce = async () => {

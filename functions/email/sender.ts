@@ -17,13 +17,21 @@ export interface Mailer {
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
-export function createSesMailer({ client, from }: { client: SESv2Client; from: string }): Mailer {
+export interface SesMailerOptions {
+  client: SESv2Client;
+  from: string;
+  /** The SES configuration set whose event destination reports bounces and complaints (infra/Email.ts). */
+  configurationSet?: string | undefined;
+}
+
+export function createSesMailer({ client, from, configurationSet }: SesMailerOptions): Mailer {
   const utf8 = (data: string) => ({ Data: data, Charset: "UTF-8" });
   return {
     async send(email) {
       const output = await client.send(
         new SendEmailCommand({
           FromEmailAddress: from,
+          ...(configurationSet === undefined ? {} : { ConfigurationSetName: configurationSet }),
           Destination: { ToAddresses: [...email.to], CcAddresses: [...email.cc] },
           Content: { Simple: { Subject: utf8(email.subject), Body: { Text: utf8(email.text), Html: utf8(email.html) } } },
         }),

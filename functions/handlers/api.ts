@@ -11,7 +11,7 @@ import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { getConnInfo, handle } from "hono/aws-lambda";
 import { createApp } from "../api/app";
-import { oidcSettingsFromEnv } from "../api/auth/settings";
+import { OIDC_ENVIRONMENT, oidcSettingsFromEnv } from "../api/auth/settings";
 import { createStaffAuth } from "../api/auth/staff-auth";
 import { jsonLines } from "../api/logging";
 import { LAMBDA_DOCS_ASSETS_DIR } from "../api/routes/docs";
@@ -19,25 +19,29 @@ import { composeApplication } from "../composition";
 import { systemClock } from "../domain/clock";
 import { PRESIGNING_CLIENT_CONFIG } from "../store/attachments";
 import { createStores } from "../store/stores";
+import { countSupersededExecutions } from "../workflow/alarms";
 import { createStepFunctionsWorkflow } from "../workflow/step-functions";
 import { DEFAULT_WORKFLOW_TIMING } from "../workflow/timing";
 import { emailLanguage, requiredEnv } from "./env";
+import { readApiSecrets } from "./secrets";
 
 const tableName = requiredEnv("TABLE_NAME");
 const appOrigin = new URL(requiredEnv("APP_URL")).origin;
 const dynamoDb = new DynamoDBClient({});
-const stores = createStores({ client: DynamoDBDocumentClient.from(dynamoDb), tableName, cursorSecret: requiredEnv("CURSOR_SECRET") });
+const secrets = await readApiSecrets(process.env);
+const stores = createStores({ client: DynamoDBDocumentClient.from(dynamoDb), tableName, cursorSecret: secrets.cursorSecret });
 
 const staffAuth = createStaffAuth({
-  settings: oidcSettingsFromEnv(process.env),
+  settings: oidcSettingsFromEnv({ ...process.env, [OIDC_ENVIRONMENT.clientSecret]: secrets.oidcClientSecret }),
   sessions: stores.sessions,
-  signInSecret: requiredEnv("SIGN_IN_SECRET"),
+  signInSecret: secrets.signInSecret,
   appOrigin,
 });
 
+const stateMachineArn = requiredEnv("WORKFLOW_STATE_MACHINE_ARN");
 const workflow = createStepFunctionsWorkflow({
-  client: new SFNClient({}),
-  stateMachineArn: requiredEnv("WORKFLOW_STATE_MACHINE_ARN"),
+  client: countSupersededExecutions(new SFNClient({}), stateMachineArn.split(":").at(-1)!),
+  stateMachineArn,
   timing: DEFAULT_WORKFLOW_TIMING,
   workflowState: stores.workflowState,
   clock: systemClock,
@@ -48,7 +52,12 @@ const application = composeApplication(
   {
     // Presigned URLs point at the bucket's regional address, which browsers reach.
     attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
-    email: { client: new SESv2Client({}), from: requiredEnv("EMAIL_SENDER"), language: emailLanguage() },
+    email: {
+      client: new SESv2Client({}),
+      from: requiredEnv("EMAIL_SENDER"),
+      configurationSet: process.env.EMAIL_CONFIGURATION_SET,
+      language: emailLanguage(),
+    },
     clock: systemClock,
     appOrigin,
     log,

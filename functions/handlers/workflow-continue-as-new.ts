@@ -1,4 +1,4 @@
 // Lambda entry point of the state machine's ContinueAsNew task (functions/workflow/agreement.asl.json).
-import { workflowTasks } from "./workflow-dependencies";
+import { taskHandler } from "./workflow-dependencies";
 
-export const handler = (event: unknown) => workflowTasks().continueAsNew(event);
+export const handler = taskHandler("continueAsNew");

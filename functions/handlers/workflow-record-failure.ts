@@ -1,4 +1,4 @@
 // Lambda entry point of the state machine's RecordFailure task (functions/workflow/agreement.asl.json).
-import { workflowTasks } from "./workflow-dependencies";
+import { taskHandler } from "./workflow-dependencies";
 
-export const handler = (event: unknown) => workflowTasks().recordFailure(event);
+export const handler = taskHandler("recordFailure");

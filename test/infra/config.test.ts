@@ -74,3 +74,19 @@ describe("deploy configuration", () => {
     );
   });
 });
+
+describe("secrets in the deploy configuration", () => {
+  it("refuses an OIDC client secret's value, asking for the name of the secret that holds it", () => {
+    expect(() => readDeployConfig("prod", { ...base, IOP_OIDC_CLIENT_SECRET: "s3cret" })).toThrow(
+      /IOP_OIDC_CLIENT_SECRET must not be set.*Secrets Manager.*IOP_OIDC_CLIENT_SECRET_NAME/,
+    );
+    expect(readDeployConfig("prod", { ...base, IOP_OIDC_CLIENT_SECRET_NAME: "iop/prod/oidc" }).oidc.clientSecretName).toBe("iop/prod/oidc");
+    expect(() => readDeployConfig("prod", { ...base, IOP_OIDC_CLIENT_SECRET_NAME: "not a name" })).toThrow(/not a Secrets Manager secret name/);
+  });
+
+  it("creates the SES identity unless told it exists already", () => {
+    expect(readDeployConfig("dev", base).emailIdentityExists).toBe(false);
+    expect(readDeployConfig("dev", { ...base, IOP_EMAIL_IDENTITY_EXISTS: "TRUE" }).emailIdentityExists).toBe(true);
+    expect(() => readDeployConfig("dev", { ...base, IOP_EMAIL_IDENTITY_EXISTS: "yes" })).toThrow(/IOP_EMAIL_IDENTITY_EXISTS must be true or false/);
+  });
+});

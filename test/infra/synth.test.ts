@@ -9,16 +9,22 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { Aspects } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { App, getStack, type Stack } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_ENTRY, API_HANDLER, deployedEsbuildOptions, nodejsBundling, sstEsbuild } from "../../infra/bundling";
+import { API_ENTRY, API_HANDLER, defaultFunctionProps, deployedEsbuildOptions, nodejsBundling, sstEsbuild } from "../../infra/bundling";
 import { CONFIG_VARIABLES } from "../../infra/config";
 import { DEV_TOKEN_PATH } from "../../functions/api/dev-token";
-import { Alarms, Api, Email, registerStacks, Storage, Workflow } from "../../infra/index";
+import { ACCESS_LOG_FORMAT } from "../../infra/Api";
+import { EMAIL_EVENTS_HANDLER } from "../../infra/Email";
+import { Alarms, Api, Dashboard, Email, Storage, Workflow } from "../../infra/index";
+import { HelperFunctionLogGroups } from "../../infra/logs";
+import { TABLE_ACCESS } from "../../infra/permissions";
+import { stacksOf, synthesizeApp, writeTemplates } from "../../infra/synth";
 import { WORKFLOW_DEFINITION_FILE, WORKFLOW_HANDLERS } from "../../infra/Workflow";
-import { TASK_FUNCTIONS } from "../../functions/workflow/definition";
+import { TASK_FUNCTIONS, type TaskFunction } from "../../functions/workflow/definition";
 import { TIME_TO_LIVE_ATTRIBUTE } from "../../functions/store/sessions";
 import { TABLE_DEFINITION, type KeyDefinition } from "../../functions/store/table";
 import { DOCS_ASSET_FILES, LAMBDA_DOCS_ASSETS_DIR } from "../../functions/api/routes/docs";
@@ -27,35 +33,40 @@ const TEAM_MAILBOX = "iop-team@kommun.example";
 const SENDER = "iop-noreply@kommun.example";
 const ON_CALL = "on-call@kommun.example";
 const ISSUER = "https://login.kommun.example/realms/staff";
+const OIDC_CLIENT_SECRET_NAME = "iop-lifecycle/prod/oidc-client-secret";
+/**
+ * Secret values present in the environment while the stacks are built, under the names the runtime once read them
+ * by: none may reach a template or a bundle.
+ */
+const LEAKED_IF_FOUND = {
+  OIDC_CLIENT_SECRET: "oidc-client-secret-value-that-must-stay-out-of-templates",
+  CURSOR_SECRET: "cursor-secret-value-that-must-stay-out-of-templates",
+};
 
 const savedEnv = { ...process.env };
 
+type StackKey = "storage" | "email" | "alarms" | "api" | "workflow" | "dashboard";
+
 interface Synthesized {
   app: App;
-  stacks: Record<"storage" | "email" | "alarms" | "api" | "workflow", Stack>;
-  templates: Record<"storage" | "email" | "alarms" | "api" | "workflow", Template>;
+  stacks: Record<StackKey, Stack>;
+  templates: Record<StackKey, Template>;
 }
 
 async function synthesize(stage: string, env: Record<string, string>): Promise<Synthesized> {
   Object.assign(process.env, env);
-  const { config } = useProject();
-  const app = new App({ mode: "deploy", stage, name: config.name, region: config.region });
-  registerStacks(app);
-  await app.finish();
+  const app = await synthesizeApp(stage);
   const stacks = {
     storage: getStack(Storage),
     email: getStack(Email),
     alarms: getStack(Alarms),
     api: getStack(Api),
     workflow: getStack(Workflow),
+    dashboard: getStack(Dashboard),
   };
-  const templates = {
-    storage: Template.fromStack(stacks.storage),
-    email: Template.fromStack(stacks.email),
-    alarms: Template.fromStack(stacks.alarms),
-    api: Template.fromStack(stacks.api),
-    workflow: Template.fromStack(stacks.workflow),
-  };
+  const templates = Object.fromEntries(
+    Object.entries(stacks).map(([key, stack]) => [key, Template.fromStack(stack)]),
+  ) as Record<StackKey, Template>;
   return { app, stacks, templates };
 }
 
@@ -86,8 +97,27 @@ function actionsOf(statement: Record<string, any>): string[] {
   return ([] as string[]).concat(statement.Action);
 }
 
+/** The statement's actions on the app's data and services, leaving out X-Ray's trace uploads (active tracing). */
+function dataPlaneActionsOf(statement: Record<string, any>): string[] {
+  return actionsOf(statement).filter((action) => !action.startsWith("xray:"));
+}
+
 let test: Synthesized;
 let prod: Synthesized;
+/** The Email stack of a stage that sends from an identity already in the account. */
+let sharedIdentityEmail: Template;
+
+/** Only the Email stack and those it uses, for a stage configured with `env`. */
+async function synthesizeEmail(stage: string, env: Record<string, string>): Promise<Template> {
+  Object.assign(process.env, env);
+  const { config, paths } = useProject();
+  const app = new App({ mode: "deploy", stage, name: config.name, region: config.region });
+  app.setDefaultFunctionProps(defaultFunctionProps(paths.root));
+  app.stack(Alarms).stack(Storage).stack(Email);
+  Aspects.of(app).add(new HelperFunctionLogGroups(false));
+  await app.finish();
+  return Template.fromStack(getStack(Email));
+}
 
 beforeAll(async () => {
   process.env.NODE_ENV = "test";
@@ -102,16 +132,28 @@ beforeAll(async () => {
     [CONFIG_VARIABLES.oidcIssuer]: ISSUER,
     [CONFIG_VARIABLES.oidcClientId]: "iop-lifecycle",
   };
+  Object.assign(process.env, LEAKED_IF_FOUND);
   test = await synthesize("test", { ...required, [CONFIG_VARIABLES.alarmEmail]: "" });
   prod = await synthesize("prod", {
     ...required,
+    [CONFIG_VARIABLES.emailIdentityExists]: "false",
+    [CONFIG_VARIABLES.oidcClientSecretName]: OIDC_CLIENT_SECRET_NAME,
     [CONFIG_VARIABLES.emailIdentity]: "kommun.example",
     [CONFIG_VARIABLES.alarmEmail]: ON_CALL,
     [CONFIG_VARIABLES.appUrl]: "https://iop.kommun.example",
     [CONFIG_VARIABLES.oidcRolesClaim]: "realm_access.roles",
     [CONFIG_VARIABLES.oidcRoleMap]: "iop-admin=admin",
   });
-});
+  sharedIdentityEmail = await synthesizeEmail("pr-7", {
+    ...required,
+    [CONFIG_VARIABLES.emailIdentityExists]: "true",
+    [CONFIG_VARIABLES.oidcClientSecretName]: "",
+    [CONFIG_VARIABLES.emailIdentity]: "",
+    [CONFIG_VARIABLES.alarmEmail]: "",
+    [CONFIG_VARIABLES.appUrl]: "",
+  });
+  // Three syntheses, each bundling every function: minutes on a busy machine.
+}, 600_000);
 
 afterAll(() => {
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
@@ -128,6 +170,7 @@ describe("app", () => {
       "test-iop-lifecycle-Alarms",
       "test-iop-lifecycle-Api",
       "test-iop-lifecycle-Workflow",
+      "test-iop-lifecycle-Dashboard",
     ]);
     for (const stack of Object.values(test.stacks)) expect(stack.region).toBe("eu-north-1");
   });
@@ -150,8 +193,9 @@ describe("app", () => {
       [test, "Delete", 30],
       [prod, "Retain", 365],
     ] as const) {
-      const logGroups = Object.values(s.templates.api.findResources("AWS::Logs::LogGroup"));
-      expect(logGroups).toHaveLength(2); // function logs and HTTP API access logs
+      const logGroups = Object.values(s.templates).flatMap((template) => Object.values(template.findResources("AWS::Logs::LogGroup")));
+      // Every function's, the HTTP API's access logs and the state machine's.
+      expect(logGroups.length).toBeGreaterThanOrEqual(Object.keys(TABLE_ACCESS).length + 2);
       for (const logGroup of logGroups) {
         expect(logGroup.DeletionPolicy).toBe(policy);
         expect(logGroup.Properties.RetentionInDays).toBe(days);
@@ -242,6 +286,54 @@ describe("Email stack", () => {
     expect(outputs.filter((name) => name.startsWith("DkimRecord"))).toHaveLength(3);
     expect(Object.keys(test.templates.email.findOutputs("*")).filter((name) => name.startsWith("Dkim"))).toEqual([]);
   });
+
+  it("uses an identity that already exists, creating none (the functions are granted it by name)", () => {
+    sharedIdentityEmail.resourceCountIs("AWS::SES::EmailIdentity", 0);
+    sharedIdentityEmail.resourceCountIs("AWS::SES::ConfigurationSet", 1);
+    expect(sharedIdentityEmail.findOutputs("EmailIdentity")).toMatchObject({ EmailIdentity: { Value: SENDER } });
+  });
+
+  it("sends through a configuration set whose bounces and complaints reach a function that records them", () => {
+    const template = test.templates.email;
+    expect(only(template, "AWS::SES::ConfigurationSet").resource.Properties.Name).toBe("test-iop-lifecycle");
+    const destination = only(template, "AWS::SES::ConfigurationSetEventDestination").resource.Properties.EventDestination;
+    expect(destination).toMatchObject({ Enabled: true, MatchingEventTypes: ["bounce", "complaint"] });
+    const topicId = destination.SnsDestination.TopicARN.Ref;
+    const subscription = only(template, "AWS::SNS::Subscription").resource.Properties;
+    expect(subscription).toMatchObject({ Protocol: "lambda", TopicArn: { Ref: topicId } });
+    const handler = Object.entries(template.findResources("AWS::Lambda::Function", { Properties: { Handler: EMAIL_EVENTS_HANDLER } }));
+    expect(handler).toHaveLength(1);
+    const [logicalId, fn] = handler[0]!;
+    expect(subscription.Endpoint).toEqual({ "Fn::GetAtt": [logicalId, "Arn"] });
+    // One PutItem per address, on the table.
+    expect(statementsOf(template, fn.Properties.Role["Fn::GetAtt"][0]).flatMap(dataPlaneActionsOf)).toEqual(["dynamodb:PutItem"]);
+    // Every function that sends names the configuration set.
+    for (const task of [apiFunction(test.templates.api).resource, ...Object.values(test.templates.workflow.findResources("AWS::Lambda::Function", { Properties: { Handler: WORKFLOW_HANDLERS.CatchUp } }))]) {
+      expect(task.Properties.Environment.Variables.EMAIL_CONFIGURATION_SET).toBe("test-iop-lifecycle");
+    }
+  });
+
+  it("alarms on the account's bounce and complaint rates at the levels where AWS reviews an account", () => {
+    const alarms = Object.values(test.templates.email.findResources("AWS::CloudWatch::Alarm")).map((alarm) => alarm.Properties);
+    expect(alarms.map((alarm) => [alarm.Namespace, alarm.MetricName, alarm.Threshold]).sort()).toEqual([
+      ["AWS/SES", "Reputation.BounceRate", 0.05],
+      ["AWS/SES", "Reputation.ComplaintRate", 0.001],
+    ]);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ "Fn::ImportValue": expect.stringMatching(/^test-iop-lifecycle-Alarms:.*AlarmsTopic/) }]);
+    }
+  });
+});
+
+describe("Dashboard stack", () => {
+  it("has one dashboard showing the workflow, the API, every function and email", () => {
+    const { resource } = only(test.templates.dashboard, "AWS::CloudWatch::Dashboard");
+    expect(resource.Properties.DashboardName).toBe("test-iop-lifecycle");
+    const body = JSON.stringify(resource.Properties.DashboardBody);
+    for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "WorkflowFailures", "5xx", "Reputation.BounceRate"]) {
+      expect(body).toContain(metric);
+    }
+  });
 });
 
 describe("Alarms stack", () => {
@@ -264,13 +356,43 @@ function lambdaEnvironment(): Record<string, string> {
     APP_URL: "https://abc123.execute-api.eu-north-1.amazonaws.com",
     OIDC_ISSUER: ISSUER,
     OIDC_CLIENT_ID: "iop-lifecycle",
-    CURSOR_SECRET: "a-generated-secret-of-sixty-four-characters-0123456789abcdefghij",
-    SIGN_IN_SECRET: "another-generated-secret-of-sixty-four-characters-0123456789abcd",
+    CURSOR_SECRET_ID: "arn:aws:secretsmanager:eu-north-1:123456789012:secret:CursorSecret-AbCdEf",
+    SIGN_IN_SECRET_ID: "arn:aws:secretsmanager:eu-north-1:123456789012:secret:SignInSecret-AbCdEf",
     ATTACHMENTS_BUCKET: "test-iop-lifecycle-attachments",
     EMAIL_SENDER: SENDER,
     WORKFLOW_STATE_MACHINE_ARN: "arn:aws:states:eu-north-1:123456789012:stateMachine:test-iop-lifecycle-agreement",
   };
 }
+
+/**
+ * Module source that starts a stand-in for the AWS endpoints the bundles call (DynamoDB and Secrets Manager), points
+ * the SDK at it, and records in `seen` each call's target, signature and key or secret id. DescribeTable answers an
+ * active table, GetSecretValue "value of <id>", anything else `{}`.
+ */
+const STAND_IN_AWS = `
+  import http from "node:http";
+  const seen = [];
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk)).on("end", () => {
+      const target = request.headers["x-amz-target"];
+      const input = JSON.parse(body || "{}");
+      seen.push({ target, authorization: request.headers.authorization, key: input.Key, secretId: input.SecretId });
+      response.setHeader("content-type", "application/x-amz-json-1.1");
+      if (target === "DynamoDB_20120810.DescribeTable") {
+        response.end(JSON.stringify({ Table: { TableName: process.env.TABLE_NAME, TableStatus: "ACTIVE" } }));
+      } else if (target === "secretsmanager.GetSecretValue") {
+        response.end(JSON.stringify({ ARN: input.SecretId, Name: input.SecretId, SecretString: "value of " + input.SecretId }));
+      } else {
+        response.end("{}");
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const standIn = "http://127.0.0.1:" + server.address().port;
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = standIn;
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = standIn;
+`;
 
 describe("Api stack", () => {
   it("runs the API handler on nodejs22.x (arm64) with the table, bucket, mail and sign-in settings", () => {
@@ -305,29 +427,32 @@ describe("Api stack", () => {
     });
   });
 
-  it("lets the function read and write the table and its indexes, the attachments, and send as the sender", () => {
+  it("lets the function call exactly the table actions it uses, on the table and its indexes by name", () => {
     const { resource } = apiFunction(test.templates.api);
-    const role = resource.Properties.Role["Fn::GetAtt"][0] as string;
-    const statements = statementsOf(test.templates.api, role);
-    const granting = (action: string) =>
-      statements.filter((statement) => statement.Effect === "Allow" && actionsOf(statement).includes(action));
-
-    // Transactions are authorised item by item (Put/Update/Delete/ConditionCheck); there is no Transact* action.
-    const dynamo = granting("dynamodb:ConditionCheckItem");
+    const statements = statementsOf(test.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
+    const dynamo = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith("dynamodb:")));
     expect(dynamo).toHaveLength(1);
-    for (const action of ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"].map((a) => `dynamodb:${a}`)) {
-      expect(actionsOf(dynamo[0]!)).toContain(action);
-    }
-    expect(JSON.stringify(dynamo[0]!.Resource)).toMatch(/DataTable.*\/index\/\*/);
-    expect(actionsOf(dynamo[0]!)).not.toContain("dynamodb:DeleteTable");
+    expect(actionsOf(dynamo[0]!).sort()).toEqual(TABLE_ACCESS.Api.actions.map((action) => `dynamodb:${action}`).sort());
+    const resources = JSON.stringify(dynamo[0]!.Resource);
+    for (const index of Object.keys(TABLE_DEFINITION.globalIndexes)) expect(resources).toContain(`/index/${index}`);
+    expect(resources).not.toContain("/index/*");
+  });
 
-    expect(JSON.stringify(granting("s3:PutObject").map((s) => s.Resource))).toContain("AttachmentsBucket");
-    expect(JSON.stringify(granting("s3:GetObject*").map((s) => s.Resource))).toContain("AttachmentsBucket");
-    const ses = granting("ses:SendEmail");
-    expect(ses).toHaveLength(1);
-    expect(JSON.stringify(ses[0]!.Resource)).toMatch(
-      /:ses:eu-north-1:.*:identity\/.*test-iop-lifecycle-Email:.*Sender/,
-    );
+  it("lets the function put, get and delete attachments, and send only as the sender through the configuration set", () => {
+    const { resource } = apiFunction(test.templates.api);
+    const statements = statementsOf(test.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
+    const granting = (prefix: string) => statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
+
+    const s3 = granting("s3:");
+    expect(s3.map(actionsOf)).toEqual([["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]]);
+    expect(JSON.stringify(s3[0]!.Resource)).toMatch(/AttachmentsBucket.*\/\*/);
+
+    const ses = granting("ses:");
+    expect(ses.map(actionsOf)).toEqual([["ses:SendEmail"]]);
+    const sesResources = JSON.stringify(ses[0]!.Resource);
+    expect(sesResources).toContain(`:identity/${SENDER}`);
+    expect(sesResources).toContain(":configuration-set/test-iop-lifecycle");
+    expect(resource.Properties.Environment.Variables.EMAIL_CONFIGURATION_SET).toBe("test-iop-lifecycle");
   });
 
   it("routes every request of an HTTP API to the function", () => {
@@ -386,39 +511,30 @@ describe("Api stack", () => {
     expect(text).not.toContain("oidc-provider");
   });
 
-  it("runs the deployed bundle as Lambda does: HTTP API event in, DynamoDB signed with the role's keys", async () => {
+  it("runs the deployed bundle as Lambda does: secrets read once at start, HTTP API event in, DynamoDB signed with the role's keys", async () => {
     const fn = test.stacks.api.node.findChild("ApiFunction");
     const bundle = path.join(useProject().paths.artifacts, fn.node.addr, "functions/handlers/api.mjs");
-    // A stand-in DynamoDB endpoint answers DescribeTable and reports how the request was signed.
     const script = `
-      import http from "node:http";
-      const seen = [];
-      const server = http.createServer((request, response) => {
-        seen.push({ target: request.headers["x-amz-target"], authorization: request.headers.authorization });
-        request.resume().on("end", () => {
-          response.setHeader("content-type", "application/x-amz-json-1.0");
-          response.end(JSON.stringify({ Table: { TableName: process.env.TABLE_NAME, TableStatus: "ACTIVE" } }));
-        });
-      });
-      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-      process.env.AWS_ENDPOINT_URL_DYNAMODB = "http://127.0.0.1:" + server.address().port;
+      ${STAND_IN_AWS}
       const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
       const http2 = {
         method: "GET", path: "/api/health", protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "test",
       };
-      const response = await handler({
+      const call = () => handler({
         version: "2.0", routeKey: "$default", rawPath: "/api/health", rawQueryString: "", isBase64Encoded: false,
         headers: { host: "abc123.execute-api.eu-north-1.amazonaws.com" },
         requestContext: { http: http2, domainName: "abc123.execute-api.eu-north-1.amazonaws.com", requestId: "r1",
           routeKey: "$default", stage: "$default", timeEpoch: 0 },
       });
+      const response = await call();
+      await call();
       server.close();
       process.stdout.write(JSON.stringify({ response, seen }));
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
-      env: lambdaEnvironment(),
+      env: { ...lambdaEnvironment(), OIDC_CLIENT_SECRET_ID: OIDC_CLIENT_SECRET_NAME },
     });
-    const [logLine, result] = stdout.trim().split("\n");
+    const [logLine, , result] = stdout.trim().split("\n");
     const { response, seen } = JSON.parse(result!);
     // The app logs each request as a JSON line on stdout, which Lambda sends to CloudWatch Logs.
     expect(JSON.parse(logLine!)).toMatchObject({ level: "info", method: "GET", path: "/api/health", status: 200, requestId: expect.any(String) });
@@ -426,26 +542,54 @@ describe("Api stack", () => {
     expect(response.headers["content-security-policy"]).toContain("default-src 'self'");
     expect(response.headers["strict-transport-security"]).toMatch(/^max-age=\d+/);
     expect(JSON.parse(response.body)).toMatchObject({ status: "ok", components: { dynamodb: { ok: true } } });
+    const signedBy = (service: string) =>
+      expect.stringMatching(new RegExp(`^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/\\d{8}/eu-north-1/${service}/`));
+    // Both secrets once, when the container starts; then one DescribeTable per request.
     expect(seen).toEqual([
-      {
-        target: "DynamoDB_20120810.DescribeTable",
-        authorization: expect.stringMatching(
-          /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-north-1\/dynamodb\//,
-        ),
-      },
+      { target: "secretsmanager.GetSecretValue", authorization: signedBy("secretsmanager"), secretId: lambdaEnvironment().CURSOR_SECRET_ID },
+      { target: "secretsmanager.GetSecretValue", authorization: signedBy("secretsmanager"), secretId: OIDC_CLIENT_SECRET_NAME },
+      { target: "DynamoDB_20120810.DescribeTable", authorization: signedBy("dynamodb") },
+      { target: "DynamoDB_20120810.DescribeTable", authorization: signedBy("dynamodb") },
     ]);
   });
 
-  it("gives the function a cursor secret and a sign-in secret, each generated for the stage", () => {
-    const secrets = Object.entries(test.templates.api.findResources("AWS::SecretsManager::Secret"));
-    expect(secrets).toHaveLength(2);
-    const variables = apiFunction(test.templates.api).resource.Properties.Environment.Variables;
-    for (const [variable, secretId] of [["CURSOR_SECRET", "CursorSecret"], ["SIGN_IN_SECRET", "SignInSecret"]] as const) {
-      const [logicalId, secret] = secrets.find(([id]) => id.startsWith(secretId)) ?? [];
-      expect(secret?.Properties.GenerateSecretString, variable).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
-      expect(JSON.stringify(variables[variable])).toContain(`{{resolve:secretsmanager:`);
-      expect(JSON.stringify(variables[variable])).toContain(logicalId);
+  it("names the cursor and sign-in secrets generated for the stage, and the OIDC client secret, without their values", () => {
+    for (const s of [test, prod]) {
+      const secrets = Object.entries(s.templates.api.findResources("AWS::SecretsManager::Secret"));
+      expect(secrets).toHaveLength(2);
+      const { resource } = apiFunction(s.templates.api);
+      const variables = resource.Properties.Environment.Variables;
+      expect(Object.keys(variables)).not.toContain("CURSOR_SECRET");
+      expect(Object.keys(variables)).not.toContain("SIGN_IN_SECRET");
+      expect(Object.keys(variables)).not.toContain("OIDC_CLIENT_SECRET");
+      const statements = statementsOf(s.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
+      const reads = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith("secretsmanager:")));
+      expect(reads.flatMap(actionsOf).every((action) => action === "secretsmanager:GetSecretValue")).toBe(true);
+      for (const [variable, secretId] of [["CURSOR_SECRET_ID", "CursorSecret"], ["SIGN_IN_SECRET_ID", "SignInSecret"]] as const) {
+        const [logicalId, secret] = secrets.find(([id]) => id.startsWith(secretId)) ?? [];
+        expect(secret?.Properties.GenerateSecretString, variable).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+        expect(variables[variable]).toEqual({ Ref: logicalId });
+        expect(JSON.stringify(reads.map((statement) => statement.Resource))).toContain(JSON.stringify(variables[variable]));
+      }
     }
+    // A public client (test) has no client secret; a confidential one (prod) names its secret, readable by that name.
+    expect(Object.keys(apiFunction(test.templates.api).resource.Properties.Environment.Variables)).not.toContain("OIDC_CLIENT_SECRET_ID");
+    const { resource } = apiFunction(prod.templates.api);
+    expect(resource.Properties.Environment.Variables.OIDC_CLIENT_SECRET_ID).toBe(OIDC_CLIENT_SECRET_NAME);
+    const statements = statementsOf(prod.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
+    expect(JSON.stringify(statements.filter((statement) => actionsOf(statement).includes("secretsmanager:GetSecretValue")))).toContain(
+      `:secret:${OIDC_CLIENT_SECRET_NAME}-??????`,
+    );
+  });
+
+  it("logs HTTP API access without paths or query strings, which can hold report-link tokens and feed secrets", () => {
+    for (const s of [test, prod]) {
+      const stage = only(s.templates.api, "AWS::ApiGatewayV2::Stage").resource.Properties;
+      expect(stage.AccessLogSettings.Format).toBe(ACCESS_LOG_FORMAT);
+    }
+    expect(ACCESS_LOG_FORMAT).toContain("$context.routeKey");
+    expect(ACCESS_LOG_FORMAT).toContain("$context.requestId");
+    expect(ACCESS_LOG_FORMAT).not.toMatch(/\$context\.(path|http\.path|resourcePath)|rawQueryString|querystring/i);
   });
 
   it("serves /api/docs from Swagger UI's files, copied next to the deployed bundle", async () => {
@@ -456,6 +600,7 @@ describe("Api stack", () => {
       expect(copied.equals(await readFile(path.join(useProject().paths.root, "node_modules/swagger-ui-dist", file))), file).toBe(true);
     }
     const script = `
+      ${STAND_IN_AWS}
       const { handler } = await import(${JSON.stringify(pathToFileURL(path.join(artifact, "functions/handlers/api.mjs")).href)});
       const call = (rawPath) => handler({
         version: "2.0", routeKey: "$default", rawPath, rawQueryString: "", isBase64Encoded: false,
@@ -465,6 +610,7 @@ describe("Api stack", () => {
       });
       const page = await call("/api/docs");
       const styles = await call(/href="([^"]+swagger-ui\\.css)"/.exec(page.body)[1]);
+      server.close();
       process.stdout.write(JSON.stringify({ page: page.statusCode, styles: styles.statusCode, css: styles.body }));
     `;
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env: lambdaEnvironment() });
@@ -523,14 +669,20 @@ describe("Workflow stack", () => {
 
     const actionsOfTask = (task: string) => {
       const role = taskFunctions(test)[task]!.resource.Properties.Role["Fn::GetAtt"][0] as string;
-      return statementsOf(test.templates.workflow, role).flatMap(actionsOf);
+      return statementsOf(test.templates.workflow, role).flatMap(dataPlaneActionsOf);
     };
-    expect(actionsOfTask("CatchUp")).toContain("ses:SendEmail");
-    expect(actionsOfTask("ContinueAsNew")).toContain("states:StartExecution");
-    expect(actionsOfTask("AwaitDecision")).toContain("states:SendTaskSuccess");
-    for (const task of TASK_FUNCTIONS) expect(actionsOfTask(task), task).toContain("dynamodb:ConditionCheckItem");
-    expect(actionsOfTask("RecordFailure")).not.toContain("ses:SendEmail");
-    expect(actionsOfTask("CatchUp")).not.toContain("states:StartExecution");
+    const dynamo = (task: TaskFunction) => TABLE_ACCESS[task].actions.map((action) => `dynamodb:${action}`);
+    const sorted = (actions: string[]) => [...actions].sort();
+    expect(sorted(actionsOfTask("RecordFailure"))).toEqual(["dynamodb:UpdateItem"]);
+    expect(sorted(actionsOfTask("AwaitDecision"))).toEqual(sorted([...dynamo("AwaitDecision"), "states:SendTaskSuccess"]));
+    expect(sorted(actionsOfTask("ContinueAsNew"))).toEqual(sorted([...dynamo("ContinueAsNew"), "states:StartExecution"]));
+    expect(sorted(actionsOfTask("CatchUp"))).toEqual(sorted([...dynamo("CatchUp"), "ses:SendEmail"]));
+    for (const task of TASK_FUNCTIONS) {
+      const role = taskFunctions(test)[task]!.resource.Properties.Role["Fn::GetAtt"][0] as string;
+      const onTable = statementsOf(test.templates.workflow, role).filter((statement) => actionsOf(statement).some((action) => action.startsWith("dynamodb:")));
+      // The table itself: the tasks use no index.
+      expect(onTable.flatMap((statement) => [statement.Resource].flat()), task).toEqual([{ "Fn::ImportValue": expect.stringMatching(/DataTable.*Arn/) }]);
+    }
   });
 
   it("gives the API function the state machine's ARN and the rights to drive executions and complete callbacks", () => {
@@ -547,25 +699,13 @@ describe("Workflow stack", () => {
     expect(JSON.stringify(test.templates.api.toJSON())).not.toContain("test-iop-lifecycle-Workflow");
   });
 
-  it("runs the deployed RecordFailure bundle as Lambda does: failure recorded in the table, metric line on stdout", async () => {
+  it("runs the deployed RecordFailure bundle as Lambda does: failure recorded in the table, metric and log lines on stdout", async () => {
     const fn = test.stacks.workflow.node.findChild("RecordFailureFunction");
     const bundle = path.join(useProject().paths.artifacts, fn.node.addr, "functions/handlers/workflow-record-failure.mjs");
-    // A stand-in DynamoDB endpoint accepts the UpdateItem and reports what it was asked.
     const script = `
-      import http from "node:http";
-      const seen = [];
-      const server = http.createServer((request, response) => {
-        let body = "";
-        request.on("data", (chunk) => (body += chunk)).on("end", () => {
-          seen.push({ target: request.headers["x-amz-target"], key: JSON.parse(body).Key });
-          response.setHeader("content-type", "application/x-amz-json-1.0");
-          response.end("{}");
-        });
-      });
-      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-      process.env.AWS_ENDPOINT_URL_DYNAMODB = "http://127.0.0.1:" + server.address().port;
+      ${STAND_IN_AWS}
       const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
-      await handler({ agreementId: "agr-1", generation: 2, error: "ReminderNotSentError", cause: "SES is down" });
+      await handler({ agreementId: "agr-1", generation: 2, error: "ReminderNotSentError", cause: "SES is down" }, { awsRequestId: "lambda-request-1" });
       server.close();
       process.stdout.write(JSON.stringify({ seen }) + "\\n");
     `;
@@ -577,24 +717,59 @@ describe("Workflow stack", () => {
         TEAM_MAILBOX: TEAM_MAILBOX,
       },
     });
-    const [metricLine, result] = stdout.trim().split("\n");
+    const [metricLine, logLine, result] = stdout.trim().split("\n");
     expect(JSON.parse(metricLine!)).toMatchObject({
       _aws: { CloudWatchMetrics: [{ Namespace: "IopLifecycle", Dimensions: [["StateMachine"]], Metrics: [{ Name: "WorkflowFailures", Unit: "Count" }] }] },
       StateMachine: "test-iop-lifecycle-agreement",
       WorkflowFailures: 1,
       agreementId: "agr-1",
     });
+    // Each invocation is one JSON line carrying Lambda's request id, as the API's requests are.
+    expect(JSON.parse(logLine!)).toMatchObject({
+      time: expect.any(String),
+      level: "info",
+      message: "workflow task",
+      requestId: "lambda-request-1",
+      task: "recordFailure",
+      agreementId: "agr-1",
+      generation: 2,
+      outcome: "ok",
+    });
     expect(JSON.parse(result!).seen).toEqual([
-      { target: "DynamoDB_20120810.UpdateItem", key: { pk: { S: "AGREEMENT#agr-1" }, sk: { S: "WORKFLOW" } } },
+      { target: "DynamoDB_20120810.UpdateItem", authorization: expect.any(String), key: { pk: { S: "AGREEMENT#agr-1" }, sk: { S: "WORKFLOW" } } },
     ]);
   });
 
-  it("alarms through the alarm topic on recorded failures and on failed executions", () => {
+  it("logs failed states and executions (level ERROR) to a log group with retention, and traces executions with X-Ray", () => {
+    for (const [s, days] of [[test, 30], [prod, 365]] as const) {
+      const { resource } = stateMachine(s);
+      expect(resource.Properties.TracingConfiguration).toEqual({ Enabled: true });
+      const logging = resource.Properties.LoggingConfiguration;
+      expect(logging).toMatchObject({ Level: "ERROR", IncludeExecutionData: true });
+      const logGroupId = logging.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn["Fn::GetAtt"][0];
+      expect(s.templates.workflow.findResources("AWS::Logs::LogGroup")[logGroupId]!.Properties.RetentionInDays).toBe(days);
+    }
+  });
+
+  it("alarms through the alarm topic on recorded failures and on failed, timed-out and aborted executions", () => {
     const alarms = Object.values(test.templates.workflow.findResources("AWS::CloudWatch::Alarm"));
-    expect(alarms.map((alarm) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`).sort()).toEqual([
+    const single = alarms.filter((alarm) => alarm.Properties.MetricName !== undefined);
+    expect(single.map((alarm) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`).sort()).toEqual([
       "AWS/States/ExecutionsFailed",
+      "AWS/States/ExecutionsTimedOut",
       "IopLifecycle/WorkflowFailures",
     ]);
+    // Aborted executions less the ones the app stopped itself because a newer generation superseded them.
+    const [aborted, ...others] = alarms.filter((alarm) => alarm.Properties.Metrics !== undefined);
+    expect(others).toEqual([]);
+    const metrics: Array<Record<string, any>> = aborted!.Properties.Metrics;
+    expect(metrics.find((metric) => metric.Expression !== undefined)).toMatchObject({ Expression: "FILL(aborted, 0) - FILL(superseded, 0)", ReturnData: true });
+    expect(metrics.find((metric) => metric.Id === "aborted")!.MetricStat.Metric).toMatchObject({ Namespace: "AWS/States", MetricName: "ExecutionsAborted" });
+    expect(metrics.find((metric) => metric.Id === "superseded")!.MetricStat.Metric).toMatchObject({
+      Namespace: "IopLifecycle",
+      MetricName: "WorkflowExecutionsSuperseded",
+      Dimensions: [{ Name: "StateMachine", Value: "test-iop-lifecycle-agreement" }],
+    });
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([
         { "Fn::ImportValue": expect.stringMatching(/^test-iop-lifecycle-Alarms:.*AlarmsTopic/) },
@@ -602,5 +777,117 @@ describe("Workflow stack", () => {
     }
     const failures = alarms.find((alarm) => alarm.Properties.MetricName === "WorkflowFailures")!;
     expect(failures.Properties.Dimensions).toEqual([{ Name: "StateMachine", Value: "test-iop-lifecycle-agreement" }]);
+  });
+});
+
+/** Every statement of every policy in `template`: IAM policies, roles' inline policies, bucket and topic policies. */
+function allStatements(template: Template): Array<{ logicalId: string; statement: Record<string, any> }> {
+  const found: Array<{ logicalId: string; statement: Record<string, any> }> = [];
+  for (const type of ["AWS::IAM::Policy", "AWS::IAM::Role", "AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy"]) {
+    for (const [logicalId, resource] of Object.entries(template.findResources(type))) {
+      const documents = [resource.Properties.PolicyDocument, ...(resource.Properties.Policies ?? []).map((policy: any) => policy.PolicyDocument)];
+      for (const document of documents.filter(Boolean)) for (const statement of document.Statement) found.push({ logicalId, statement });
+    }
+  }
+  return found;
+}
+
+/**
+ * Actions AWS only authorises on resource "*": X-Ray's trace uploads and sampling (Lambda's active tracing and the
+ * state machine's), and the log delivery Step Functions sets up for its logging configuration. None reads or writes
+ * the app's data.
+ */
+const CONTROL_PLANE_ACTIONS_ON_ANY_RESOURCE = new Set([
+  "xray:PutTraceSegments",
+  "xray:PutTelemetryRecords",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+]);
+
+describe("every stack", () => {
+  const everyTemplate = () =>
+    [
+      ...[test, prod].flatMap((s) => Object.entries(s.templates).map(([key, template]) => ({ name: `${s.app.stage}/${key}`, template }))),
+      { name: "pr-7/email", template: sharedIdentityEmail },
+    ];
+
+  it("grants no wildcard action, and a wildcard resource only to the control-plane actions AWS requires it for", () => {
+    for (const { name, template } of everyTemplate()) {
+      for (const { logicalId, statement } of allStatements(template)) {
+        if (statement.Effect !== "Allow") continue;
+        const where = `${name} ${logicalId}`;
+        // On stages other than prod, CDK's helper that empties the bucket when the stage is removed.
+        if (!name.startsWith("prod/") && JSON.stringify(statement.Principal ?? "").includes("CustomS3AutoDeleteObjects")) continue;
+        for (const action of actionsOf(statement)) expect(action, where).not.toContain("*");
+        const resources = [statement.Resource].flat();
+        if (resources.includes("*")) {
+          for (const action of actionsOf(statement)) expect(CONTROL_PLANE_ACTIONS_ON_ANY_RESOURCE, `${where} ${action} on *`).toContain(action);
+        }
+      }
+    }
+  });
+
+  it("gives every function a log group of its own with a retention, and uses no logRetention custom resource", () => {
+    for (const { name, template } of everyTemplate()) {
+      template.resourceCountIs("Custom::LogRetention", 0);
+      const logGroups = template.findResources("AWS::Logs::LogGroup");
+      for (const [logicalId, fn] of Object.entries(template.findResources("AWS::Lambda::Function"))) {
+        const logGroup = logGroups[fn.Properties.LoggingConfig?.LogGroup?.Ref];
+        expect(logGroup, `${name} ${logicalId}`).toBeDefined();
+        expect(logGroup!.Properties.RetentionInDays, `${name} ${logicalId}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("keeps secret values out of every template, environment and bundle", async () => {
+    const artifacts = useProject().paths.artifacts;
+    const bundles = [test, prod].flatMap((s) =>
+      Object.values(s.stacks).flatMap((stack) =>
+        stack.node.findAll().filter((construct) => construct.node.id.endsWith("Function") && construct.node.scope === stack),
+      ),
+    );
+    expect(bundles.length).toBeGreaterThan(0);
+    for (const { name, template } of everyTemplate()) {
+      const text = JSON.stringify(template.toJSON());
+      for (const [variable, value] of Object.entries(LEAKED_IF_FOUND)) expect(text, `${name}: the value of ${variable}`).not.toContain(value);
+      // A dynamic reference would put the secret's value into the deployed resource (e.g. an environment variable).
+      expect(text, name).not.toMatch(/\{\{resolve:(secretsmanager|ssm-secure):/);
+      for (const [logicalId, fn] of Object.entries(template.findResources("AWS::Lambda::Function"))) {
+        const variables = Object.keys(fn.Properties.Environment?.Variables ?? {});
+        expect(variables.filter((variable) => /SECRET$/.test(variable)), `${name} ${logicalId}`).toEqual([]);
+      }
+    }
+    for (const fn of bundles) {
+      const dir = path.join(artifacts, fn.node.addr);
+      const { stdout } = await promisify(execFile)("grep", ["-rlF", "-e", LEAKED_IF_FOUND.OIDC_CLIENT_SECRET, "-e", LEAKED_IF_FOUND.CURSOR_SECRET, dir]).catch(
+        (error: { code?: number; stdout: string }) => (error.code === 1 ? { stdout: "" } : Promise.reject(error)),
+      );
+      expect(stdout, fn.node.path).toBe("");
+    }
+  });
+
+  it("writes each stack's template for review, with a one-line summary per stack", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "iop-synth-"));
+    try {
+      const lines = await writeTemplates(test.app, dir);
+      const stacks = stacksOf(test.app);
+      expect(lines).toHaveLength(stacks.length);
+      for (const [index, stack] of stacks.entries()) {
+        expect(lines[index]).toMatch(new RegExp(`^${stack.stackName}: \\d+ resources \\(.*\\) -> .*${stack.stackName}\\.template\\.json$`));
+        const written = JSON.parse(await readFile(path.join(dir, `${stack.stackName}.template.json`), "utf8"));
+        expect(written).toEqual(Template.fromStack(stack).toJSON());
+      }
+      expect(lines.find((line) => line.startsWith("test-iop-lifecycle-Workflow"))).toContain("1 StepFunctions::StateMachine");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
