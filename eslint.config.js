@@ -22,6 +22,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript (this file, the process guard node runs on its own) has no types to check against; its
+    // globals are node's, which the compiler knows and `no-undef` does not.
+    files: ["**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    rules: { ...tseslint.configs.disableTypeChecked.rules, "no-undef": "off" },
+  },
+  {
     // Tests read JSON answers and synthesized templates, whose shape is what the test asserts, not a type.
     files: ["test/**"],
     rules: {

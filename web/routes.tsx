@@ -96,5 +96,6 @@ export function renderPage(
   c.header("Content-Language", messages.lang);
   c.header("Cache-Control", principal === null ? "private, no-cache" : "no-store");
   c.header("Vary", "Cookie, Accept-Language");
-  return c.html(`<!DOCTYPE html>${page(context)}`, status);
+  // A hono/jsx element is its HTML, or a promise of it when a component is async.
+  return c.html(Promise.resolve(page(context)).then((html) => `<!DOCTYPE html>${html}`), status);
 }

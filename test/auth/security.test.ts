@@ -102,7 +102,7 @@ describe("request bodies", () => {
       headers: { ...(await api.auth.bearer("editor")), "Content-Type": "application/json", "Transfer-Encoding": "chunked" },
       body: stream,
       duplex: "half",
-    } as RequestInit);
+    });
 
     expect(response.status).toBe(413);
   });

@@ -333,22 +333,22 @@ describe("writing agreements", () => {
 
   it("keeps the association lookup in step when the associations change", async () => {
     const [first, second, third] = [newAssociation(), newAssociation(), newAssociation()];
-    const agreement = await create(store, "agr-moving", { title: "Flyttar", associations: [first!, second!] });
-    expect(await associated(first!)).toEqual(["agr-moving"]);
+    const agreement = await create(store, "agr-moving", { title: "Flyttar", associations: [first, second] });
+    expect(await associated(first)).toEqual(["agr-moving"]);
 
-    await act(store, agreement, { type: "update", changes: { associations: [second!, third!] } });
+    await act(store, agreement, { type: "update", changes: { associations: [second, third] } });
 
-    expect(await associated(first!)).toEqual([]);
-    expect(await associated(second!)).toEqual(["agr-moving"]);
-    expect(await associated(third!)).toEqual(["agr-moving"]);
+    expect(await associated(first)).toEqual([]);
+    expect(await associated(second)).toEqual(["agr-moving"]);
+    expect(await associated(third)).toEqual(["agr-moving"]);
   });
 
   it("refuses a write based on a stale version and writes nothing of it", async () => {
     const [kept, proposedInstead] = [newAssociation(), newAssociation()];
-    const original = await create(store, "agr-stale", { title: "Original", associations: [kept!] });
+    const original = await create(store, "agr-stale", { title: "Original", associations: [kept] });
     const current = (await act(store, original, { type: "update", changes: { title: "Först" } })).agreement;
 
-    const stale = transition(original, { type: "update", changes: { title: "Sen", associations: [proposedInstead!] } }, editor, NOW);
+    const stale = transition(original, { type: "update", changes: { title: "Sen", associations: [proposedInstead] } }, editor, NOW);
     if (!stale.ok) throw new Error(stale.error.message);
     const failure = store.applyChanges(stale.changes);
 
@@ -356,8 +356,8 @@ describe("writing agreements", () => {
     await expect(failure).rejects.toMatchObject({ agreementId: "agr-stale", expectedVersion: 1 });
     expect(await store.get("agr-stale")).toEqual(current);
     expect((await eventsOf("agr-stale")).map((event) => event.version)).toEqual([1, 2]);
-    expect(await associated(kept!)).toEqual(["agr-stale"]);
-    expect(await associated(proposedInstead!)).toEqual([]);
+    expect(await associated(kept)).toEqual(["agr-stale"]);
+    expect(await associated(proposedInstead)).toEqual([]);
   });
 
   it("refuses to create an agreement whose id is taken", async () => {

@@ -10,7 +10,7 @@ export function SignInPage({ context, returnTo }: { context: PageContext; return
       <h1>{t("layout.productName")}</h1>
       <p class="lead">{t("signIn.lead")}</p>
       <p>{t("signIn.staff")}</p>
-      <Button href={`/auth/login?${new URLSearchParams({ returnTo })}`}>{t("signIn.button")}</Button>
+      <Button href={`/auth/login?${new URLSearchParams({ returnTo }).toString()}`}>{t("signIn.button")}</Button>
       <h2>{t("signIn.associationsHeading")}</h2>
       <p>{t("signIn.associations")}</p>
     </Page>
