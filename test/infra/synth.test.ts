@@ -544,9 +544,10 @@ describe("Api stack", () => {
     expect(JSON.parse(response.body)).toMatchObject({ status: "ok", components: { dynamodb: { ok: true } } });
     const signedBy = (service: string) =>
       expect.stringMatching(new RegExp(`^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/\\d{8}/eu-north-1/${service}/`));
-    // Both secrets once, when the container starts; then one DescribeTable per request.
+    // Each secret once, when the container starts; then one DescribeTable per request.
     expect(seen).toEqual([
       { target: "secretsmanager.GetSecretValue", authorization: signedBy("secretsmanager"), secretId: lambdaEnvironment().CURSOR_SECRET_ID },
+      { target: "secretsmanager.GetSecretValue", authorization: signedBy("secretsmanager"), secretId: lambdaEnvironment().SIGN_IN_SECRET_ID },
       { target: "secretsmanager.GetSecretValue", authorization: signedBy("secretsmanager"), secretId: OIDC_CLIENT_SECRET_NAME },
       { target: "DynamoDB_20120810.DescribeTable", authorization: signedBy("dynamodb") },
       { target: "DynamoDB_20120810.DescribeTable", authorization: signedBy("dynamodb") },
