@@ -37,6 +37,7 @@ export function composeApplication(clients: PlaceClients, stores: Stores, workfl
     reporting: {
       reports: stores.reports,
       links: stores.reportLinks,
+      freshLinkRequests: stores.freshLinkRequests,
       rateLimits: stores.rateLimits,
       attachments: createS3Attachments(clients.attachments),
       mailer: createSesMailer({ client: clients.email.client, from: clients.email.from, configurationSet: clients.email.configurationSet }),

@@ -2,6 +2,7 @@ import { Duration } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Bucket, Table, type StackContext, type TableProps } from "sst/constructs";
 import { readDeployConfig } from "./config";
+import { PENDING_UPLOAD_PREFIX } from "../functions/domain/reports";
 import { TIME_TO_LIVE_ATTRIBUTE } from "../functions/store/sessions";
 import { TABLE_DEFINITION, type GlobalIndexDefinition, type TableDefinition } from "../functions/store/table";
 
@@ -50,6 +51,13 @@ export function Storage({ app, stack }: StackContext) {
         lifecycleRules: [
           { id: "abort-incomplete-uploads", abortIncompleteMultipartUploadAfter: Duration.days(1) },
           { id: "expire-replaced-versions", noncurrentVersionExpiration: Duration.days(90) },
+          // Uploads land under this prefix and confirming moves them out: what is left was never confirmed.
+          {
+            id: "expire-unconfirmed-uploads",
+            prefix: PENDING_UPLOAD_PREFIX,
+            expiration: Duration.days(1),
+            noncurrentVersionExpiration: Duration.days(1),
+          },
         ],
       },
     },

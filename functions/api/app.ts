@@ -59,6 +59,11 @@ export interface AppDependencies {
   authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null>;
   /** The caller's network address, for rate limits and the health check's details: from the platform, never a header. */
   clientAddress(c: Context<AppEnv>): string;
+  /**
+   * Runs work a request leaves for after its answer (e.g. sending the links a fresh-link request asked for); by
+   * default on the event loop's next turn, once the handler has answered. Failures are logged.
+   */
+  afterResponse?: (work: () => Promise<unknown>) => void;
   log: Log;
   /** Where the swagger-ui-dist files for /api/docs are: the package locally, a copy next to the Lambda bundle. */
   docsAssetsDir: string;
@@ -138,7 +143,14 @@ export function createApp(dependencies: AppDependencies) {
   exportRoutes(operations, application.exports);
   reportRoutes(operations, application.reports);
   invitationRoutes(operations, application.invitations);
-  reportLinkRoutes(operations, application.reportLinks, dependencies.clientAddress);
+  const afterResponse =
+    dependencies.afterResponse ??
+    ((work: () => Promise<unknown>) => {
+      setImmediate(() => {
+        work().catch((error: unknown) => dependencies.log({ level: "error", message: "Work after a response failed", error: String(error) }));
+      });
+    });
+  reportLinkRoutes(operations, application.reportLinks, { clientAddress: dependencies.clientAddress, afterResponse });
   docsRoutes(operations, dependencies, API_INFO);
 
   return app;

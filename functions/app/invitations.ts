@@ -27,6 +27,8 @@ export interface SendLinkRequest {
   language?: Language;
   days?: number;
   comment?: string;
+  /** Only while this invitation is still the contact's newest for the report (a contact's own request). */
+  replaces?: string;
 }
 
 export interface InvitationRequest {
@@ -50,7 +52,12 @@ export function reportLinkSender({ reporting, clock, appOrigin, log }: Pick<Appl
     const { agreement, scope } = request;
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + (request.days ?? DEFAULT_LINK_DAYS) * 24 * 3600 * 1000);
-    const { token, invitation } = await reporting.links.create(scope, { now, expiresAt, createdBy: request.createdBy });
+    const { token, invitation } = await reporting.links.create(scope, {
+      now,
+      expiresAt,
+      createdBy: request.createdBy,
+      ...(request.replaces === undefined ? {} : { replaces: request.replaces }),
+    });
     const requirement = requirementFor(agreement, scope.requirementId, scope.dueDate);
     const email = reportMessage(
       {
@@ -114,7 +121,10 @@ export function invitationUseCases(ports: ApplicationPorts, sendReportLink: Send
       });
     },
 
-    /** The link stops working at once, and its contact can no longer ask for a fresh one for this report. */
+    /**
+     * Every link the invitation's contact was sent for the report (fresh links and supplement requests included)
+     * stops working at once, and the contact can no longer ask for a fresh one for it.
+     */
     async revoke(principal: Principal, target: { agreementId: string; invitationId: string }): Promise<Invitation> {
       permitted(principal, "edit");
       const invitation = await reporting.links.revoke(target.agreementId, target.invitationId, clock.now());

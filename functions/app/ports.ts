@@ -3,11 +3,13 @@
  * ports for S3 (attachments), SES (mail), the workflow and the log. Lambda and the local runtime pass the same
  * implementations with different endpoints; tests pass the real local ones.
  */
+import type { ByteRange } from "../domain/attachment-content";
 import type { Clock } from "../domain/clock";
 import type { Language } from "../email/reminder-message";
 import type { Mailer } from "../email/sender";
 import type { AgreementStore } from "../store/agreements";
 import type { CalendarFeedStore } from "../store/calendar-feeds";
+import type { FreshLinkRequestStore } from "../store/fresh-link-requests";
 import type { RateLimitStore } from "../store/rate-limits";
 import type { ReminderStore } from "../store/reminders";
 import type { ReportLinkStore } from "../store/report-links";
@@ -37,15 +39,24 @@ export interface AttachmentStorage {
   uploadUrl(object: { key: string; contentType: string; size: number }, expiresInSeconds: number): Promise<string>;
   /** What is stored at the key; null when nothing was uploaded. */
   describe(key: string): Promise<StoredObject | null>;
-  /** The first `count` bytes of the stored object. */
-  firstBytes(key: string, count: number): Promise<Uint8Array>;
+  /** The stored object's bytes from `range.start` to `range.end`, both inclusive. */
+  readRange(key: string, range: ByteRange): Promise<Uint8Array>;
+  /** Moves the object to another key (copy, then delete the original). */
+  move(fromKey: string, toKey: string): Promise<void>;
   remove(key: string): Promise<void>;
+  /**
+   * A URL that downloads the object for `expiresInSeconds`, answered with `Content-Disposition: attachment` under
+   * the file's name and the given content type.
+   */
+  downloadUrl(object: { key: string; fileName: string; contentType: string }, expiresInSeconds: number): Promise<string>;
 }
 
 /** Association reports: their links, the emails carrying them, and the attachments. */
 export interface ReportingPorts {
   reports: ReportStore;
   links: ReportLinkStore;
+  /** Fresh-link requests waiting to be sent (functions/store/fresh-link-requests.ts). */
+  freshLinkRequests: FreshLinkRequestStore;
   rateLimits: RateLimitStore;
   attachments: AttachmentStorage;
   /** Emails to association contacts. */

@@ -3,30 +3,37 @@
  * one requirement, one due date) and nothing else; an unknown, expired or revoked token all fail the same way.
  *
  * Attachments go straight from the browser to storage with a presigned upload whose signature covers the declared
- * type and size; confirming checks the stored object (size, type, magic number) before the attachment counts, and
- * deletes anything else.
+ * type and size; confirming checks the stored object (size, type, and the structure of that type at the file's
+ * start and end: functions/domain/attachment-content.ts) before the attachment counts, and deletes anything else.
  */
 import { randomUUID } from "node:crypto";
-import type { Agreement } from "../domain/agreement";
+import * as z from "zod";
+import { calendarDateSchema, REPORT_KINDS, type Agreement } from "../domain/agreement";
+import { contentProbeRanges, hasStructureOf } from "../domain/attachment-content";
 import {
   acceptAttachment,
   addAttachment,
+  associationReportSchema,
+  associationVersionSchema,
+  confirmedKeyOf,
   dropAttachment,
   isOpenForAssociation,
-  MAGIC_NUMBER_BYTES,
   newReport,
+  pendingUploadKey,
+  removeAttachment,
   requirementFor,
   saveDraft,
-  startsWithMagicNumber,
   submitReport,
+  UPLOAD_SECONDS,
+  type AssociationReport,
   type Attachment,
   type AttachmentRequest,
   type DraftReportContent,
+  type Receipt,
   type Report,
-  type ReportVersion,
 } from "../domain/reports";
 import type { Language } from "../email/reminder-message";
-import type { Invitation } from "../store/report-links";
+import { ContactAccessChangedError, type Invitation } from "../store/report-links";
 import type { RateLimit } from "../store/rate-limits";
 import { EmailNotSentError, RateLimitedError, ReportLinkNotWorkingError, UseCaseError } from "./errors";
 import type { SendReportLink } from "./invitations";
@@ -38,23 +45,37 @@ export const FRESH_LINK_LIMITS = {
   perAddress: { name: "fresh-link-address", max: 3, windowSeconds: 3600 },
   perClient: { name: "fresh-link-client", max: 10, windowSeconds: 3600 },
 } as const satisfies Record<string, RateLimit>;
-/** How long a presigned upload URL works. */
-const UPLOAD_URL_SECONDS = 15 * 60;
+/** Fresh-link requests sent per run; a run after each request finds one or a few. */
+const FRESH_LINK_BATCH = 50;
 
-/** What a report link opens: the agreement and requirement the report answers, and the report so far. */
-export interface ReportForm {
-  agreement: { id: string; title: string; municipality: string; associations: string[] };
-  requirement: { id: string; kind: string; description: string; dueDate: string };
-  linkExpiresAt: string;
+/**
+ * What a report link opens: the agreement and requirement the report answers, and the report so far. Like every
+ * answer to the association, built from its own schema (functions/domain/reports.ts), never from a stored item.
+ */
+export const reportFormSchema = z.object({
+  agreement: z.object({ id: z.string(), title: z.string(), municipality: z.string(), associations: z.array(z.string()) }),
+  requirement: z.object({ id: z.string(), kind: z.enum(REPORT_KINDS), description: z.string(), dueDate: calendarDateSchema }),
+  linkExpiresAt: z.iso.datetime(),
   /** null until the first save. */
-  report: Report | null;
-  versions: ReportVersion[];
-}
+  report: associationReportSchema.nullable(),
+  versions: z.array(associationVersionSchema),
+});
+export type ReportForm = z.infer<typeof reportFormSchema>;
 
-export interface StartedUpload {
-  attachment: Omit<Attachment, "key" | "addedAt">;
-  upload: { method: "PUT"; url: string; headers: Record<string, string>; expiresAt: string };
-}
+export const startedUploadSchema = z.object({
+  attachment: associationReportSchema.shape.attachments.element,
+  upload: z.object({
+    method: z.literal("PUT"),
+    url: z.string().meta({ description: "Presigned: PUT the file's bytes here, with exactly these headers" }),
+    headers: z.record(z.string(), z.string()),
+    expiresAt: z.iso.datetime(),
+  }),
+});
+export type StartedUpload = z.infer<typeof startedUploadSchema>;
+
+export const submissionSchema = z.object({ receipt: associationVersionSchema.shape.receipt, report: associationReportSchema });
+
+const associationReport = (report: Report): AssociationReport => associationReportSchema.parse(report);
 
 interface Opened {
   invitation: Invitation;
@@ -81,6 +102,12 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
     return { invitation, agreement, report, stored: stored !== null };
   };
 
+  const attachmentOf = (report: Report, attachmentId: string): Attachment => {
+    const attachment = report.attachments.find((candidate) => candidate.id === attachmentId);
+    if (attachment === undefined) throw new UseCaseError("not-found", "No such attachment", "The report has no attachment with this id");
+    return attachment;
+  };
+
   /** Why the stored object is not the attachment declared, or null when it is. */
   async function uploadMismatch(attachment: Attachment): Promise<string | null> {
     const stored = await attachments.describe(attachment.key);
@@ -89,8 +116,9 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
     }
     if (stored.size !== attachment.size) return `The file has ${stored.size} bytes, not the ${attachment.size} declared`;
     if (stored.contentType !== attachment.contentType) return `The file is stored as ${stored.contentType}, not ${attachment.contentType}`;
-    const firstBytes = await attachments.firstBytes(attachment.key, MAGIC_NUMBER_BYTES);
-    return startsWithMagicNumber(attachment.contentType, firstBytes) ? null : `The file's content is not ${attachment.contentType}`;
+    const ranges = contentProbeRanges(attachment.size);
+    const [head, tail] = await Promise.all([attachments.readRange(attachment.key, ranges.head), attachments.readRange(attachment.key, ranges.tail)]);
+    return hasStructureOf(attachment.contentType, attachment.size, head, tail) ? null : `The file's content is not ${attachment.contentType}`;
   }
 
   return {
@@ -98,7 +126,7 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
     async open(token: string): Promise<ReportForm> {
       const { invitation, agreement, report, stored } = await open(token);
       const requirement = requirementFor(agreement, invitation.requirementId, invitation.dueDate)!;
-      return {
+      return reportFormSchema.parse({
         agreement: {
           id: agreement.id,
           title: agreement.title ?? "",
@@ -109,18 +137,18 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
         linkExpiresAt: invitation.expiresAt,
         report: stored ? report : null,
         versions: stored ? await reporting.reports.versions(report.agreementId, report.reportId) : [],
-      };
+      });
     },
 
     /** Replaces the working copy; it may be incomplete, but each field given must be valid. */
-    async saveDraft(token: string, content: DraftReportContent): Promise<Report> {
+    async saveDraft(token: string, content: DraftReportContent): Promise<AssociationReport> {
       const { invitation, report } = await open(token);
       const saved = valueOf(saveDraft(report, content, invitation.email, clock.now()));
       await reporting.reports.save(saved);
-      return saved;
+      return associationReport(saved);
     },
 
-    /** Adds a pending attachment and answers where to upload its bytes. */
+    /** Adds a pending attachment and answers where to upload its bytes, for {@link UPLOAD_SECONDS}. */
     async startAttachment(token: string, request: AttachmentRequest): Promise<StartedUpload> {
       const { report } = await open(token);
       const now = clock.now();
@@ -129,23 +157,25 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
         fileName: request.fileName,
         contentType: request.contentType as Attachment["contentType"],
         size: request.size,
-        key: `attachments/${randomUUID()}`,
+        key: pendingUploadKey(randomUUID()),
         status: "pending",
         addedAt: now.toISOString(),
       };
       const withAttachment = valueOf(addAttachment(report, attachment, now));
       await reporting.reports.save(withAttachment);
       const headers = { "Content-Type": attachment.contentType, "Content-Length": String(attachment.size) };
-      const url = await attachments.uploadUrl(attachment, UPLOAD_URL_SECONDS);
-      const { key: _key, addedAt: _addedAt, ...shown } = attachment;
-      return { attachment: shown, upload: { method: "PUT", url, headers, expiresAt: new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString() } };
+      const url = await attachments.uploadUrl(attachment, UPLOAD_SECONDS);
+      const expiresAt = new Date(now.getTime() + UPLOAD_SECONDS * 1000).toISOString();
+      return startedUploadSchema.parse({ attachment, upload: { method: "PUT", url, headers, expiresAt } });
     },
 
-    /** Accepts an uploaded attachment that is what was declared; anything else is deleted and dropped. */
-    async confirmAttachment(token: string, attachmentId: string): Promise<Report> {
+    /**
+     * Accepts an uploaded attachment that is what was declared, moving its object out of the pending uploads;
+     * anything else is deleted and dropped.
+     */
+    async confirmAttachment(token: string, attachmentId: string): Promise<AssociationReport> {
       const { report } = await open(token);
-      const attachment = report.attachments.find((candidate) => candidate.id === attachmentId);
-      if (attachment === undefined) throw new UseCaseError("not-found", "No such attachment", "The report has no attachment with this id");
+      const attachment = attachmentOf(report, attachmentId);
       const now = clock.now();
       const mismatch = await uploadMismatch(attachment);
       if (mismatch !== null) {
@@ -153,26 +183,45 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
         await reporting.reports.save(dropAttachment(report, attachment.id, now));
         throw new UseCaseError("invalid", "File refused", `${mismatch}; the file was deleted, upload it again`);
       }
-      const accepted = valueOf(acceptAttachment(report, attachment.id, now));
+      const confirmedKey = confirmedKeyOf(attachment.key);
+      const accepted = valueOf(acceptAttachment(report, attachment.id, confirmedKey, now));
+      if (confirmedKey !== attachment.key) await attachments.move(attachment.key, confirmedKey);
       await reporting.reports.save(accepted);
-      return accepted;
-    },
-
-    /** Submits the saved working copy, which must be complete, as a new version. */
-    async submit(token: string): Promise<{ receipt: ReportVersion["receipt"]; report: Report }> {
-      const { invitation, report } = await open(token);
-      const { report: submitted, version } = valueOf(submitReport(report, invitation.email, clock.now()));
-      await reporting.reports.saveSubmission(submitted, version);
-      return { receipt: version.receipt, report: submitted };
+      return associationReport(accepted);
     },
 
     /**
-     * Emails a contact new links to the reports they were invited to and still have to send. Nothing tells a known
-     * address from an unknown one. @throws RateLimitedError past the limits per address and per network address
+     * Takes an attachment off the working copy before it is submitted, and deletes its file unless a submitted
+     * version holds it (a supplement keeps what was sent before).
+     */
+    async removeAttachment(token: string, attachmentId: string): Promise<AssociationReport> {
+      const { report } = await open(token);
+      const attachment = attachmentOf(report, attachmentId);
+      const removed = valueOf(removeAttachment(report, attachment.id, clock.now()));
+      await reporting.reports.save(removed);
+      const versions = report.submissions === 0 ? [] : await reporting.reports.versions(report.agreementId, report.reportId);
+      if (!versions.some((version) => version.attachments.some((submitted) => submitted.key === attachment.key))) {
+        await attachments.remove(attachment.key);
+      }
+      return associationReport(removed);
+    },
+
+    /** Submits the saved working copy, which must be complete, as a new version. */
+    async submit(token: string): Promise<{ receipt: Receipt; report: AssociationReport }> {
+      const { invitation, report } = await open(token);
+      const { report: submitted, version } = valueOf(submitReport(report, invitation.email, clock.now()));
+      await reporting.reports.saveSubmission(submitted, version);
+      return submissionSchema.parse({ receipt: version.receipt, report: submitted });
+    },
+
+    /**
+     * Takes a contact's request for new links to the reports they were invited to and still have to send. Only
+     * the limits are counted and the request recorded, the same work for every address, so neither the answer nor
+     * its time tells a known address from an unknown one; {@link sendRequestedLinks} sends after the answer.
+     * @throws RateLimitedError past the limits per address and per network address
      */
     async requestFreshLinks(request: { email: string; language?: Language; clientAddress: string }): Promise<void> {
       const now = clock.now();
-      // Both limits are counted before anything is looked up, so known and unknown addresses are limited alike.
       for (const [limit, subject] of [
         [FRESH_LINK_LIMITS.perAddress, request.email.toLowerCase()],
         [FRESH_LINK_LIMITS.perClient, request.clientAddress],
@@ -180,23 +229,45 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
         const verdict = await reporting.rateLimits.hit(limit, subject, now);
         if (!verdict.allowed) throw new RateLimitedError(verdict.retryAfterSeconds);
       }
-      for (const scope of await reporting.links.reportsOfContact(request.email)) {
-        const agreement = await store.get(scope.agreementId);
-        if (agreement === null || requirementFor(agreement, scope.requirementId, scope.dueDate) === null) continue;
-        if (!isOpenForAssociation(await reporting.reports.get(scope.agreementId, scope.reportId))) continue;
-        try {
-          await sendReportLink({
-            agreement,
-            scope,
-            kind: "invitation",
-            createdBy: "fresh-link request",
-            ...(request.language === undefined ? {} : { language: request.language }),
-          });
-        } catch (error) {
-          // Already logged; the answer must not differ from that for an unknown address.
-          if (!(error instanceof EmailNotSentError)) log({ level: "error", message: "A fresh report link failed", error: String(error) });
+      await reporting.freshLinkRequests.add({
+        email: request.email,
+        at: now.toISOString(),
+        ...(request.language === undefined ? {} : { language: request.language }),
+      });
+    },
+
+    /**
+     * Sends the recorded fresh-link requests: to each known contact, new links to the reports still open to them.
+     * Run right after answering a request and by the reconciler. Each request is taken before it is sent, so two
+     * runs at once never send it twice; one whose email fails is logged, and the contact can ask again.
+     */
+    async sendRequestedLinks(): Promise<{ sent: number }> {
+      let sent = 0;
+      for (const request of await reporting.freshLinkRequests.pending(FRESH_LINK_BATCH)) {
+        if (!(await reporting.freshLinkRequests.take(request))) continue;
+        for (const { invitationId, ...scope } of await reporting.links.reportsOfContact(request.email)) {
+          const agreement = await store.get(scope.agreementId);
+          if (agreement === null || requirementFor(agreement, scope.requirementId, scope.dueDate) === null) continue;
+          if (!isOpenForAssociation(await reporting.reports.get(scope.agreementId, scope.reportId))) continue;
+          try {
+            await sendReportLink({
+              agreement,
+              scope,
+              kind: "invitation",
+              createdBy: "fresh-link request",
+              replaces: invitationId,
+              ...(request.language === undefined ? {} : { language: request.language }),
+            });
+            sent++;
+          } catch (error) {
+            // A failed email is already logged; a contact revoked at the same moment has nothing to be sent.
+            if (!(error instanceof EmailNotSentError || error instanceof ContactAccessChangedError)) {
+              log({ level: "error", message: "A fresh report link failed", error: String(error) });
+            }
+          }
         }
       }
+      return { sent };
     },
   };
 }

@@ -16,6 +16,16 @@ export function valueOf<T>(result: ReportResult<T>): T {
   return result.value;
 }
 
+/** How long a staff download URL works: long enough to follow the redirect, too short to pass around. */
+const DOWNLOAD_URL_SECONDS = 60;
+
+/** Where staff download an attachment, and what it is. */
+export interface AttachmentDownload {
+  url: string;
+  fileName: string;
+  contentType: string;
+}
+
 export function reportUseCases(ports: ApplicationPorts, sendReportLink: SendReportLink) {
   const { store, reporting, clock } = ports;
 
@@ -38,6 +48,25 @@ export function reportUseCases(ports: ApplicationPorts, sendReportLink: SendRepo
       permitted(principal, "read");
       const report = await readReport(agreementId, reportId);
       return { report, versions: await reporting.reports.versions(agreementId, reportId) };
+    },
+
+    /**
+     * A short-lived URL downloading a confirmed attachment of the report or of any submitted version, as an
+     * attachment under its file name and with the type its content was checked against.
+     */
+    async attachmentDownload(
+      principal: Principal,
+      target: { agreementId: string; reportId: string; attachmentId: string },
+    ): Promise<AttachmentDownload> {
+      permitted(principal, "read");
+      const report = await readReport(target.agreementId, target.reportId);
+      const versions = report.submissions === 0 ? [] : await reporting.reports.versions(target.agreementId, target.reportId);
+      const attachment = [...report.attachments, ...versions.flatMap((version) => version.attachments)].find(
+        (candidate) => candidate.id === target.attachmentId && candidate.status === "accepted",
+      );
+      if (attachment === undefined) throw new UseCaseError("not-found", "Not found", `Report ${target.reportId} has no confirmed attachment ${target.attachmentId}`);
+      const { fileName, contentType } = attachment;
+      return { url: await reporting.attachments.downloadUrl(attachment, DOWNLOAD_URL_SECONDS), fileName, contentType };
     },
 
     /**

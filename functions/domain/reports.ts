@@ -92,6 +92,24 @@ export const ATTACHMENT_TYPES = {
 export type AttachmentType = keyof typeof ATTACHMENT_TYPES;
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 export const MAX_ATTACHMENTS = 20;
+/**
+ * How long an upload may take: the presigned URL works this long, and a pending attachment not confirmed by then
+ * no longer counts toward {@link MAX_ATTACHMENTS} and is dropped at the next attachment (its object, kept under
+ * {@link PENDING_UPLOAD_PREFIX}, is removed by the bucket's lifecycle rule: infra/Storage.ts).
+ */
+export const UPLOAD_SECONDS = 15 * 60;
+/** Where uploads land until confirmed; confirming moves the object out of it. */
+export const PENDING_UPLOAD_PREFIX = "pending/";
+
+/** The object key of a new upload: random, never the file name. */
+export function pendingUploadKey(random: string): string {
+  return `${PENDING_UPLOAD_PREFIX}${random}`;
+}
+
+/** Where a confirmed upload's object is kept: out of the pending uploads the lifecycle rule removes. */
+export function confirmedKeyOf(key: string): string {
+  return key.startsWith(PENDING_UPLOAD_PREFIX) ? `attachments/${key.slice(PENDING_UPLOAD_PREFIX.length)}` : key;
+}
 
 export const attachmentRequestSchema = z
   .strictObject({
@@ -109,31 +127,12 @@ export const attachmentRequestSchema = z
   });
 export type AttachmentRequest = z.infer<typeof attachmentRequestSchema>;
 
-/**
- * The first bytes of each type. DOCX, XLSX and ODT are ZIP containers; the declared type and extension say which.
- */
-const MAGIC_NUMBERS: Record<AttachmentType, readonly number[]> = {
-  "application/pdf": [0x25, 0x50, 0x44, 0x46],
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [0x50, 0x4b, 0x03, 0x04],
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [0x50, 0x4b, 0x03, 0x04],
-  "application/vnd.oasis.opendocument.text": [0x50, 0x4b, 0x03, 0x04],
-  "image/png": [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
-  "image/jpeg": [0xff, 0xd8, 0xff],
-};
-/** Enough bytes to check any of the magic numbers. */
-export const MAGIC_NUMBER_BYTES = 8;
-
-export function startsWithMagicNumber(contentType: AttachmentType, firstBytes: Uint8Array): boolean {
-  const magic = MAGIC_NUMBERS[contentType];
-  return firstBytes.length >= magic.length && magic.every((byte, index) => firstBytes[index] === byte);
-}
-
 export interface Attachment {
   id: string;
   fileName: string;
   contentType: AttachmentType;
   size: number;
-  /** The object's key in the bucket: random, never the file name. */
+  /** The object's key in the bucket: random, never the file name; under {@link PENDING_UPLOAD_PREFIX} while pending. */
   key: string;
   /** `pending` until the upload is checked; only accepted attachments are part of a submission. */
   status: "pending" | "accepted";
@@ -266,27 +265,43 @@ export function saveDraft(report: Report, content: unknown, contactEmail: string
   return { ok: true, value: touched(report, now, { content: parsed.data, contactEmail }) };
 }
 
-/** Adds an attachment whose upload has not been checked yet. */
+/** A pending attachment whose upload URL has stopped working: it will never be confirmed. */
+export function uploadExpired(attachment: Pick<Attachment, "status" | "addedAt">, now: Date): boolean {
+  return attachment.status === "pending" && new Date(attachment.addedAt).getTime() + UPLOAD_SECONDS * 1000 <= now.getTime();
+}
+
+/** Adds an attachment whose upload has not been checked yet; pending ones whose upload expired are dropped. */
 export function addAttachment(report: Report, attachment: Attachment, now: Date): ReportResult<Report> {
   const refused = notAllowed<Report>(report, "attach");
   if (refused !== null) return refused;
-  if (report.attachments.length >= MAX_ATTACHMENTS) {
+  const kept = report.attachments.filter((existing) => !uploadExpired(existing, now));
+  if (kept.length >= MAX_ATTACHMENTS) {
     return refusal(report.status, "too_many_attachments", `A report can have at most ${MAX_ATTACHMENTS} attachments`);
   }
-  return { ok: true, value: touched(report, now, { attachments: [...report.attachments, attachment] }) };
+  return { ok: true, value: touched(report, now, { attachments: [...kept, attachment] }) };
 }
 
-/** The attachment's upload was checked: it becomes part of the report. */
-export function acceptAttachment(report: Report, attachmentId: string, now: Date): ReportResult<Report> {
+/** The attachment's upload was checked and its object kept under `key`: it becomes part of the report. */
+export function acceptAttachment(report: Report, attachmentId: string, key: string, now: Date): ReportResult<Report> {
   const refused = notAllowed<Report>(report, "attach");
   if (refused !== null) return refused;
   if (!report.attachments.some((attachment) => attachment.id === attachmentId)) {
     return refusal(report.status, "unknown_attachment", "The report has no such attachment");
   }
   const attachments = report.attachments.map((attachment) =>
-    attachment.id === attachmentId ? { ...attachment, status: "accepted" as const } : attachment,
+    attachment.id === attachmentId ? { ...attachment, key, status: "accepted" as const } : attachment,
   );
   return { ok: true, value: touched(report, now, { attachments }) };
+}
+
+/** The association takes an attachment off the working copy before submitting it. */
+export function removeAttachment(report: Report, attachmentId: string, now: Date): ReportResult<Report> {
+  const refused = notAllowed<Report>(report, "attach");
+  if (refused !== null) return refused;
+  if (!report.attachments.some((attachment) => attachment.id === attachmentId)) {
+    return refusal(report.status, "unknown_attachment", "The report has no such attachment");
+  }
+  return { ok: true, value: dropAttachment(report, attachmentId, now) };
 }
 
 /** The attachment's upload was refused (or never came): it is dropped. */
@@ -404,3 +419,22 @@ export const reportVersionSchema = z.object({
     attachments: z.array(z.object({ fileName: z.string(), size: z.number() })),
   }),
 }) satisfies z.ZodType<ReportVersion>;
+
+// What the association is shown: built from these schemas (which drop every other member), never the stored item,
+// so nothing staff-only reaches it: no object keys, no reviewer's address, nothing added to the stored item later.
+
+const associationAttachmentSchema = attachmentSchema.pick({ id: true, fileName: true, contentType: true, size: true, status: true });
+
+export const associationReportSchema = storedReportSchema
+  .pick({ reportId: true, requirementId: true, dueDate: true, status: true, version: true, content: true, submissions: true, reviewComment: true, createdAt: true, updatedAt: true })
+  .extend({
+    attachments: z.array(associationAttachmentSchema),
+    /** What happened to the report, without who did it on the municipality's side. */
+    history: z.array(z.object({ at: z.string(), action: z.enum(["submitted", "accepted", "supplement-requested"]), comment: z.string().optional() })),
+  });
+export type AssociationReport = z.infer<typeof associationReportSchema>;
+
+export const associationVersionSchema = reportVersionSchema
+  .pick({ reportId: true, number: true, content: true, receipt: true })
+  .extend({ attachments: z.array(associationAttachmentSchema) });
+export type AssociationVersion = z.infer<typeof associationVersionSchema>;

@@ -196,6 +196,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Once now, for what a previous run left untold, then periodically, as the schedule does in AWS.
     const reconcile = () => {
       application.reconcileWorkflow().catch((error: unknown) => warn(`The workflow reconciler failed: ${String(error)}`));
+      application.reportLinks.sendRequestedLinks().catch((error: unknown) => warn(`Sending requested report links failed: ${String(error)}`));
     };
     reconcile();
     reconciler = setInterval(reconcile, options.reconcileIntervalMs ?? 60_000);

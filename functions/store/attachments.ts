@@ -3,7 +3,7 @@
  * signature covers the declared type and size, and the reads that check what was uploaded. The same code runs
  * against the bucket in AWS and s3rver locally.
  */
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { AttachmentStorage } from "../app/ports";
 
@@ -12,6 +12,16 @@ import type { AttachmentStorage } from "../app/ports";
  * body into the URL, and S3 refuses the real upload.
  */
 export const PRESIGNING_CLIENT_CONFIG = { requestChecksumCalculation: "WHEN_REQUIRED" } as const;
+
+/**
+ * `Content-Disposition: attachment` with the file's name (RFC 6266): an ASCII fallback for old clients, and the
+ * UTF-8 name in `filename*` (RFC 8187), so "Verksamhetsberättelse.pdf" arrives as it was uploaded.
+ */
+export function attachmentDisposition(fileName: string): string {
+  const fallback = fileName.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]|["\\%]/g, "_");
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
 
 /** `client` must reach the bucket at an address the browser can reach too: presigned URLs point there. */
 export function createS3Attachments({ client, bucket }: { client: S3Client; bucket: string }): AttachmentStorage {
@@ -31,12 +41,23 @@ export function createS3Attachments({ client, bucket }: { client: S3Client; buck
         throw error;
       }
     },
-    async firstBytes(key, count) {
-      const start = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${count - 1}` }));
-      return (await start.Body?.transformToByteArray()) ?? new Uint8Array();
+    async readRange(key, { start, end }) {
+      const part = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end}` }));
+      return (await part.Body?.transformToByteArray()) ?? new Uint8Array();
+    },
+    async move(fromKey, toKey) {
+      await client.send(new CopyObjectCommand({ Bucket: bucket, Key: toKey, CopySource: `${bucket}/${fromKey.split("/").map(encodeURIComponent).join("/")}` }));
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: fromKey }));
     },
     async remove(key) {
       await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    },
+    downloadUrl({ key, fileName, contentType }, expiresInSeconds) {
+      return getSignedUrl(
+        client,
+        new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentDisposition: attachmentDisposition(fileName), ResponseContentType: contentType }),
+        { expiresIn: expiresInSeconds },
+      );
     },
   };
 }

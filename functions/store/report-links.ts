@@ -7,11 +7,16 @@
  * - `REPORT_LINK#<sha-256 hex>` / `REPORT_LINK`: the link, looked up with one GetItem; removed by DynamoDB's
  *   time-to-live some time after it expires.
  * - `AGREEMENT#<id>` / `INVITATION#<invitationId>`: the same invitation in the agreement's partition, for staff to list.
- * - `REPORT_CONTACT#<sha-256 of the address>` / `<agreementId>#<reportId>`: which reports an address was invited
- *   to, so a contact can ask for a fresh link without anyone scanning the table.
+ * - `REPORT_CONTACT#<sha-256 of the address>` / `<agreementId>#<reportId>`: the contact's access to the report.
+ *   It names the newest invitation, and a link works only while its invitation is the one named: issuing a new link
+ *   to the same contact for the same report (a fresh-link request, a supplement request, another invitation) ends
+ *   the older ones, and revoking deletes the item, which ends every link the contact was ever sent for the report.
+ *   It also lists which reports an address was invited to, so a contact can ask for a fresh link without anyone
+ *   scanning the table.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { agreementPartition, officerKey, parseItem, type Item, type ItemKey } from "./items";
 import { TIME_TO_LIVE_ATTRIBUTE } from "./sessions";
@@ -43,17 +48,37 @@ export interface Invitation extends ReportScope {
   revokedAt: string | null;
 }
 
+/** A report an address was invited to, and the invitation whose link works now. */
+export interface ContactAccess extends ReportScope {
+  invitationId: string;
+}
+
+/** The contact's access changed since it was read (revoked, or a newer link issued): no link was made. */
+export class ContactAccessChangedError extends Error {
+  override readonly name = "ContactAccessChangedError";
+}
+
 export interface ReportLinkStore {
-  /** A new link for the scope; the token goes into the email and nowhere else. */
-  create(scope: ReportScope, issue: { now: Date; expiresAt: Date; createdBy: string }): Promise<{ token: string; invitation: Invitation }>;
-  /** The invitation the token opens at `now`; null when it is unknown, expired or revoked alike. */
+  /**
+   * A new link for the scope, which ends every older link of the same contact to the same report; the token goes
+   * into the email and nowhere else. With `replaces`, only while that invitation is still the contact's newest.
+   * @throws ContactAccessChangedError when `replaces` is no longer the contact's newest invitation
+   */
+  create(
+    scope: ReportScope,
+    issue: { now: Date; expiresAt: Date; createdBy: string; replaces?: string },
+  ): Promise<{ token: string; invitation: Invitation }>;
+  /** The invitation the token opens at `now`; null when it is unknown, expired, revoked or superseded alike. */
   find(token: string, now: Date): Promise<Invitation | null>;
   /** An agreement's invitations, oldest first. */
   list(agreementId: string): Promise<Invitation[]>;
-  /** Ends the link at once; null when the agreement has no such invitation. Revoking twice keeps the first time. */
+  /**
+   * Ends at once every link the invitation's contact was sent for its report, older and newer; null when the
+   * agreement has no such invitation. Revoking twice keeps the first time.
+   */
   revoke(agreementId: string, invitationId: string, now: Date): Promise<Invitation | null>;
   /** The reports an address was invited to (and not revoked from). */
-  reportsOfContact(email: string): Promise<ReportScope[]>;
+  reportsOfContact(email: string): Promise<ContactAccess[]>;
 }
 
 export interface ReportLinkStoreOptions {
@@ -88,7 +113,7 @@ const scopeShape = {
   dueDate: z.string(),
   email: z.string(),
 };
-const scopeSchema = z.object(scopeShape);
+const contactAccessSchema = z.object({ ...scopeShape, invitationId: z.string() });
 const invitationSchema = z.object({
   ...scopeShape,
   invitationId: z.string(),
@@ -105,8 +130,11 @@ function invitationOf(item: Item): Invitation {
 }
 
 export function createReportLinkStore({ client, tableName }: ReportLinkStoreOptions): ReportLinkStore {
+  const list = async (agreementId: string): Promise<Invitation[]> =>
+    (await queryPartition(client, tableName, agreementPartition(agreementId), INVITATION_PREFIX)).map(invitationOf);
+
   return {
-    async create(scope, { now, expiresAt, createdBy }) {
+    async create(scope, { now, expiresAt, createdBy, replaces }) {
       const token = randomBytes(32).toString("base64url");
       const tokenHash = sha256(token);
       const email = officerKey(scope.email);
@@ -137,12 +165,17 @@ export function createReportLinkStore({ client, tableName }: ReportLinkStoreOpti
             {
               Put: {
                 TableName: tableName,
-                Item: { ...contactKey(email, scope.agreementId, scope.reportId), ...scope, email },
+                Item: { ...contactKey(email, scope.agreementId, scope.reportId), ...scope, email, invitationId },
+                ...(replaces === undefined
+                  ? {}
+                  : { ConditionExpression: "invitationId = :replaces", ExpressionAttributeValues: { ":replaces": replaces } }),
               },
             },
           ],
         }),
-      );
+      ).catch((error: unknown) => {
+        throw replaces !== undefined && error instanceof TransactionCanceledException ? new ContactAccessChangedError(undefined, { cause: error }) : error;
+      });
       return { token, invitation };
     },
 
@@ -151,42 +184,44 @@ export function createReportLinkStore({ client, tableName }: ReportLinkStoreOpti
       const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { ...linkKey(sha256(token)) }, ConsistentRead: true }));
       if (Item === undefined) return null;
       const invitation = invitationOf(Item);
-      if (invitation.revokedAt !== null || new Date(invitation.expiresAt).getTime() <= now.getTime()) return null;
-      return invitation;
+      if (new Date(invitation.expiresAt).getTime() <= now.getTime()) return null;
+      const access = await client.send(
+        new GetCommand({ TableName: tableName, Key: { ...contactKey(invitation.email, invitation.agreementId, invitation.reportId) }, ConsistentRead: true }),
+      );
+      // Revoked (no access item), or a newer link was issued to the contact for the report.
+      return access.Item?.invitationId === invitation.invitationId ? invitation : null;
     },
 
-    async list(agreementId) {
-      const items = await queryPartition(client, tableName, agreementPartition(agreementId), INVITATION_PREFIX);
-      return items.map(invitationOf);
-    },
+    list,
 
     async revoke(agreementId, invitationId, now) {
       const { Item } = await client.send(
         new GetCommand({ TableName: tableName, Key: { ...invitationKey(agreementId, invitationId) }, ConsistentRead: true }),
       );
       if (Item === undefined) return null;
-      const { tokenHash } = parseItem(Item, storedInvitationSchema);
       const invitation = invitationOf(Item);
       if (invitation.revokedAt !== null) return invitation;
       const revokedAt = now.toISOString();
-      const markRevoked = (key: ItemKey) => ({
-        Update: {
-          TableName: tableName,
-          Key: { ...key },
-          UpdateExpression: "SET revokedAt = :revokedAt",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeValues: { ":revokedAt": revokedAt },
-        },
-      });
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            markRevoked(invitationKey(agreementId, invitationId)),
-            markRevoked(linkKey(tokenHash)),
-            { Delete: { TableName: tableName, Key: { ...contactKey(invitation.email, agreementId, invitation.reportId) } } },
-          ],
-        }),
+      // Deleting the access item ends every link of the contact to the report at once (see find).
+      await client.send(new DeleteCommand({ TableName: tableName, Key: { ...contactKey(invitation.email, agreementId, invitation.reportId) } }));
+      // Then the list staff read says so of each of them; the revoked invitation last, so a retry finds work left.
+      const family = (await list(agreementId)).filter(
+        (other) => other.reportId === invitation.reportId && other.email === invitation.email && other.revokedAt === null && other.invitationId !== invitationId,
       );
+      for (const other of [...family, invitation]) {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { ...invitationKey(agreementId, other.invitationId) },
+            UpdateExpression: "SET revokedAt = :revokedAt",
+            ConditionExpression: "attribute_type(revokedAt, :null)",
+            ExpressionAttributeValues: { ":revokedAt": revokedAt, ":null": "NULL" },
+          }),
+        ).catch((error: unknown) => {
+          // Revoked at the same moment by someone else: their time stands.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
+      }
       return { ...invitation, revokedAt };
     },
 
@@ -201,7 +236,7 @@ export function createReportLinkStore({ client, tableName }: ReportLinkStoreOpti
           Limit: 50,
         }),
       );
-      return (output.Items ?? []).map((item) => parseItem(item, scopeSchema));
+      return (output.Items ?? []).map((item) => parseItem(item, contactAccessSchema));
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createAgreementStore } from "./agreements";
 import { createCalendarFeedStore } from "./calendar-feeds";
+import { createFreshLinkRequestStore } from "./fresh-link-requests";
 import { createRateLimitStore } from "./rate-limits";
 import { createReminderStore } from "./reminders";
 import { createReportLinkStore } from "./report-links";
@@ -30,6 +31,7 @@ export function createStores({
     workflowOutbox: createWorkflowOutboxStore(table),
     reports: createReportStore(table),
     reportLinks: createReportLinkStore(table),
+    freshLinkRequests: createFreshLinkRequestStore(table),
     rateLimits: createRateLimitStore(table),
   };
 }

@@ -252,6 +252,16 @@ describe("Storage stack", () => {
       ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
     });
     expect(props.VersioningConfiguration).toEqual({ Status: "Enabled" });
+    // Uploads never confirmed (functions/domain/reports.ts keeps them under pending/) are removed after a day.
+    expect(props.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({
+        Id: "expire-unconfirmed-uploads",
+        Prefix: "pending/",
+        ExpirationInDays: 1,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+        Status: "Enabled",
+      }),
+    );
     expect(props.CorsConfiguration.CorsRules).toEqual([
       expect.objectContaining({
         AllowedMethods: ["PUT"],

@@ -1,5 +1,6 @@
-// Asking for a fresh report link: the same answer for a known and an unknown address, a new link by email only to
-// a known contact for the reports still open to them, and 429 with Retry-After past the limits.
+// Asking for a fresh report link: the same answer, and the same work before it, for a known and an unknown address;
+// a new link by email, after the answer, only to a known contact for the reports still open to them; 429 with
+// Retry-After past the limits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agreement } from "../../functions/domain/agreement";
 import { FRESH_LINK_LIMITS } from "../../functions/app/report-links";
@@ -30,6 +31,7 @@ describe("a fresh link request", () => {
 
     const known = await ask("FRESH@mammaunited.example.se", "198.51.100.1");
     const unknown = await ask("nobody@example.se", "198.51.100.1");
+    await api.runAfterResponse();
 
     expect(known.status).toBe(202);
     expect(unknown.status).toBe(202);
@@ -40,6 +42,38 @@ describe("a fresh link request", () => {
     const form = (await (await api.request(`/api/report-links/${tokenIn(sent[0])}`)).json()) as { requirement: { id: string } };
     expect(form.requirement.id).toBe("verksamhet");
     expect(await api.emailsTo("nobody@example.se")).toEqual([]);
+  });
+
+  it("does the same work before answering for a known and an unknown address, and emails only after answering", async () => {
+    const commands: string[] = [];
+    // Each DynamoDB call the app makes, by operation and the kind of item (the partition's prefix).
+    api.table.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        commands.push(`${context.commandName} ${/"pk":(?:\{"S":)?"([A-Z_]+)/.exec(JSON.stringify(args.input))?.[1] ?? "-"}`);
+        return next(args);
+      },
+      { step: "initialize", name: "recordCommands" },
+    );
+    const workBeforeAnswer = async (email: string) => {
+      commands.length = 0;
+      const sentBefore = (await api.emailsTo(email)).length;
+      expect((await ask(email, "198.51.100.3")).status).toBe(202);
+      expect(await api.emailsTo(email)).toHaveLength(sentBefore);
+      return [...commands];
+    };
+    try {
+      const before = (await api.emailsTo(CONTACT)).length;
+      const known = await workBeforeAnswer(CONTACT);
+      const unknown = await workBeforeAnswer("unknown-contact@example.se");
+
+      expect(known).toEqual(unknown);
+      expect(known.filter((command) => !command.startsWith("UpdateItemCommand RATE_LIMIT"))).toEqual(["PutItemCommand FRESH_LINK_REQUESTS"]);
+      await api.runAfterResponse();
+      expect((await api.emailsTo(CONTACT)).slice(before)).toHaveLength(1);
+      expect(await api.emailsTo("unknown-contact@example.se")).toEqual([]);
+    } finally {
+      api.table.client.middlewareStack.remove("recordCommands");
+    }
   });
 
   it("refuses with 429 and Retry-After past the limit per address, known or unknown alike", async () => {
@@ -81,6 +115,7 @@ describe("a fresh link request", () => {
     const before = (await api.emailsTo(email)).length;
 
     expect((await ask(email, "198.51.100.200")).status).toBe(202);
+    await api.runAfterResponse();
     expect(await api.emailsTo(email)).toHaveLength(before);
   });
 });

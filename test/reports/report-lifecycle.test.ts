@@ -2,19 +2,24 @@
 // presigned URL on s3rver and checked (a wrong type, size or content refused and deleted), submitted with a receipt,
 // sent back for a supplement (the association gets the email from the mail catcher), resubmitted, accepted;
 // every submitted version kept.
+import { readFileSync } from "node:fs";
 import { HeadObjectCommand, NotFound } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agreement } from "../../functions/domain/agreement";
-import type { Receipt, Report, ReportVersion } from "../../functions/domain/reports";
+import { MAX_ATTACHMENTS, UPLOAD_SECONDS, type Receipt, type Report, type ReportVersion } from "../../functions/domain/reports";
+import { docx } from "../support/zip";
 import { completeReportContent } from "./fixtures";
 import { startReportTestApi, tokenIn, type ReportTestApi } from "./setup";
 
 let api: ReportTestApi;
 let agreement: Agreement;
 let token: string;
+/** The link the supplement request sent; it ends the first. */
+let freshToken: string;
 const CONTACT = "kassor@mammaunited.example.se";
 const REPORT_ID = "2026-03-31_verksamhet";
-const PDF = new TextEncoder().encode("%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n");
+const PDF = new Uint8Array(readFileSync(new URL("../fixtures/attachments/verksamhetsberattelse.pdf", import.meta.url)));
+const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
 
 interface Upload {
@@ -84,6 +89,59 @@ describe("an association's report", () => {
     ]);
   });
 
+  it("serves a confirmed attachment to staff as a download under its name, with its checked type", async () => {
+    const { attachments } = await storedReport();
+    const path = `/api/agreements/${agreement.id}/reports/${REPORT_ID}/attachments/${attachments[0]!.id}`;
+
+    const refused = await api.request(path);
+    const answer = await api.request(path, { as: "viewer" });
+
+    expect(refused.status).toBe(401);
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    const download = await fetch(answer.headers.get("Location")!);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("Content-Type")).toBe("application/pdf");
+    expect(download.headers.get("Content-Disposition")).toBe(
+      `attachment; filename="Verksamhetsberattelse 2025.pdf"; filename*=UTF-8''Verksamhetsber%C3%A4ttelse%202025.pdf`,
+    );
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(PDF);
+    const unknown = await api.request(`/api/agreements/${agreement.id}/reports/${REPORT_ID}/attachments/3f1c1a9e-4b6d-4f7a-9d59-0c1f2a3b4c5d`, { as: "viewer" });
+    expect(unknown.status).toBe(404);
+  });
+
+  it("removes an attachment before submit, and its file", async () => {
+    const upload = await startUpload("Utkast.pdf", "application/pdf", PDF.length);
+    expect(await put(upload, PDF)).toBe(200);
+    expect((await confirm(upload.attachment.id)).status).toBe(200);
+    const key = (await storedReport()).attachments.find((attachment) => attachment.id === upload.attachment.id)!.key;
+    expect(await objectExists(key)).toBe(true);
+
+    const removed = await api.request(`/api/report-links/${token}/attachments/${upload.attachment.id}`, { method: "DELETE" });
+
+    expect(removed.status).toBe(200);
+    expect(((await removed.json()) as Report).attachments.map((attachment) => attachment.id)).not.toContain(upload.attachment.id);
+    expect(await objectExists(key)).toBe(false);
+    expect((await api.request(`/api/report-links/${token}/attachments/${upload.attachment.id}`, { method: "DELETE" })).status).toBe(404);
+  });
+
+  it("stops counting uploads toward the cap once their upload URL has expired", async () => {
+    const other = await api.invite(agreement.id, { requirementId: "verksamhet", dueDate: "2027-03-31", email: CONTACT });
+    const start = () =>
+      api.request(`/api/report-links/${other}/attachments`, { method: "POST", body: { fileName: "kvitto.pdf", contentType: "application/pdf", size: 100 } });
+    for (let index = 0; index < MAX_ATTACHMENTS; index++) expect((await start()).status).toBe(201);
+    expect((await start()).status).toBe(409);
+    const started = api.clock.now();
+
+    api.clock.set(new Date(started.getTime() + UPLOAD_SECONDS * 1000).toISOString());
+    try {
+      expect((await start()).status).toBe(201);
+      expect((await api.reporting.reports.get(agreement.id, "2027-03-31_verksamhet"))!.attachments).toHaveLength(1);
+    } finally {
+      api.clock.set(started.toISOString());
+    }
+  });
+
   it("refuses a file stored with another type, deletes it and drops the attachment", async () => {
     const upload = await startUpload("bild.png", "image/png", PNG.length);
     expect(await put(upload, PNG, { ...upload.upload.headers, "Content-Type": "application/pdf" })).toBeLessThan(300);
@@ -110,6 +168,28 @@ describe("an association's report", () => {
     expect(shortConfirmed.status).toBe(400);
     expect(((await shortConfirmed.json()) as { detail: string }).detail).toContain(`not the ${PDF.length + 10} declared`);
     expect((await storedReport()).attachments).toHaveLength(1);
+  });
+
+  it("refuses a file that only starts like a PDF, and takes a real DOCX", async () => {
+    const script = new TextEncoder().encode("%PDF-1.4\n<html><script>alert(1)</script></html>");
+    const disguised = await startUpload("rapport.pdf", "application/pdf", script.length);
+    expect(await put(disguised, script)).toBe(200);
+    const word = docx("Verksamhetsberättelse 2025");
+    const real = await startUpload("Verksamhetsberättelse.docx", DOCX, word.length);
+    expect(await put(real, word)).toBe(200);
+    const key = (await storedReport()).attachments.find((attachment) => attachment.id === disguised.attachment.id)!.key;
+
+    const refused = await confirm(disguised.attachment.id);
+    const accepted = await confirm(real.attachment.id);
+
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { detail: string }).detail).toContain("not application/pdf");
+    expect(await objectExists(key)).toBe(false);
+    expect(accepted.status).toBe(200);
+    expect((await storedReport()).attachments.map((attachment) => [attachment.fileName, attachment.status])).toEqual(
+      expect.arrayContaining([["Verksamhetsberättelse.docx", "accepted"]]),
+    );
+    expect((await storedReport()).attachments.map((attachment) => attachment.id)).not.toContain(disguised.attachment.id);
   });
 
   it("answers 409 for a confirmation before the upload, and keeps the attachment pending", async () => {
@@ -154,7 +234,10 @@ describe("an association's report", () => {
       submittedAt: api.clock.now().toISOString(),
       submittedBy: CONTACT,
       digest: expect.stringMatching(/^[0-9a-f]{64}$/),
-      attachments: [{ fileName: "Verksamhetsberättelse 2025.pdf", size: PDF.length }],
+      attachments: [
+        { fileName: "Verksamhetsberättelse 2025.pdf", size: PDF.length },
+        { fileName: "Verksamhetsberättelse.docx", size: docx("Verksamhetsberättelse 2025").length },
+      ],
     });
     expect(report).toMatchObject({ status: "submitted", submissions: 1 });
     expect((await api.request(`/api/report-links/${token}/draft`, { method: "PUT", body: { peopleReached: 1 } })).status).toBe(409);
@@ -166,6 +249,7 @@ describe("an association's report", () => {
     expect(listed.items.map((report) => [report.reportId, report.status])).toEqual([
       ["2026-03-31_ekonomi", "draft"],
       [REPORT_ID, "submitted"],
+      ["2027-03-31_verksamhet", "draft"],
     ]);
     expect((await api.request(`/api/agreements/${agreement.id}/reports/${REPORT_ID}/review`, { method: "POST", as: "viewer", body: { outcome: "accepted" } })).status).toBe(403);
     expect((await api.request(`/api/agreements/${agreement.id}/reports/${REPORT_ID}/review`, { method: "POST", as: "editor", body: { outcome: "supplement-requested" } })).status).toBe(400);
@@ -182,15 +266,16 @@ describe("an association's report", () => {
     expect(email.subject).toBe("Komplettering behövs: Rapporter: Mamma United");
     expect(email.body.text).toContain("Lägg till hur många som deltog i föräldragrupperna.");
     expect(email.body.html).toContain("<blockquote>Lägg till hur många som deltog i föräldragrupperna.</blockquote>");
-    const fresh = tokenIn(email);
-    expect(fresh).not.toBe(token);
-    expect((await api.request(`/api/report-links/${fresh}`)).status).toBe(200);
+    freshToken = tokenIn(email);
+    expect(freshToken).not.toBe(token);
+    expect((await api.request(`/api/report-links/${freshToken}`)).status).toBe(200);
+    expect((await api.request(`/api/report-links/${token}`)).status).toBe(404);
   });
 
   it("is resubmitted after the supplement, and accepted; both versions are kept", async () => {
     const supplemented = { ...completeReportContent(), peopleReached: 230, comments: "Föräldragrupperna: 16 deltagare." };
-    expect((await api.request(`/api/report-links/${token}/draft`, { method: "PUT", body: supplemented })).status).toBe(200);
-    const resubmitted = await api.request(`/api/report-links/${token}/submit`, { method: "POST" });
+    expect((await api.request(`/api/report-links/${freshToken}/draft`, { method: "PUT", body: supplemented })).status).toBe(200);
+    const resubmitted = await api.request(`/api/report-links/${freshToken}/submit`, { method: "POST" });
     expect(resubmitted.status).toBe(201);
     expect(((await resubmitted.json()) as { receipt: Receipt }).receipt.number).toBe(`${agreement.id}/${REPORT_ID}/2`);
 
@@ -209,9 +294,9 @@ describe("an association's report", () => {
     ]);
     expect(versions[0]!.receipt.digest).not.toBe(versions[1]!.receipt.digest);
     // The association sees the same versions; nothing more can be done with the report.
-    const form = (await (await api.request(`/api/report-links/${token}`)).json()) as { versions: ReportVersion[] };
+    const form = (await (await api.request(`/api/report-links/${freshToken}`)).json()) as { versions: ReportVersion[] };
     expect(form.versions).toHaveLength(2);
-    expect((await api.request(`/api/report-links/${token}/submit`, { method: "POST" })).status).toBe(409);
+    expect((await api.request(`/api/report-links/${freshToken}/submit`, { method: "POST" })).status).toBe(409);
     expect((await api.request(`/api/agreements/${agreement.id}/invitations`, { method: "POST", as: "editor", body: { requirementId: "verksamhet", dueDate: "2026-03-31", email: CONTACT } })).status).toBe(409);
   });
 });

@@ -2,7 +2,7 @@
 // revoked, expired or tampered token all answer the same 404 and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agreement } from "../../functions/domain/agreement";
-import { startReportTestApi, type ReportTestApi } from "./setup";
+import { startReportTestApi, tokenIn, type ReportTestApi } from "./setup";
 
 let api: ReportTestApi;
 let agreement: Agreement;
@@ -111,6 +111,34 @@ describe("a report link", () => {
     expect(await revoked.json()).toMatchObject({ revokedAt: api.clock.now().toISOString() });
     await expectAllNotFound(revocable);
     expect((await api.request(`/api/report-links/${token}`)).status).toBe(200);
+  });
+
+  it("revoking ends every link the contact was sent for the report: the invitation's and the fresh ones", async () => {
+    const email = "fourth@mammaunited.example.se";
+    const invited = await api.invite(agreement.id, { requirementId: "verksamhet", dueDate: "2026-03-31", email });
+    const asked = await api.request("/api/report-links/renewal", { method: "POST", body: { email } });
+    expect(asked.status).toBe(202);
+    await api.runAfterResponse();
+    const fresh = tokenIn((await api.emailsTo(email)).at(-1));
+    expect(fresh).not.toBe(invited);
+    // The newer link ends the older one.
+    expect((await api.request(`/api/report-links/${invited}`)).status).toBe(404);
+    expect((await api.request(`/api/report-links/${fresh}`)).status).toBe(200);
+    const invitations = (await (await api.request(`/api/agreements/${agreement.id}/invitations`, { as: "viewer" })).json()) as {
+      items: { invitationId: string; email: string; revokedAt: string | null }[];
+    };
+    const first = invitations.items.find((invitation) => invitation.email === email)!;
+
+    const revoked = await api.request(`/api/agreements/${agreement.id}/invitations/${first.invitationId}/revoke`, { method: "POST", as: "editor" });
+
+    expect(revoked.status).toBe(200);
+    await expectAllNotFound(fresh);
+    await expectAllNotFound(invited);
+    const after = (await (await api.request(`/api/agreements/${agreement.id}/invitations`, { as: "viewer" })).json()) as typeof invitations;
+    expect(after.items.filter((invitation) => invitation.email === email).map((invitation) => invitation.revokedAt)).toEqual([
+      api.clock.now().toISOString(),
+      api.clock.now().toISOString(),
+    ]);
   });
 
   it("an expired link answers 404 and changes nothing; until then it works", async () => {

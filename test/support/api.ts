@@ -16,6 +16,7 @@ import { createAgreementStore, type AgreementStore } from "../../functions/store
 import { createCalendarFeedStore, type CalendarFeedStore } from "../../functions/store/calendar-feeds";
 import { createRateLimitStore } from "../../functions/store/rate-limits";
 import { createReminderStore } from "../../functions/store/reminders";
+import { createFreshLinkRequestStore } from "../../functions/store/fresh-link-requests";
 import { createReportLinkStore } from "../../functions/store/report-links";
 import { createReportStore } from "../../functions/store/reports";
 import { createS3Attachments } from "../../functions/store/attachments";
@@ -71,6 +72,7 @@ function reportingForTests(table: TestTable, overrides: Partial<ReportingPorts> 
   return {
     reports: createReportStore(stores),
     links: createReportLinkStore(stores),
+    freshLinkRequests: createFreshLinkRequestStore(stores),
     rateLimits: createRateLimitStore(stores),
     attachments: createS3Attachments({
       client: new S3Client({ endpoint: "http://127.0.0.1:9", region: "eu-north-1", forcePathStyle: true, credentials: { accessKeyId: "test", secretAccessKey: "test" } }),
@@ -116,6 +118,7 @@ export function appDependenciesForTests(table: TestTable, overrides: TestAppOver
     ...(overrides.signInRoutes === undefined ? {} : { signInRoutes: overrides.signInRoutes }),
     ...(overrides.devTokenRoutes === undefined ? {} : { devTokenRoutes: overrides.devTokenRoutes }),
     ...(overrides.devClockRoutes === undefined ? {} : { devClockRoutes: overrides.devClockRoutes }),
+    ...(overrides.afterResponse === undefined ? {} : { afterResponse: overrides.afterResponse }),
     application: createApplication(ports),
     ports,
   };
@@ -140,6 +143,8 @@ export interface TestApi {
   clock: TestClock;
   /** Every log record the app wrote. */
   logs: LogRecord[];
+  /** Runs the work requests left for after their answers (held until now, so tests see what happened before). */
+  runAfterResponse(): Promise<void>;
   auth: TestAuth;
   request(path: string, options?: RequestOptions): Promise<Response>;
   /** Every item in the table, marshalled as DynamoDB returns it, in key order: to compare before and after. */
@@ -157,7 +162,9 @@ export async function startTestApi(reporting: Partial<ReportingPorts> = {}): Pro
   const logs: LogRecord[] = [];
   const workflow = new RecordingWorkflow();
   const clock = new TestClock(new Date("2026-03-01T10:00:00Z"));
+  const afterResponse: (() => Promise<unknown>)[] = [];
   const dependencies = appDependenciesForTests(table, {
+    afterResponse: (work) => afterResponse.push(work),
     authenticate: auth.auth.authenticate,
     signInRoutes: auth.auth.routes,
     workflow,
@@ -183,6 +190,9 @@ export async function startTestApi(reporting: Partial<ReportingPorts> = {}): Pro
     clock,
     logs,
     auth,
+    async runAfterResponse() {
+      for (let work = afterResponse.shift(); work !== undefined; work = afterResponse.shift()) await work();
+    },
     async request(target, { method = "GET", as, body, headers = {} } = {}) {
       const sent: Record<string, string> = { ...(as === undefined ? {} : await bearer(as)) };
       if (body !== undefined && typeof body !== "string") sent["Content-Type"] = "application/json";

@@ -4,44 +4,24 @@
  * the same 404. The token is in the path, so the request log redacts it (logging.ts).
  *
  * Attachments go straight from the browser to S3 with a presigned PUT whose signature covers the declared type
- * and size, so S3 refuses any other upload; confirming checks the stored object (size, type, magic number) before
- * the attachment counts, and deletes anything else.
+ * and size, so S3 refuses any other upload; confirming checks the stored object (size, type, the type's structure)
+ * before the attachment counts, and deletes anything else.
  */
 import type { Context } from "hono";
 import * as z from "zod";
-import type { ReportLinkUseCases } from "../../app/report-links";
-import { calendarDateSchema, emailSchema, REPORT_KINDS } from "../../domain/agreement";
-import { attachmentRequestSchema, draftReportContentSchema } from "../../domain/reports";
+import { reportFormSchema, startedUploadSchema, submissionSchema, type ReportLinkUseCases } from "../../app/report-links";
+import { emailSchema } from "../../domain/agreement";
+import { associationReportSchema, associationVersionSchema, attachmentRequestSchema, draftReportContentSchema } from "../../domain/reports";
 import { LANGUAGES } from "../../email/reminder-message";
 import type { AppEnv } from "../env";
 import type { Operations, ResponseSpec } from "../operations";
 import { problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
-import { reportSchema, reportVersionResponseSchema } from "./reports";
 
 const tokenParamsSchema = z.object({ token: z.string().meta({ description: "The token from the report link" }) });
 const attachmentParamsSchema = tokenParamsSchema.extend({ attachmentId: z.uuid("Not an attachment id") });
 
 const problem = (description: string): ResponseSpec => ({ description, schema: problemSchema, mediaType: PROBLEM_MEDIA_TYPE });
 const LINK_NOT_WORKING = problem("The link does not work: unknown, expired or revoked (which one is not said)");
-
-const reportFormSchema = z.object({
-  agreement: z.object({ id: z.string(), title: z.string(), municipality: z.string(), associations: z.array(z.string()) }),
-  requirement: z.object({ id: z.string(), kind: z.enum(REPORT_KINDS), description: z.string(), dueDate: calendarDateSchema }),
-  linkExpiresAt: z.iso.datetime(),
-  /** null until the first save. */
-  report: reportSchema.nullable(),
-  versions: z.array(reportVersionResponseSchema),
-});
-
-const uploadSchema = z.object({
-  attachment: z.object({ id: z.string(), fileName: z.string(), contentType: z.string(), size: z.number(), status: z.enum(["pending", "accepted"]) }),
-  upload: z.object({
-    method: z.literal("PUT"),
-    url: z.string().meta({ description: "Presigned: PUT the file's bytes here, with exactly these headers" }),
-    headers: z.record(z.string(), z.string()),
-    expiresAt: z.iso.datetime(),
-  }),
-});
 
 const freshLinkBodySchema = z
   .object({
@@ -56,10 +36,19 @@ const FRESH_LINK_ANSWER = {
     "Om adressen hör till en kontaktperson med en rapport att lämna kommer en ny länk till den.",
 };
 
-/** `clientAddress` is the caller's network address, for the rate limits: from the platform, never a header. */
-export function reportLinkRoutes(operations: Operations, reportLinks: ReportLinkUseCases, clientAddress: (c: Context<AppEnv>) => string): void {
+/**
+ * `clientAddress` is the caller's network address, for the rate limits: from the platform, never a header.
+ * `afterResponse` runs the fresh links' sending once the request is answered.
+ */
+export function reportLinkRoutes(
+  operations: Operations,
+  reportLinks: ReportLinkUseCases,
+  { clientAddress, afterResponse }: { clientAddress: (c: Context<AppEnv>) => string; afterResponse: (work: () => Promise<unknown>) => void },
+): void {
   const tag = "Association reports";
   operations.name(reportFormSchema, "ReportForm");
+  operations.name(associationReportSchema, "AssociationReport");
+  operations.name(associationVersionSchema, "AssociationReportVersion");
 
   const noStore = (c: { header(name: string, value: string): void }) => {
     c.header("Cache-Control", "no-store");
@@ -97,7 +86,7 @@ export function reportLinkRoutes(operations: Operations, reportLinks: ReportLink
       params: tokenParamsSchema,
       body: draftReportContentSchema.strict(),
       responses: {
-        200: { description: "The saved report", schema: reportSchema },
+        200: { description: "The saved report", schema: associationReportSchema },
         404: LINK_NOT_WORKING,
         409: problem("The report is submitted or accepted, or was saved at the same moment"),
       },
@@ -123,7 +112,7 @@ export function reportLinkRoutes(operations: Operations, reportLinks: ReportLink
       params: tokenParamsSchema,
       body: attachmentRequestSchema,
       responses: {
-        201: { description: "Where to upload the file", schema: uploadSchema },
+        201: { description: "Where to upload the file", schema: startedUploadSchema },
         404: LINK_NOT_WORKING,
         409: problem("The report is submitted or accepted, or has the most attachments it may have"),
       },
@@ -142,13 +131,14 @@ export function reportLinkRoutes(operations: Operations, reportLinks: ReportLink
       operationId: "confirmAttachment",
       summary: "Confirm an uploaded attachment",
       description:
-        "Checks the stored file: the size and type declared, and that its first bytes are those of that type. " +
+        "Checks the stored file: the size and type declared, and that it has that type's structure at its start and end " +
+        "(a PDF's trailer, a ZIP container's central directory and parts, PNG's and JPEG's markers). " +
         "Anything else is refused, the file deleted and the attachment dropped.",
       tag,
       access: "public",
       params: attachmentParamsSchema,
       responses: {
-        200: { description: "The report, with the attachment accepted", schema: reportSchema },
+        200: { description: "The report, with the attachment accepted", schema: associationReportSchema },
         404: problem("The link does not work, or the report has no such attachment"),
         409: problem("Nothing was uploaded yet, or the report is submitted or accepted"),
         400: problem("The file is not what was declared; it was deleted"),
@@ -158,6 +148,31 @@ export function reportLinkRoutes(operations: Operations, reportLinks: ReportLink
       const accepted = await reportLinks.confirmAttachment(params.token, params.attachmentId);
       noStore(c);
       return c.json(accepted);
+    },
+  );
+
+  operations.add(
+    {
+      method: "delete",
+      path: "/api/report-links/{token}/attachments/{attachmentId}",
+      operationId: "removeAttachment",
+      summary: "Remove an attachment before submitting",
+      description:
+        "Takes a pending or confirmed attachment off the report and deletes its file, unless an earlier submitted " +
+        "version holds it (that version keeps it). Only while the report is open for the association.",
+      tag,
+      access: "public",
+      params: attachmentParamsSchema,
+      responses: {
+        200: { description: "The report, without the attachment", schema: associationReportSchema },
+        404: problem("The link does not work, or the report has no such attachment"),
+        409: problem("The report is submitted or accepted, or was saved at the same moment"),
+      },
+    },
+    async (c, { params }) => {
+      const removed = await reportLinks.removeAttachment(params.token, params.attachmentId);
+      noStore(c);
+      return c.json(removed);
     },
   );
 
@@ -174,7 +189,7 @@ export function reportLinkRoutes(operations: Operations, reportLinks: ReportLink
       access: "public",
       params: tokenParamsSchema,
       responses: {
-        201: { description: "The receipt and the submitted report", schema: z.object({ receipt: reportVersionResponseSchema.shape.receipt, report: reportSchema }) },
+        201: { description: "The receipt and the submitted report", schema: submissionSchema },
         400: problem("The report is not complete; `errors` names what is missing"),
         404: LINK_NOT_WORKING,
         409: problem("The report is already submitted or accepted, or was saved at the same moment"),
@@ -194,8 +209,8 @@ export function reportLinkRoutes(operations: Operations, reportLinks: ReportLink
       operationId: "requestFreshReportLinks",
       summary: "Ask for fresh report links",
       description:
-        "Emails a contact new links to the reports they were invited to and still have to send. The answer is the " +
-        "same whether or not the address is known. Limited per address and per network address: 429 with " +
+        "Emails a contact new links to the reports they were invited to and still have to send, after answering: " +
+        "the answer, and the work done before it, are the same whether or not the address is known. Limited per address and per network address: 429 with " +
         "Retry-After past the limit.",
       tag,
       access: "public",
@@ -207,6 +222,7 @@ export function reportLinkRoutes(operations: Operations, reportLinks: ReportLink
     },
     async (c, { body }) => {
       await reportLinks.requestFreshLinks({ email: body.email, language: body.language, clientAddress: clientAddress(c) });
+      afterResponse(() => reportLinks.sendRequestedLinks());
       c.header("Cache-Control", "no-store");
       return c.json(FRESH_LINK_ANSWER, 202);
     },

@@ -69,6 +69,31 @@ export function reportRoutes(operations: Operations, reports: ReportUseCases): v
 
   operations.add(
     {
+      method: "get",
+      path: "/api/agreements/{id}/reports/{reportId}/attachments/{attachmentId}",
+      operationId: "downloadReportAttachment",
+      summary: "Download a report's attachment",
+      description:
+        "Redirects to a URL that works for a minute and answers the file with `Content-Disposition: attachment` " +
+        "(its name in `filename*`, UTF-8) and the content type it was checked as; confirmed attachments only.",
+      tag,
+      access: "read",
+      params: reportParamsSchema.extend({ attachmentId: z.uuid("Not an attachment id") }),
+      responses: {
+        303: { description: "See the download URL", headers: { Location: "The download URL" } },
+        404: problem("No such agreement, report or confirmed attachment"),
+      },
+    },
+    async (c, { params }) => {
+      const download = await reports.attachmentDownload(c.var.principal!, { agreementId: params.id, reportId: params.reportId, attachmentId: params.attachmentId });
+      c.header("Cache-Control", "no-store");
+      c.header("X-Content-Type-Options", "nosniff");
+      return c.redirect(download.url, 303);
+    },
+  );
+
+  operations.add(
+    {
       method: "post",
       path: "/api/agreements/{id}/reports/{reportId}/review",
       operationId: "reviewReport",
