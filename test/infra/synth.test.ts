@@ -879,7 +879,7 @@ describe("every stack", () => {
     for (const fn of bundles) {
       const dir = path.join(artifacts, fn.node.addr);
       const { stdout } = await promisify(execFile)("grep", ["-rlF", "-e", LEAKED_IF_FOUND.OIDC_CLIENT_SECRET, "-e", LEAKED_IF_FOUND.CURSOR_SECRET, dir]).catch(
-        (error: { code?: number; stdout: string }) => (error.code === 1 ? { stdout: "" } : Promise.reject(error)),
+        (error: Error & { code?: number; stdout: string }) => (error.code === 1 ? { stdout: "" } : Promise.reject(error)),
       );
       expect(stdout, fn.node.path).toBe("");
     }

@@ -61,7 +61,8 @@ export async function startPageTestApp(): Promise<PageTestApp> {
   const table = await createTestTable();
   const auth = await startTestAuth(table, origin);
   const app = createApp(appDependenciesForTests(table, { appOrigin: origin, authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes }));
-  server.on("request", getRequestListener(app.fetch));
+  const handle = getRequestListener(app.fetch);
+  server.on("request", (request, response) => void handle(request, response));
   const browser = await launchChromium();
   return {
     origin,
@@ -120,17 +121,17 @@ export async function axeViolations(page: Page): Promise<string[]> {
 
 /** Bytes of HTML, CSS and JavaScript the page holds and loaded from this site, uncompressed. */
 export async function pageWeight(page: Page): Promise<number> {
-  return (await page.evaluate(`(async () => {
+  return await page.evaluate<number>(`(async () => {
     const html = new TextEncoder().encode("<!DOCTYPE html>" + document.documentElement.outerHTML).byteLength;
     const assets = performance.getEntriesByType("resource").map((entry) => entry.name).filter((url) => url.startsWith(location.origin));
     const sizes = await Promise.all(assets.map(async (url) => (await (await fetch(url)).arrayBuffer()).byteLength));
     return sizes.reduce((sum, size) => sum + size, html);
-  })()`)) as number;
+  })()`);
 }
 
 /** The element that has focus: its id and class, to compare with what a test expects. */
 export async function focused(page: Page): Promise<{ id: string; className: string }> {
-  return (await page.evaluate(`({ id: document.activeElement.id, className: document.activeElement.className })`)) as { id: string; className: string };
+  return await page.evaluate<{ id: string; className: string }>(`({ id: document.activeElement.id, className: document.activeElement.className })`);
 }
 
 /** Signs in through the app's real sign-in: /auth/login, the local provider's page, back to `returnTo`. */

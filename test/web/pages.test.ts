@@ -136,7 +136,7 @@ describe("by keyboard", () => {
     const seen: string[] = [];
     for (let step = 0; step < 40; step += 1) {
       await page.keyboard.press("Tab");
-      const focus = (await page.evaluate(`(() => {
+      const focus = await page.evaluate<{ key: string; focused: string; plain: string } | null>(`(() => {
         const element = document.activeElement;
         if (element === null || element === document.body) return null;
         const look = () => { const s = getComputedStyle(element); return [s.outlineStyle, s.outlineWidth, s.boxShadow, s.backgroundColor].join(" "); };
@@ -145,7 +145,7 @@ describe("by keyboard", () => {
         const plain = look();
         element.focus();
         return { key: element.tagName + "#" + element.id + ":" + element.textContent.trim().slice(0, 30), focused, plain };
-      })()`)) as { key: string; focused: string; plain: string } | null;
+      })()`);
       if (focus === null) break;
       seen.push(focus.key);
       expect(focus.focused, focus.key).not.toBe(focus.plain);
