@@ -71,7 +71,7 @@ export const API_INFO = {
     "Swedish municipal partnership agreements (idéburet offentligt partnerskap) from draft to renewal. " +
     "Errors are application/problem+json (RFC 9457). Each operation's `x-permission` names the permission it " +
     "needs (read, edit or decide), or `public`.",
-  license: { name: "Proprietary: the municipality's own" },
+  license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
 };
 
 export function createApp(dependencies: AppDependencies) {
