@@ -192,7 +192,7 @@ async function validatedInput<Params, Query, Body>(
  * Parameters are single-valued: a repeated one is refused rather than one of its values picked.
  */
 function queryParameters(url: string, errors: FieldError[]): Record<string, string> {
-  const parameters: Record<string, string> = Object.create(null);
+  const parameters = Object.create(null) as Record<string, string>;
   const queryStart = url.indexOf("?");
   if (queryStart === -1) return parameters;
   const fragmentStart = url.indexOf("#", queryStart);
