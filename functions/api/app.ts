@@ -13,7 +13,7 @@ import type { Application } from "../app/application";
 import type { StaffPrincipal } from "./auth/principal";
 import type { AppEnv } from "./env";
 import { requestContext, type Log } from "./logging";
-import { createOperations } from "./operations";
+import { allowedMethods, createOperations } from "./operations";
 import { problemFor, problemResponse } from "./problems";
 import { agreementRoutes } from "./routes/agreements";
 import { docsRoutes } from "./routes/docs";
@@ -76,6 +76,7 @@ export const API_INFO = {
     "Swedish municipal partnership agreements (idéburet offentligt partnerskap) from draft to renewal. " +
     "Errors are application/problem+json (RFC 9457). Each operation's `x-permission` names the permission it " +
     "needs (read, edit or decide), or `public`.",
+  license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
 };
 
 export function createApp(dependencies: AppDependencies) {
@@ -94,12 +95,18 @@ export function createApp(dependencies: AppDependencies) {
     dependencies.log({ level: "error", message: "Unhandled error", requestId: c.var.requestId, error: error.stack ?? String(error) });
     return problemResponse(c, 500, "Internal error", "Something went wrong on our side; quote the request id if you report it");
   });
-  // A person in a browser gets a page; a program gets a problem.
-  app.notFound((c) =>
-    !c.req.path.startsWith("/api/") && /\btext\/html\b/.test(c.req.header("Accept") ?? "")
+  // A method the path does not take is 405 with Allow; nothing there at all is 404, a page for a person in a browser.
+  app.notFound((c) => {
+    const allowed = allowedMethods(app, c.req.path);
+    if (allowed.length > 0) {
+      return problemResponse(c, 405, "Method not allowed", `${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(", ")}`, undefined, {
+        headers: { Allow: allowed.join(", ") },
+      });
+    }
+    return !c.req.path.startsWith("/api/") && /\btext\/html\b/.test(c.req.header("Accept") ?? "")
       ? renderProblem(c, "notFound", 404)
-      : problemResponse(c, 404, "Not found", `Nothing at ${c.req.method} ${c.req.path}`),
-  );
+      : problemResponse(c, 404, "Not found", `Nothing at ${c.req.method} ${c.req.path}`);
+  });
 
   if (dependencies.signInRoutes !== undefined) app.route("/", dependencies.signInRoutes);
   // The pages (web/), server-rendered by this same app.
@@ -151,7 +158,7 @@ export function createApp(dependencies: AppDependencies) {
       });
     });
   reportLinkRoutes(operations, application.reportLinks, { clientAddress: dependencies.clientAddress, afterResponse });
-  docsRoutes(operations, dependencies, API_INFO);
+  docsRoutes(operations, dependencies, { info: API_INFO, serverUrl: dependencies.appOrigin });
 
   return app;
 }

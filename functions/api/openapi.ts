@@ -7,18 +7,41 @@
 import * as z from "zod";
 import { calendarDateSchema } from "../domain/agreement";
 import { SESSION_COOKIE } from "./auth/staff-auth";
-import type { OpenApiInfo, OperationSpec } from "./operations";
+import type { DocumentDescription, OperationSpec } from "./operations";
 import { PROBLEM_MEDIA_TYPE, problemSchema } from "./problems";
 
 type ObjectSchema = z.ZodObject;
+
+/** The groups the document's operations are in; an operation names one (OperationSpec.tag). */
+export const API_TAGS = {
+  Agreements:
+    "IOP agreements through their lifecycle: list and search, drafts, submission, the council's decision, renewal, " +
+    "termination and withdrawal, and each agreement's audit trail and reminders",
+  Exports: "The agreements a list's filters find, as CSV for Excel, and each officer's calendar feed of end dates, notice dates and report due dates",
+  Reports: "Staff's side of the associations' reports: the invitations that email a contact a report link, the reports, and their review",
+  "Association reports":
+    "The association's side, authorised by the report link's token alone: what the link opens, a draft, attachments, " +
+    "the submission; and fresh links by email",
+  Operations: "Whether the app and the services it depends on are up",
+  Documentation: "This document and the interactive page on it",
+} as const satisfies Record<string, string>;
+
+export type ApiTag = keyof typeof API_TAGS;
 
 const JSON_SCHEMA_OPTIONS = {
   target: "draft-2020-12",
   io: "input",
   // Transforms (e.g. the organisationsnummer normalisation) are described by their input.
   unrepresentable: "any",
-  override: (context: { zodSchema: unknown; jsonSchema: Record<string, unknown> }) => {
+  override: (context: { zodSchema: z.core.$ZodType; jsonSchema: Record<string, unknown> }) => {
     if (context.zodSchema === calendarDateSchema) context.jsonSchema.format = "date";
+    // A query parameter read as text and checked as a number (`limit`) is described as the number it must be.
+    const { def } = context.zodSchema._zod;
+    if (def.type === "pipe" && (def as z.core.$ZodPipeDef).out instanceof z.ZodNumber) {
+      const number = (def as z.core.$ZodPipeDef).out as z.ZodNumber;
+      for (const key of Object.keys(context.jsonSchema)) delete context.jsonSchema[key];
+      Object.assign(context.jsonSchema, withoutMeta(z.toJSONSchema(number, { target: "draft-2020-12" }) as Record<string, unknown>));
+    }
   },
 } as const;
 
@@ -27,7 +50,7 @@ function withoutMeta(schema: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-export function openApiDocument(specs: readonly OperationSpec[], names: readonly [z.ZodType, string][], info: OpenApiInfo) {
+export function openApiDocument(specs: readonly OperationSpec[], names: readonly [z.ZodType, string][], description: DocumentDescription) {
   // Unnamed schemas are named after their operation; one conversion of the registry then writes every component,
   // with the named schemas nested in others as references.
   const components = z.registry<{ id: string }>();
@@ -43,10 +66,14 @@ export function openApiDocument(specs: readonly OperationSpec[], names: readonly
     const responses: Record<string, unknown> = {};
     const problem = (description: string) => ({ description, content: { [PROBLEM_MEDIA_TYPE]: { schema: ref(problemSchema, "Problem") } } });
     const takesInput = spec.params !== undefined || spec.query !== undefined || spec.body !== undefined;
-    if (takesInput) responses["400"] = problem("The input is not valid; `errors` names each field");
+    // Every operation refuses what it does not take: an unknown query parameter, a body it has no use for.
+    responses["400"] = problem(
+      takesInput ? "The input is not valid; `errors` names each field" : "A query parameter or a body, which this operation does not take",
+    );
     if (spec.access !== "public") {
       responses["401"] = problem("Not signed in");
       responses["403"] = problem(`Signed in without the ${spec.access} permission`);
+      responses["503"] = problem("Sign-in unavailable: the organisation's identity provider could not be reached to check the token");
     }
     if (spec.body !== undefined) {
       responses["413"] = problem("The body is larger than 100 KB");
@@ -104,8 +131,9 @@ export function openApiDocument(specs: readonly OperationSpec[], names: readonly
   const { schemas } = z.toJSONSchema(components, { ...JSON_SCHEMA_OPTIONS, uri: (id) => `#/components/schemas/${id}` });
   return {
     openapi: "3.1.0",
-    info,
-    tags: [...new Set(specs.map((spec) => spec.tag))].map((name) => ({ name })),
+    info: description.info,
+    servers: [{ url: description.serverUrl, description: "This installation" }],
+    tags: [...new Set(specs.map((spec) => spec.tag))].map((name) => ({ name, description: API_TAGS[name] })),
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, withoutMeta(schema as Record<string, unknown>)])),

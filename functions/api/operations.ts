@@ -7,11 +7,12 @@
  * The document itself is written by openapi.ts.
  */
 import type { Context, Hono } from "hono";
+import { METHOD_NAME_ALL } from "hono/router";
 import * as z from "zod";
 import { fieldErrorsFromZod, type FieldError } from "../domain/errors";
 import { can, type Permission, type StaffPrincipal } from "./auth/principal";
 import type { AppEnv } from "./env";
-import { openApiDocument } from "./openapi";
+import { openApiDocument, type ApiTag } from "./openapi";
 import { ApiProblem } from "./problems";
 
 /** What a caller needs: a permission (after signing in), or nothing for public routes. */
@@ -41,7 +42,7 @@ export interface OperationSpec<
   operationId: string;
   summary: string;
   description?: string;
-  tag: string;
+  tag: ApiTag;
   access: Access;
   params?: Params;
   query?: Query;
@@ -49,7 +50,7 @@ export interface OperationSpec<
   body?: Body;
   /** Request headers the operation reads: name → description (and whether it is required). */
   headers?: Record<string, { description: string; required?: boolean }>;
-  /** Problems every operation can answer (400, 401, 403, 413, 415 as they apply) are added to the document. */
+  /** Problems every operation can answer (400, 401, 403, 413, 415, 503 as they apply) are added to the document. */
   responses: Record<number, ResponseSpec>;
 }
 
@@ -70,6 +71,14 @@ export interface OpenApiInfo {
   title: string;
   version: string;
   description: string;
+  license: { name: string; identifier?: string; url?: string };
+}
+
+/** What the document says besides the operations. */
+export interface DocumentDescription {
+  info: OpenApiInfo;
+  /** The origin the API is served at; the paths start with /api. */
+  serverUrl: string;
 }
 
 export interface Operations {
@@ -80,7 +89,7 @@ export interface Operations {
   /** Gives a schema a name in the document's components, e.g. "Agreement"; call before the first `document`. */
   name(schema: z.ZodType, id: string): void;
   /** The OpenAPI 3.1 document of every operation added so far. */
-  document(info: OpenApiInfo): Record<string, unknown>;
+  document(description: DocumentDescription): Record<string, unknown>;
 }
 
 export interface OperationsOptions {
@@ -93,6 +102,8 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;\s*charset\s*=\s
 /** Deeper than any body the schemas accept; walking it further would only cost time. */
 const MAX_JSON_DEPTH = 32;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Refuses what is not UTF-8, where a lenient decoder would store a replacement character "�" in its place. */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 // Tab, line feed and carriage return are text; the other C0 controls and DEL are not.
 // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
@@ -133,10 +144,24 @@ export function createOperations(app: Hono<AppEnv>, options: OperationsOptions):
     name(schema, id) {
       names.push([schema, id]);
     },
-    document(info) {
-      return openApiDocument(specs, names, info);
+    document(description) {
+      return openApiDocument(specs, names, description);
     },
   };
+}
+
+/** The order an Allow header lists methods in. */
+const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+
+/**
+ * The methods some route of `app` serves at `path`, for the Allow header of a 405: Hono serves HEAD wherever it
+ * serves GET, and nothing answers OPTIONS. Middleware, registered for every method, serves nothing by itself.
+ */
+export function allowedMethods(app: Hono<AppEnv>, path: string): string[] {
+  const registered = new Set(app.routes.map((route) => route.method).filter((method) => method !== METHOD_NAME_ALL));
+  const served = [...registered].filter((method) => app.router.match(method, path)[0].some(([[, route]]) => route.method === method));
+  if (served.includes("GET")) served.push("HEAD");
+  return served.sort((one, other) => METHOD_ORDER.indexOf(one) - METHOD_ORDER.indexOf(other));
 }
 
 function honoPath(path: string): string {
@@ -149,7 +174,7 @@ async function validatedInput<Params, Query, Body>(
 ): Promise<OperationInput<Params, Query, Body>> {
   const errors: FieldError[] = [];
   const params = spec.params === undefined ? undefined : parseInto(spec.params, c.req.param(), errors);
-  const given = singleValues(c.req.queries(), errors);
+  const given = queryParameters(c.req.url, errors);
   const query = spec.query === undefined ? refuseAll(given, errors) : parseInto(spec.query, given, errors);
   const body = await readBody(c, spec.body, errors);
   if (errors.length > 0) {
@@ -158,14 +183,47 @@ async function validatedInput<Params, Query, Body>(
   return { params, query, body } as OperationInput<Params, Query, Body>;
 }
 
-/** Query parameters are single-valued; a repeated one is refused rather than one of its values picked. */
-function singleValues(queries: Record<string, string[]>, errors: FieldError[]): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, given] of Object.entries(queries)) {
-    if (given.length > 1) errors.push({ path: name, message: "Give this parameter once" });
-    values[name] = given[0] ?? "";
+/**
+ * The query's parameters, read here rather than by Hono: its reading keeps a malformed escape (`%ZZ`, the UTF-8 of
+ * a lone surrogate `%ED%A0%80`) as literal text, and puts the parameters in a plain object, where one named
+ * `__proto__` sets the prototype instead of being a name to refuse. Here every name and value is decoded strictly
+ * (`+` is a space, as in forms) into an object without a prototype, and each name must be a parameter. Control
+ * characters are refused as in bodies.
+ * Parameters are single-valued: a repeated one is refused rather than one of its values picked.
+ */
+function queryParameters(url: string, errors: FieldError[]): Record<string, string> {
+  const parameters = Object.create(null) as Record<string, string>;
+  const queryStart = url.indexOf("?");
+  if (queryStart === -1) return parameters;
+  const fragmentStart = url.indexOf("#", queryStart);
+  const query = url.slice(queryStart + 1, fragmentStart === -1 ? undefined : fragmentStart);
+  const repeated = new Set<string>();
+  for (const pair of query.split("&")) {
+    if (pair === "") continue;
+    const equals = pair.indexOf("=");
+    const rawName = equals === -1 ? pair : pair.slice(0, equals);
+    const name = strictlyDecoded(rawName);
+    const value = equals === -1 ? "" : strictlyDecoded(pair.slice(equals + 1));
+    if (name === null || value === null) {
+      errors.push({ path: name ?? rawName.slice(0, 64), message: "Not valid percent-encoded UTF-8" });
+    } else if (CONTROL_CHARACTER.test(name) || CONTROL_CHARACTER.test(value)) {
+      errors.push({ path: name, message: "Contains control characters" });
+    } else if (Object.hasOwn(parameters, name)) {
+      if (!repeated.has(name)) errors.push({ path: name, message: "Give this parameter once" });
+      repeated.add(name);
+    } else {
+      parameters[name] = value;
+    }
   }
-  return values;
+  return parameters;
+}
+
+function strictlyDecoded(component: string): string | null {
+  try {
+    return decodeURIComponent(component.replaceAll("+", " "));
+  } catch {
+    return null;
+  }
 }
 
 function refuseAll(parameters: Record<string, string>, errors: FieldError[]): undefined {
@@ -181,8 +239,8 @@ function parseInto<S extends z.ZodType>(schema: S, value: unknown, errors: Field
 }
 
 async function readBody(c: Context<AppEnv>, schema: z.ZodType | undefined, errors: FieldError[]): Promise<unknown> {
-  const text = await c.req.text();
-  if (text === "") {
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength === 0) {
     if (schema === undefined || schema.safeParse(undefined).success) return undefined;
     errors.push({ path: "", message: "A JSON body is required" });
     return undefined;
@@ -194,6 +252,13 @@ async function readBody(c: Context<AppEnv>, schema: z.ZodType | undefined, error
   const contentType = c.req.header("Content-Type") ?? "";
   if (!JSON_MEDIA_TYPE.test(contentType.trim())) {
     throw new ApiProblem(415, "Unsupported media type", `Send the body as JSON (Content-Type: application/json), not "${contentType || "no type"}"`);
+  }
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    errors.push({ path: "", message: "Not valid UTF-8" });
+    return undefined;
   }
   let json: unknown;
   try {

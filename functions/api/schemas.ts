@@ -31,7 +31,7 @@ const pageQuery = {
     .string()
     .regex(/^[0-9]{1,3}$/, `A whole number from 1 to ${MAX_PAGE_SIZE}`)
     .transform(Number)
-    .pipe(z.number().min(1, "At least 1").max(MAX_PAGE_SIZE, `At most ${MAX_PAGE_SIZE}`))
+    .pipe(z.number().int().min(1, "At least 1").max(MAX_PAGE_SIZE, `At most ${MAX_PAGE_SIZE}`))
     .optional()
     .meta({ description: `Items per page, 1 to ${MAX_PAGE_SIZE}; 25 when left out` }),
   cursor: z

@@ -112,7 +112,7 @@ describe("updating with If-Match", () => {
     await api.request(`/api/agreements/${created.id}`, { method: "PATCH", as: "editor", body: { title: "Y" }, headers: { "If-Match": '"1"' } });
     const stale = await api.request(`/api/agreements/${created.id}`, { method: "PATCH", as: "editor", body: { title: "Z" }, headers: { "If-Match": '"1"' } });
     expect(stale.status).toBe(412);
-    expect(await json(stale)).toMatchObject({ status: 412, detail: `Agreement ${created.id} is at version 2, not 1: reload it and try again` });
+    expect(await json(stale)).toMatchObject({ status: 412, detail: `Agreement ${created.id} is at version "2", not one If-Match names ("1"): reload it and try again` });
     const weak = await api.request(`/api/agreements/${created.id}`, { method: "PATCH", as: "editor", body: { title: "Z" }, headers: { "If-Match": 'W/"2"' } });
     expect(weak.status).toBe(412);
     expect((await api.store.get(created.id))?.title).toBe("Y");
@@ -137,9 +137,47 @@ describe("updating with If-Match", () => {
     expect(allowed.status).toBe(200);
   });
 
-  it("answers 409 when someone else saves between the read and the write", async () => {
+  it("matches If-Match as RFC 9110 says: any tag of a list, * for any version, a tag not current is 412", async () => {
     const created = await create();
-    // A store whose read is followed at once by another person's change, as under real concurrency.
+    const patch = (ifMatch: string, title: string, id = created.id) =>
+      api.request(`/api/agreements/${id}`, { method: "PATCH", as: "editor", body: { title }, headers: { "If-Match": ifMatch } });
+
+    expect((await patch('"7", "1"', "From a list")).status).toBe(200);
+    expect((await patch('W/"2", "stale-0", "2"', "From a longer list")).status).toBe(200);
+    expect((await patch("*", "Whatever the version")).status).toBe(200);
+    const stale = await patch('"stale-0"', "Never");
+    expect(stale.status).toBe(412);
+    expect(await json(stale)).toMatchObject({ title: "Changed since you read it", detail: expect.stringContaining('version "4"') });
+    expect((await patch('"04"', "Never")).status).toBe(412);
+    expect((await patch('"3", "5"', "Never")).status).toBe(412);
+    // Malformed, not merely stale: 400 naming the header.
+    const malformed = await patch('"4" "5"', "Never");
+    expect(malformed.status).toBe(400);
+    expect(await json(malformed)).toMatchObject({ errors: [{ path: "If-Match" }] });
+    // A condition on an agreement that does not exist is not evaluated.
+    expect((await patch('"stale-0"', "Never", "agr-none")).status).toBe(404);
+    expect(await api.store.get(created.id)).toMatchObject({ version: 4, title: "Whatever the version" });
+  });
+
+  it("answers 20 parallel changes with the same If-Match with one 200 and nineteen 412, writing one event", async () => {
+    const created = await create();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        api.request(`/api/agreements/${created.id}`, { method: "PATCH", as: "editor", body: { title: `Parallel ${index}` }, headers: { "If-Match": '"1"' } }),
+      ),
+    );
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([200, ...Array<number>(19).fill(412)]);
+    for (const response of responses.filter((response) => response.status === 412)) {
+      expect(response.headers.get("Content-Type")).toBe("application/problem+json");
+      expect(await json(response)).toMatchObject({ status: 412, title: "Changed since you read it" });
+    }
+    expect((await api.store.events(created.id)).items.map((event) => event.action)).toEqual(["create", "update"]);
+    expect(await api.store.get(created.id)).toMatchObject({ version: 2 });
+  });
+
+  /** An app whose store lets another person's change in right after each read, as under real concurrency. */
+  async function racingApp() {
     const racing: AgreementStore = {
       ...api.store,
       async get(id) {
@@ -149,11 +187,26 @@ describe("updating with If-Match", () => {
       },
     };
     const app = createApp(appDependenciesForTests(api.table, { store: racing, authenticate: api.auth.auth.authenticate }));
-    const response = await app.request(`http://localhost/api/agreements/${created.id}`, {
-      method: "PATCH",
-      headers: { ...(await api.auth.bearer("editor")), "Content-Type": "application/json", "If-Match": '"1"' },
-      body: JSON.stringify({ title: "Mine" }),
-    });
+    const editor = await api.auth.bearer("editor");
+    return (id: string, headers: Record<string, string>) =>
+      app.request(`http://localhost/api/agreements/${id}`, {
+        method: "PATCH",
+        headers: { ...editor, "Content-Type": "application/json", ...headers },
+        body: JSON.stringify({ title: "Mine" }),
+      });
+  }
+
+  it("answers 412 when someone else saves between the read and the write of a change sent with If-Match", async () => {
+    const created = await create();
+    const response = await (await racingApp())(created.id, { "If-Match": '"1"' });
+    expect(response.status).toBe(412);
+    expect(await json(response)).toMatchObject({ title: "Changed since you read it", detail: expect.stringContaining("changed by someone else") });
+    expect(await api.store.get(created.id)).toMatchObject({ version: 2, purpose: "Parallel", title: created.title });
+  });
+
+  it("answers 409 to such a change sent with If-Match: *, which any version matches", async () => {
+    const created = await create();
+    const response = await (await racingApp())(created.id, { "If-Match": "*" });
     expect(response.status).toBe(409);
     expect(await json(response)).toMatchObject({ title: "Edit conflict" });
     expect(await api.store.get(created.id)).toMatchObject({ version: 2, purpose: "Parallel", title: created.title });

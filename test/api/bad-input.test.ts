@@ -20,6 +20,8 @@ interface Case {
   body?: unknown;
   /** The status expected; any 4xx when left out. */
   status?: number;
+  /** The Allow header expected (with 405). */
+  allow?: string;
 }
 
 let api: TestApi;
@@ -190,7 +192,7 @@ function createCases(): Case[] {
 
 function bodyCases(): Case[] {
   const json = { "Content-Type": "application/json" };
-  const raw = (name: string, body: string, headers: Record<string, string> = json, status?: number): Case => ({
+  const raw = (name: string, body: string | Uint8Array, headers: Record<string, string> = json, status?: number): Case => ({
     name,
     method: "POST",
     path: "/api/agreements",
@@ -224,6 +226,12 @@ function bodyCases(): Case[] {
     raw("JSON in Latin-1", JSON.stringify({ title: "x" }), { "Content-Type": "application/json; charset=iso-8859-1" }, 415),
     raw("JSON with a made-up type", JSON.stringify({ title: "x" }), { "Content-Type": "application/jsonx" }, 415),
     raw("empty body", "", json, 400),
+    // Bytes that are not UTF-8 at all, where a lenient decoder would store "�".
+    raw("invalid UTF-8 bytes", Buffer.concat([Buffer.from('{"title": "'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), json, 400),
+    raw("an overlong UTF-8 encoding", Buffer.concat([Buffer.from('{"title": "a'), Buffer.from([0xc0, 0xaf]), Buffer.from('"}')]), json, 400),
+    raw("the UTF-8 of a lone surrogate", Buffer.concat([Buffer.from('{"title": "a'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]), json, 400),
+    raw("a truncated UTF-8 sequence", Buffer.concat([Buffer.from('{"title": "a'), Buffer.from([0xe2, 0x82]), Buffer.from('"}')]), json, 400),
+    raw("Latin-1 bytes sent as UTF-8", Buffer.from('{"title": "Bäckby"}', "latin1"), json, 400),
   ];
 }
 
@@ -243,10 +251,21 @@ function updateCases(): Case[] {
     patch("update with a stale If-Match", () => draft, { title: "x" }, { "If-Match": '"99"' }, 412),
     patch("update with a weak ETag", () => draft, { title: "x" }, { "If-Match": 'W/"1"' }, 412),
     patch("update with an unquoted ETag", () => draft, { title: "x" }, { "If-Match": "1" }, 400),
-    patch("update with two ETags", () => draft, { title: "x" }, { "If-Match": '"1", "2"' }, 400),
-    patch("update with a negative ETag", () => draft, { title: "x" }, { "If-Match": '"-1"' }, 400),
-    patch("update with a huge ETag", () => draft, { title: "x" }, { "If-Match": `"${"9".repeat(40)}"` }, 400),
+    // Well-formed entity-tags that are not the current one fail the condition (RFC 9110 §13.1.1): 412, not 400.
+    patch("update with two stale ETags", () => draft, { title: "x" }, { "If-Match": '"98", "99"' }, 412),
+    patch("update with an ETag that was never ours", () => draft, { title: "x" }, { "If-Match": '"stale-0"' }, 412),
+    patch("update with a negative ETag", () => draft, { title: "x" }, { "If-Match": '"-1"' }, 412),
+    patch("update with a huge ETag", () => draft, { title: "x" }, { "If-Match": `"${"9".repeat(40)}"` }, 412),
+    patch("update with the version zero-padded", () => draft, { title: "x" }, { "If-Match": '"01"' }, 412),
+    patch("update with an empty ETag", () => draft, { title: "x" }, { "If-Match": '""' }, 412),
+    patch("update with a weak ETag in a list", () => draft, { title: "x" }, { "If-Match": 'W/"1", "99"' }, 412),
+    // Only what is not an entity-tag list is 400.
     patch("update with an injection as ETag", () => draft, { title: "x" }, { "If-Match": INJECTIONS[1]! }, 400),
+    patch("update with two ETags without a comma", () => draft, { title: "x" }, { "If-Match": '"1" "2"' }, 400),
+    patch("update with * in a list", () => draft, { title: "x" }, { "If-Match": '*, "1"' }, 400),
+    patch("update with a space inside an ETag", () => draft, { title: "x" }, { "If-Match": '"1 "' }, 400),
+    patch("update with an unclosed ETag", () => draft, { title: "x" }, { "If-Match": '"1' }, 400),
+    patch("update with a lower-case weak prefix", () => draft, { title: "x" }, { "If-Match": 'w/"1"' }, 400),
     patch("update with nothing to change", () => draft, {}, { "If-Match": '"1"' }, 400),
     patch("update with an unknown field", () => draft, { colour: "red" }, { "If-Match": '"1"' }, 400),
     patch("update setting the status", () => draft, { status: "active" }, { "If-Match": '"1"' }, 400),
@@ -332,6 +351,11 @@ function actionCases(): Case[] {
     action("renew with a body", () => active, "renewal", "editor", { successorId: "mine" }, 400),
     action("renew as a registrar", () => active, "renewal", "registrar", undefined, 403),
     action("renew with a stale If-Match", () => active, "renewal", "editor", undefined, 412, { "If-Match": '"1"' }),
+    // Names every plain object has are not fields either.
+    action("withdraw with the reason in __proto__", () => draft, "withdraw", "editor", '{"__proto__": {"reason": "x"}}', 400, { "Content-Type": "application/json" }),
+    action("withdraw with a constructor field", () => draft, "withdraw", "editor", { reason: "x", constructor: "x" }, 400),
+    action("decision in __proto__", () => proposed, "decision", "registrar", `{"__proto__": ${JSON.stringify(approval)}}`, 400, { "Content-Type": "application/json" }),
+    action("decision with a prototype field", () => proposed, "decision", "registrar", { ...approval, prototype: {} }, 400),
   ];
 }
 
@@ -354,8 +378,14 @@ function pathCases(): Case[] {
     { name: "events of an unknown agreement", method: "GET", path: "/api/agreements/agr-none/events", as: "viewer", status: 404 },
     { name: "reminders of an unknown agreement", method: "GET", path: "/api/agreements/agr-none/reminders", as: "viewer", status: 404 },
     { name: "submit an unknown agreement", method: "POST", path: "/api/agreements/agr-none/submit", as: "editor", status: 404 },
-    { name: "delete an agreement", method: "DELETE", path: `/api/agreements/${draft.id}`, as: "admin", status: 404 },
-    { name: "replace an agreement", method: "PUT", path: `/api/agreements/${draft.id}`, as: "admin", body: mammaUnitedContent(), status: 404 },
+    { name: "delete an agreement", method: "DELETE", path: `/api/agreements/${draft.id}`, as: "admin", status: 405, allow: "GET, HEAD, PATCH" },
+    { name: "replace an agreement", method: "PUT", path: `/api/agreements/${draft.id}`, as: "admin", body: mammaUnitedContent(), status: 405, allow: "GET, HEAD, PATCH" },
+    { name: "delete every agreement", method: "DELETE", path: "/api/agreements", as: "admin", status: 405, allow: "GET, HEAD, POST" },
+    { name: "read an action", method: "GET", path: `/api/agreements/${draft.id}/submit`, as: "admin", status: 405, allow: "POST" },
+    { name: "options of an agreement", method: "OPTIONS", path: `/api/agreements/${draft.id}`, status: 405, allow: "GET, HEAD, PATCH" },
+    { name: "patch the audit trail", method: "PATCH", path: `/api/agreements/${draft.id}/events`, as: "admin", body: { items: [] }, status: 405, allow: "GET, HEAD" },
+    { name: "delete the health check", method: "DELETE", path: "/api/health", status: 405, allow: "GET, HEAD" },
+    { name: "delete the fresh-link route", method: "DELETE", path: "/api/report-links/renewal", status: 405, allow: "GET, HEAD, POST" },
     { name: "an unknown action", method: "POST", path: `/api/agreements/${draft.id}/approve`, as: "admin", status: 404 },
     { name: "an unknown route", method: "GET", path: "/api/contracts", as: "viewer", status: 404 },
   ];
@@ -397,6 +427,26 @@ function queryCases(): Case[] {
     `association=${encodeURIComponent(INJECTIONS[0]!)}`,
     "foo=bar",
     "Status=draft",
+    // Names that are properties of every plain object.
+    "__proto__=1",
+    "constructor=1",
+    "prototype=1",
+    "hasOwnProperty=1",
+    "status=draft&__proto__=active",
+    "__proto__[status]=draft",
+    // Percent-encoding that is not UTF-8 is refused, not searched as literal text.
+    "q=%ZZ",
+    "q=mamma%ZZ",
+    "q=%ED%A0%80",
+    "q=mamma%ED%A0%80",
+    "q=%E2%82",
+    "q=mamma%C0%AF",
+    "q=mamma%",
+    "q=mamma%00",
+    "endsBefore=2026-01-0%31%",
+    "responsible=a%FF@example.se",
+    "st%ZZatus=draft",
+    "%ED%A0%80=1",
   ];
   return [
     ...queries.map((query): Case => ({ name: `list ?${query.slice(0, 40)}`, method: "GET", path: `/api/agreements?${query}`, as: "viewer", status: 400 })),
@@ -408,6 +458,12 @@ function queryCases(): Case[] {
     { name: "events with a forged cursor", method: "GET", path: `/api/agreements/${draft.id}/events?cursor=abc.def`, as: "viewer", status: 400 },
     { name: "events with a filter", method: "GET", path: `/api/agreements/${draft.id}/events?status=draft`, as: "viewer", status: 400 },
     { name: "reminders with a query", method: "GET", path: `/api/agreements/${draft.id}/reminders?all=1`, as: "viewer", status: 400 },
+    ...["__proto__=1", "constructor=1", "prototype=1", "__proto__=", "toString"].flatMap((query): Case[] => [
+      { name: `feed rotation ?${query}`, method: "POST", path: `/api/calendar-feed?${query}`, as: "editor", status: 400 },
+      { name: `health ?${query}`, method: "GET", path: `/api/health?${query}`, status: 400 },
+      { name: `reminders ?${query}`, method: "GET", path: `/api/agreements/${draft.id}/reminders?${query}`, as: "viewer", status: 400 },
+      { name: `events ?${query}`, method: "GET", path: `/api/agreements/${draft.id}/events?${query}`, as: "viewer", status: 400 },
+    ]),
   ];
 }
 
@@ -445,7 +501,7 @@ function calendarCases(): Case[] {
     { name: "feed with an unknown secret", method: "GET", path: `/api/calendar/${"B".repeat(43)}.ics`, status: 404 },
     { name: "feed with the secret in another case", method: "GET", path: `/api/calendar/${secret().toUpperCase() === secret() ? secret().toLowerCase() : secret().toUpperCase()}.ics`, status: 404 },
     { name: "feed with a query", method: "GET", path: `${new URL(feedUrl).pathname}?all=1`, status: 400 },
-    { name: "feed posted to", method: "POST", path: new URL(feedUrl).pathname, status: 404 },
+    { name: "feed posted to", method: "POST", path: new URL(feedUrl).pathname, status: 405, allow: "GET, HEAD" },
     { name: "feed rotation with a body", method: "POST", path: "/api/calendar-feed", as: "editor", body: { email: "someone@example.se" }, status: 400 },
     { name: "docs asset of another version", method: "GET", path: "/api/docs/assets/1.0.0/swagger-ui.css", status: 404 },
     { name: "docs asset that is not served", method: "GET", path: "/api/docs/assets/5.35.0/index.html", status: 400 },
@@ -548,7 +604,7 @@ function reportCases(): Case[] {
     { name: "a report link with an injection", method: "GET", path: `/api/report-links/${encodeURIComponent(INJECTIONS[0]!)}`, status: 404 },
     { name: "a report link of 5000 characters", method: "GET", path: `/api/report-links/${"A".repeat(5000)}`, status: 404 },
     { name: "an unknown report link saved to", method: "PUT", path: `/api/report-links/${"B".repeat(43)}/draft`, body: { peopleReached: 1 }, status: 404 },
-    { name: "a report link deleted", method: "DELETE", path: link(), status: 404 },
+    { name: "a report link deleted", method: "DELETE", path: link(), status: 405, allow: "GET, HEAD" },
     { name: "fresh link without an email", method: "POST", path: fresh, body: {}, status: 400 },
     { name: "fresh link with a broken email", method: "POST", path: fresh, body: { email: "nope" }, status: 400 },
     { name: "fresh link with an injection", method: "POST", path: fresh, body: { email: INJECTIONS[2] }, status: 400 },
@@ -557,6 +613,9 @@ function reportCases(): Case[] {
     { name: "fresh link with an extra field", method: "POST", path: fresh, body: { email: "a@example.se", agreementId: active.id }, status: 400 },
     { name: "fresh link as a form", method: "POST", path: fresh, body: "email=a@example.se", headers: { "Content-Type": "application/x-www-form-urlencoded" }, status: 415 },
     { name: "fresh link without a body", method: "POST", path: fresh, status: 400 },
+    { name: "fresh link with the email in __proto__", method: "POST", path: fresh, body: '{"__proto__": {"email": "a@example.se"}}', headers: { "Content-Type": "application/json" }, status: 400 },
+    { name: "report draft in __proto__", method: "PUT", path: link("/draft"), body: '{"__proto__": {"peopleReached": 1}}', headers: { "Content-Type": "application/json" }, status: 400 },
+    { name: "a report link with ?__proto__", method: "GET", path: link("?__proto__=1"), status: 400 },
   ];
 }
 
@@ -573,14 +632,40 @@ describe("malformed requests", () => {
     for (const testCase of cases) {
       const response = await api.request(testCase.path, { method: testCase.method, as: testCase.as, body: testCase.body, headers: testCase.headers });
       const text = await response.text();
-      const expected = testCase.status === undefined ? response.status >= 400 && response.status < 500 : response.status === testCase.status;
+      const expected =
+        (testCase.status === undefined ? response.status >= 400 && response.status < 500 : response.status === testCase.status) &&
+        (testCase.allow === undefined || response.headers.get("Allow") === testCase.allow);
       const problem = response.headers.get("Content-Type") === "application/problem+json" ? problemSchema.safeParse(JSON.parse(text)) : null;
       if (!expected || problem?.success !== true || problem.data.status !== response.status || problem.data.requestId !== response.headers.get("X-Request-Id")) {
-        failures.push(`${testCase.name}: ${response.status} ${text.slice(0, 300)}`);
+        failures.push(`${testCase.name}: ${response.status} ${response.headers.get("Allow") ?? ""} ${text.slice(0, 300)}`);
       }
     }
     expect(failures).toEqual([]);
     expect(await api.dump()).toBe(before);
     expect(api.workflow.calls).toHaveLength(workflowCalls);
+  });
+});
+
+describe("methods a path does not take", () => {
+  it("answers 405 with Allow listing what the path takes, HEAD wherever GET is, as Hono serves it", async () => {
+    const head = await api.request(`/api/agreements/${draft.id}`, { method: "HEAD", as: "viewer" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("ETag")).toBe(`"${draft.version}"`);
+    expect(await head.text()).toBe("");
+
+    const headOfAction = await api.request(`/api/agreements/${draft.id}/submit`, { method: "HEAD", as: "editor" });
+    expect(headOfAction.status).toBe(405);
+    expect(headOfAction.headers.get("Allow")).toBe("POST");
+    expect(await headOfAction.text()).toBe("");
+
+    const options = await api.request("/api/agreements", { method: "OPTIONS" });
+    expect(options.status).toBe(405);
+    expect(options.headers.get("Allow")).toBe("GET, HEAD, POST");
+    expect(options.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(await options.json()).toMatchObject({ status: 405, title: "Method not allowed", detail: "/api/agreements does not take OPTIONS; it takes GET, HEAD, POST" });
+
+    const nowhere = await api.request("/api/contracts", { method: "DELETE" });
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.headers.get("Allow")).toBeNull();
   });
 });

@@ -1,11 +1,18 @@
 // The OpenAPI document against the routes the app really has, and the interactive page in a real browser under
 // the app's own Content-Security-Policy, served from the app alone.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { getRequestListener } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSIONS } from "../../functions/api/auth/principal";
-import { startTestApi, type TestApi } from "../support/api";
+import { createApp } from "../../functions/api/app";
+import { appDependenciesForTests, startTestApi, type TestApi } from "../support/api";
 import { launchChromium } from "../support/browser";
 
 let api: TestApi;
@@ -94,6 +101,32 @@ describe("the OpenAPI document", () => {
     expect(list.parameters!.map((parameter) => parameter.name)).toEqual(["status", "q", "endsBefore", "responsible", "association", "limit", "cursor"]);
     expect(JSON.stringify(list.parameters)).toContain('"format":"date"');
     expect(JSON.stringify(document.components.schemas.DraftContent)).toContain('"additionalProperties":false');
+    const limit = list.parameters!.find((parameter) => parameter.name === "limit") as { schema: Record<string, unknown> } | undefined;
+    expect(limit?.schema).toEqual({ type: "integer", minimum: 1, maximum: 100 });
+  });
+
+  it("passes redocly lint with the recommended rules: no error, no warning", async () => {
+    // As a deployment serves it: its server is the app's public origin (the tests' is localhost).
+    const deployed = createApp(appDependenciesForTests(api.table, { appOrigin: "https://iop.kommun.test" }));
+    const served = await deployed.request("https://iop.kommun.test/api/openapi.json");
+    expect(((await served.clone().json()) as { servers: unknown }).servers).toEqual([{ url: "https://iop.kommun.test", description: "This installation" }]);
+    const directory = await mkdtemp(path.join(tmpdir(), "openapi-lint-"));
+    try {
+      const file = path.join(directory, "openapi.json");
+      await writeFile(file, await served.text());
+      // The CLI's own entry, on the Node that runs the tests; offline, without telemetry or update checks.
+      const cli = createRequire(import.meta.url).resolve("@redocly/cli/bin/cli.js");
+      const lint = await promisify(execFile)(process.execPath, [cli, "lint", file, "--extends", "recommended", "--format", "json"], {
+        cwd: directory,
+        env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
+        maxBuffer: 16 * 1024 * 1024,
+      }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? "", stderr: error.stderr ?? "" }));
+      const report = JSON.parse(lint.stdout || "{}") as { totals?: { errors: number; warnings: number }; problems?: { ruleId: string; message: string }[] };
+      expect(report.problems?.map((problem) => `${problem.ruleId}: ${problem.message}`), lint.stderr).toEqual([]);
+      expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
 

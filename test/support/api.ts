@@ -128,7 +128,7 @@ export interface RequestOptions {
   method?: string;
   /** Signed in with a real Bearer token of the seeded user with this role; anonymous without. */
   as?: Role;
-  /** Sent as JSON (Content-Type application/json unless `headers` says otherwise); a string is sent as it is. */
+  /** Sent as JSON (Content-Type application/json unless `headers` says otherwise); a string or bytes as they are. */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -195,9 +195,10 @@ export async function startTestApi(reporting: Partial<ReportingPorts> = {}): Pro
     },
     async request(target, { method = "GET", as, body, headers = {} } = {}) {
       const sent: Record<string, string> = { ...(as === undefined ? {} : await bearer(as)) };
-      if (body !== undefined && typeof body !== "string") sent["Content-Type"] = "application/json";
+      const asIs = typeof body === "string" || body instanceof Uint8Array;
+      if (body !== undefined && !asIs) sent["Content-Type"] = "application/json";
       Object.assign(sent, headers);
-      const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+      const payload = body === undefined ? undefined : asIs ? body : JSON.stringify(body);
       return app.request(new URL(target, TEST_APP_ORIGIN).toString(), { method, headers: sent, body: payload });
     },
     async dump() {

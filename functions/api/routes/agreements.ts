@@ -9,7 +9,7 @@ import type { AgreementFilters, AgreementUseCases } from "../../app/agreements";
 import type { StaffPrincipal } from "../auth/principal";
 import type { AppEnv } from "../env";
 import type { Operations, ResponseSpec } from "../operations";
-import { etagOf, optionalIfMatch, requiredIfMatch } from "../preconditions";
+import { etagOf, underIfMatch } from "../preconditions";
 import { problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
 import {
   agreementPageSchema,
@@ -29,14 +29,16 @@ import {
 const TAG = "Agreements";
 const ETAG_HEADER = { ETag: 'The agreement\'s version, e.g. "7": send it back in If-Match to change it' };
 const IF_MATCH_OPTIONAL = {
-  "If-Match": { description: 'The ETag the action is based on; refused with 412 when the agreement has changed since' },
+  "If-Match": { description: 'ETags the action may be based on, e.g. "7", or *; refused with 412 when none is the current one' },
 };
 
 const agreementResponse = (description: string): ResponseSpec => ({ description, schema: agreementSchema, headers: ETAG_HEADER });
 const problem = (description: string): ResponseSpec => ({ description, schema: problemSchema, mediaType: PROBLEM_MEDIA_TYPE });
 const NOT_FOUND = problem("No agreement with this id");
-const WRONG_STATUS = problem("Not possible in the agreement's status (`allowedActions` lists what is), or saved by someone else at the same moment");
-const STALE = problem("If-Match names a version the agreement has moved on from");
+const WRONG_STATUS = problem(
+  "Not possible in the agreement's status (`allowedActions` lists what is), or, without If-Match, saved by someone else at the same moment",
+);
+const STALE = problem("None of the ETags in If-Match is the agreement's current one, also when someone saved a change at the same moment");
 
 /** The filters of the list and the CSV export, as the store takes them. */
 export function filtersOf(query: AgreementFilterQuery): AgreementFilters {
@@ -149,7 +151,7 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       access: "edit",
       params: agreementParamsSchema,
       body: updateBodySchema,
-      headers: { "If-Match": { description: 'The ETag of the version the change is based on, e.g. "7"', required: true } },
+      headers: { "If-Match": { description: 'The ETag of the version the change is based on, e.g. "7" (a list matches if any does; * matches any)', required: true } },
       responses: {
         200: agreementResponse("The changed agreement"),
         404: NOT_FOUND,
@@ -159,8 +161,10 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       },
     },
     async (c, { params, body }) => {
-      const expectedVersion = requiredIfMatch(c);
-      return respond(c, await agreements.update(principal(c), { agreementId: params.id, expectedVersion, changes: body }));
+      const updated = await underIfMatch(c, params.id, "required", (expectedVersion) =>
+        agreements.update(principal(c), { agreementId: params.id, expectedVersion, changes: body }),
+      );
+      return respond(c, updated);
     },
   );
 
@@ -185,7 +189,10 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       responses: actionResponses("The agreement, now proposed"),
     },
     async (c, { params }) => {
-      return respond(c, await agreements.submit(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c) }));
+      const submitted = await underIfMatch(c, params.id, "optional", (expectedVersion) =>
+        agreements.submit(principal(c), { agreementId: params.id, expectedVersion }),
+      );
+      return respond(c, submitted);
     },
   );
 
@@ -204,7 +211,10 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       responses: actionResponses("The agreement, now approved or rejected"),
     },
     async (c, { params, body }) => {
-      return respond(c, await agreements.decide(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c), decision: body }));
+      const decided = await underIfMatch(c, params.id, "optional", (expectedVersion) =>
+        agreements.decide(principal(c), { agreementId: params.id, expectedVersion, decision: body }),
+      );
+      return respond(c, decided);
     },
   );
 
@@ -227,7 +237,10 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       },
     },
     async (c, { params }) => {
-      return respond(c, await agreements.renew(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c) }), 201);
+      const successor = await underIfMatch(c, params.id, "optional", (expectedVersion) =>
+        agreements.renew(principal(c), { agreementId: params.id, expectedVersion }),
+      );
+      return respond(c, successor, 201);
     },
   );
 
@@ -252,7 +265,10 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       responses: actionResponses("The agreement with its termination: terminated if that took effect before today"),
     },
     async (c, { params, body }) => {
-      return respond(c, await agreements.terminate(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c), termination: body }));
+      const terminated = await underIfMatch(c, params.id, "optional", (expectedVersion) =>
+        agreements.terminate(principal(c), { agreementId: params.id, expectedVersion, termination: body }),
+      );
+      return respond(c, terminated);
     },
   );
 
@@ -270,7 +286,10 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       responses: actionResponses("The agreement, now withdrawn"),
     },
     async (c, { params, body }) => {
-      return respond(c, await agreements.withdraw(principal(c), { agreementId: params.id, expectedVersion: optionalIfMatch(c), reason: body?.reason }));
+      const withdrawn = await underIfMatch(c, params.id, "optional", (expectedVersion) =>
+        agreements.withdraw(principal(c), { agreementId: params.id, expectedVersion, reason: body?.reason }),
+      );
+      return respond(c, withdrawn);
     },
   );
 

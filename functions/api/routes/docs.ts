@@ -9,7 +9,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import * as z from "zod";
 import type { AppDependencies } from "../app";
-import type { OpenApiInfo, Operations } from "../operations";
+import type { DocumentDescription, Operations } from "../operations";
 import { ApiProblem } from "../problems";
 
 export type DocsRouteDependencies = Pick<AppDependencies, "docsAssetsDir">;
@@ -75,7 +75,7 @@ interface Asset {
   gzipped: Buffer;
 }
 
-export function docsRoutes(operations: Operations, dependencies: DocsRouteDependencies, info: OpenApiInfo): void {
+export function docsRoutes(operations: Operations, dependencies: DocsRouteDependencies, description: DocumentDescription): void {
   let document: Record<string, unknown> | undefined;
   let version: Promise<string> | undefined;
   const assets = new Map<string, Promise<Asset>>();
@@ -107,7 +107,7 @@ export function docsRoutes(operations: Operations, dependencies: DocsRouteDepend
       responses: { 200: { description: "The OpenAPI 3.1 document of every route", mediaType: "application/json" } },
     },
     (c) => {
-      document ??= operations.document(info);
+      document ??= operations.document(description);
       return c.json(document);
     },
   );
