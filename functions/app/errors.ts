@@ -105,3 +105,15 @@ export class EmailNotSentError extends UseCaseError {
     if (options?.cause !== undefined) this.cause = options.cause;
   }
 }
+
+/**
+ * Submissions for the same association and title kept overtaking this one (functions/store/overlap-guard.ts): rare
+ * enough to ask the person to try again.
+ */
+export class SubmittedTogetherError extends UseCaseError {
+  override readonly name = "SubmittedTogetherError";
+  constructor(options?: ErrorOptions) {
+    super("conflict", "Submitted at the same moment", "Another agreement for the same association and title was submitted at the same moment; try again");
+    if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}

@@ -262,8 +262,21 @@ export function completenessErrors(agreement: Agreement, related: Related = {}):
   return errors;
 }
 
+/** The title as the overlap rule compares it: two agreements have the same title when these are equal. */
+export function overlapTitle(agreement: Pick<Agreement, "title">): string {
+  return (agreement.title ?? "").trim().toLocaleLowerCase("sv");
+}
+
 function sameTitle(a: Agreement, b: Agreement): boolean {
-  return (a.title ?? "").trim().toLocaleLowerCase("sv") === (b.title ?? "").trim().toLocaleLowerCase("sv");
+  return overlapTitle(a) === overlapTitle(b);
+}
+
+/**
+ * Whether the overlap rule counts the agreement against others: submitted and not ended. Its terms (title,
+ * associations, period) are locked from then on, so an agreement comes under the rule only by being submitted.
+ */
+export function underOverlapRule(agreement: Pick<Agreement, "status">): boolean {
+  return agreement.status !== "draft" && !isTerminal(agreement.status);
 }
 
 function sharesAssociation(a: Agreement, b: Agreement): boolean {
@@ -282,8 +295,7 @@ export function findOverlap(agreement: Agreement, others: readonly Agreement[]):
   return others.find(
     (other) =>
       other.id !== agreement.id &&
-      other.status !== "draft" &&
-      !isTerminal(other.status) &&
+      underOverlapRule(other) &&
       sameTitle(agreement, other) &&
       sharesAssociation(agreement, other) &&
       periodsOverlap(agreement, other),

@@ -15,6 +15,7 @@ import { jsonLines } from "../api/logging";
 import { composeApplication } from "../composition";
 import { createStores } from "../store/stores";
 import { ensureTable, TableMismatchError } from "../store/table";
+import { rebuildTextIndexIfOutdated } from "../store/text-index";
 import { loadClock } from "./clock";
 import { Components, type HealthSummary } from "./components";
 import { seedDemoAgreements } from "./demo-data";
@@ -153,6 +154,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       cursorSecret: await loadOrCreateSecret(path.join(dataDir, "cursor-secret")),
     });
     const store = stores.agreements;
+    const reindexed = await rebuildTextIndexIfOutdated(documentClient, tableName, store.listNewestFirst);
+    if (reindexed > 0) progress(`Rebuilt the search index of ${reindexed} agreements kept from an older version`);
     const clockFile = path.join(dataDir, "clock.json");
     const clock = await loadClock(clockFile, options.clockStart);
     if (options.demoData) {

@@ -25,6 +25,7 @@ import {
   eventFromItem,
   officerKey,
 } from "./items";
+import { readOverlapGuard, type OverlapGuardRead } from "./overlap-guard";
 import type { Page, PageRequest, PartitionQuery, TableReader } from "./paging";
 import { REPORT_PREFIX, reportFromItem } from "./reports";
 import { retryDelay } from "./retry";
@@ -51,6 +52,9 @@ const MAX_BATCH_GET_KEYS = 100;
 const MAX_BATCH_GET_ATTEMPTS = 8;
 
 export type AgreementReads = ReturnType<typeof createAgreementReads>;
+
+/** What a transition needs besides the agreement, and the overlap guards as they were before it was read. */
+export type RelatedRead = Related & { overlapGuard: OverlapGuardRead };
 
 export function createAgreementReads(reader: TableReader, { client, tableName }: { client: DynamoDBDocumentClient; tableName: string }) {
   const { queryInput, readInOrder, readPage, readPartitionPage } = reader;
@@ -97,12 +101,14 @@ export function createAgreementReads(reader: TableReader, { client, tableName }:
     return getMany(otherIds);
   }
 
-  async function findRelated(agreement: Agreement): Promise<Related> {
+  async function findRelated(agreement: Agreement): Promise<RelatedRead> {
+    // The guards first: a submission that writes after this read makes this one's transaction fail.
+    const overlapGuard = await readOverlapGuard(client, tableName, agreement);
     const [predecessor, sameAssociation] = await Promise.all([
       agreement.renewalOf === null ? null : get(agreement.renewalOf),
       agreementsSharingAssociation(agreement),
     ]);
-    return predecessor === null ? { sameAssociation } : { predecessor, sameAssociation };
+    return predecessor === null ? { sameAssociation, overlapGuard } : { predecessor, sameAssociation, overlapGuard };
   }
 
   async function listEndingBetween(range: Required<EndDateRange>, request: PageRequest = {}): Promise<Page<Agreement>> {

@@ -35,7 +35,7 @@ export function createAgreementSearch(reader: TableReader, reads: Pick<Agreement
       case "association":
         return single(associationQuery(source.organisationNumber));
       case "text":
-        return single({ partition: textPartition(source.term) });
+        return single({ partition: textPartition(source.term), sort: { beginsWith: source.term } });
       case "officer":
         return single({ index: "byOfficer", partition: source.officer, ...endingOnOrBefore(source.endsOnOrBefore) });
       case "status":

@@ -6,8 +6,9 @@ import { TransactionCanceledException, type CancellationReason } from "@aws-sdk/
 import { TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Change } from "../domain/lifecycle";
-import { VersionConflictError } from "./errors";
+import { OverlapGuardConflictError, VersionConflictError } from "./errors";
 import { agreementItem, associationLinkItem, associationLinkKey, associationNumbers, eventItem } from "./items";
+import { overlapGuardWrites, type OverlapGuardRead } from "./overlap-guard";
 import { retryDelay } from "./retry";
 import { TABLE_DEFINITION } from "./table";
 import { syncTextIndex } from "./text-index";
@@ -16,7 +17,7 @@ import { workflowNoticeItem, type WorkflowNotice } from "./workflow-outbox";
 /** Attempts for a transaction cancelled only because another transaction held an item at the same moment. */
 const MAX_TRANSACTION_ATTEMPTS = 4;
 
-export type ApplyChanges = (changes: readonly Change[], notices?: readonly WorkflowNotice[]) => Promise<void>;
+export type ApplyChanges = (changes: readonly Change[], notices?: readonly WorkflowNotice[], overlapGuard?: OverlapGuardRead) => Promise<void>;
 
 export function createAgreementWrites({ client, tableName }: { client: DynamoDBDocumentClient; tableName: string }): ApplyChanges {
   function transactionItems(change: Change) {
@@ -49,16 +50,23 @@ export function createAgreementWrites({ client, tableName }: { client: DynamoDBD
     ];
   }
 
-  return async function applyChanges(changes, notices = []) {
+  return async function applyChanges(changes, notices = [], overlapGuard) {
     if (changes.length === 0) return;
-    const perChange = changes.map((change) => ({ change, items: transactionItems(change) }));
+    const perChange = changes.map((change) => ({
+      change,
+      items: transactionItems(change),
+      guards: overlapGuardWrites(tableName, change, overlapGuard),
+    }));
     // Notices go last: a cancellation reason's position then still names the change it belongs to.
     const transactItems = [
-      ...perChange.flatMap(({ items }) => items),
+      ...perChange.flatMap(({ items, guards }) => [...items, ...guards]),
       ...notices.map((notice) => ({ Put: { TableName: tableName, Item: workflowNoticeItem(notice) } })),
     ];
-    // Which change each transaction item belongs to, to name the agreement behind a cancellation reason.
-    const owners = perChange.flatMap(({ change, items }) => items.map(() => change));
+    // Which change each transaction item belongs to, and whether it is a guard, to explain a cancellation reason.
+    const owners = perChange.flatMap(({ change, items, guards }) => [
+      ...items.map(() => ({ change, guard: false })),
+      ...guards.map(() => ({ change, guard: true })),
+    ]);
 
     for (let attempt = 1; ; attempt++) {
       try {
@@ -68,9 +76,10 @@ export function createAgreementWrites({ client, tableName }: { client: DynamoDBD
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons: CancellationReason[] = error.CancellationReasons ?? [];
         const failedCheck = reasons.findIndex((reason) => reason.Code === "ConditionalCheckFailed");
-        const stale = failedCheck === -1 ? undefined : owners[failedCheck];
-        if (stale !== undefined) {
-          throw new VersionConflictError(stale.after.id, stale.before?.version ?? null, { cause: error });
+        const failed = failedCheck === -1 ? undefined : owners[failedCheck];
+        if (failed?.guard) throw new OverlapGuardConflictError(failed.change.after.id, { cause: error });
+        if (failed !== undefined) {
+          throw new VersionConflictError(failed.change.after.id, failed.change.before?.version ?? null, { cause: error });
         }
         // Cancelled because a concurrent transaction held one of the items: nothing was written and the outcome
         // is still open, so try again; the version conditions then decide.

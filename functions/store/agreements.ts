@@ -6,12 +6,13 @@
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Agreement, Status } from "../domain/agreement";
-import type { AuditEvent, Change, Related } from "../domain/lifecycle";
+import type { AuditEvent, Change } from "../domain/lifecycle";
 import type { Report } from "../domain/reports";
-import { createAgreementReads, type EndDateFilter, type EndDateRange } from "./agreement-reads";
+import { createAgreementReads, type EndDateFilter, type EndDateRange, type RelatedRead } from "./agreement-reads";
 import { createAgreementSearch } from "./agreement-search";
 import { createAgreementWrites } from "./agreement-writes";
 import { createTableReader, type Page, type PageRequest } from "./paging";
+import type { OverlapGuardRead } from "./overlap-guard";
 import type { AgreementFilters } from "./search";
 import type { WorkflowNotice } from "./workflow-outbox";
 
@@ -22,12 +23,17 @@ export interface AgreementStore {
   /**
    * Writes the changes of one lifecycle result in one transaction: each agreement only if it is still at the
    * version it was read at (or does not exist yet, for a new one), its audit event, its association links, and the
-   * workflow notices the change calls for (workflow-outbox.ts).
+   * workflow notices the change calls for (workflow-outbox.ts). A submission also writes its overlap guards
+   * (overlap-guard.ts), conditioned on `overlapGuard`, the versions `findRelated` read before the rule was checked.
    * @throws VersionConflictError when any agreement changed since it was read; then nothing was written.
+   * @throws OverlapGuardConflictError when a submission that could overlap was written since; nothing was written.
    */
-  applyChanges(changes: readonly Change[], notices?: readonly WorkflowNotice[]): Promise<void>;
-  /** What `transition` needs besides the agreement: its predecessor and the agreements sharing an association. */
-  findRelated(agreement: Agreement): Promise<Related>;
+  applyChanges(changes: readonly Change[], notices?: readonly WorkflowNotice[], overlapGuard?: OverlapGuardRead): Promise<void>;
+  /**
+   * What `transition` needs besides the agreement: its predecessor and the agreements sharing an association; and,
+   * read before them, the overlap guards to hand to `applyChanges`.
+   */
+  findRelated(agreement: Agreement): Promise<RelatedRead>;
   /** Every agreement, newest first. */
   listNewestFirst(request?: PageRequest): Promise<Page<Agreement>>;
   /** Ordered by end date, soonest first; agreements without a period last. */

@@ -42,3 +42,19 @@ export class CorruptItemError extends Error {
     super(`Stored item ${key.pk} / ${key.sk} is not valid: ${problems}`);
   }
 }
+
+/**
+ * A submission lost the race for its overlap guard (overlap-guard.ts): another agreement for the same association
+ * and title was submitted between this one's read and its write. Nothing was written; run the command again on a
+ * fresh read, where the overlap rule sees the other agreement.
+ */
+export class OverlapGuardConflictError extends Error {
+  override readonly name = "OverlapGuardConflictError";
+
+  constructor(
+    readonly agreementId: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Another agreement for the same association and title was submitted at the same moment as ${agreementId}`, options);
+  }
+}

@@ -3,10 +3,11 @@
  * index a search reads, what an agreement's searchable words are, and whether an agreement matches. The store
  * (agreements.ts) runs the queries; docs/data-model.md explains the rule.
  *
- * The text index holds, per agreement, one small item for every two-character *bucket* its words start with,
- * listing the words in that bucket. Looking up a term reads the one bucket partition of its first two characters;
- * a word matches when it starts with the term, so "mamm" finds "Mamma United". Every candidate is checked
- * against the agreement itself, so an index item that lags behind a change never yields a wrong result.
+ * The text index holds, per agreement, one small item for each of its distinct words, in the partition of the
+ * word's first two characters and sorted by the word. Looking up a term reads the items whose word starts with it
+ * (a `begins_with` on the sort key), so "mamm" finds "Mamma United" and reads only the words that match: a search
+ * costs what it finds. Every candidate is checked against the agreement itself, so an index item that lags behind a
+ * change never yields a wrong result.
  */
 import { STATUSES, type Agreement, type Status } from "../domain/agreement";
 import { addDays, isCalendarDate, type CalendarDate } from "../domain/dates";
@@ -80,42 +81,58 @@ function bucketOf(word: string): string {
   return [...word].slice(0, BUCKET_LENGTH).join("");
 }
 
-/** The agreement's text index entries: bucket → the distinct words in it, sorted. */
-export function textIndexEntries(agreement: Agreement): Map<string, string[]> {
-  const entries = new Map<string, string[]>();
-  for (const word of [...wordsOf(agreement)].sort()) {
-    const bucket = bucketOf(word);
-    entries.set(bucket, [...(entries.get(bucket) ?? []), word]);
-  }
-  return entries;
+function commonPrefixLength(a: string, b: string): number {
+  let length = 0;
+  while (length < a.length && length < b.length && a[length] === b[length]) length++;
+  return length;
 }
 
-export function sameTextIndexEntries(a: Map<string, string[]>, b: Map<string, string[]>): boolean {
-  return a.size === b.size && [...a].every(([bucket, words]) => b.get(bucket)?.join(" ") === words.join(" "));
+/**
+ * The agreement's text index entries: each distinct word → how many leading characters (UTF-16 code units) it
+ * shares with the agreement's word sorting just before it. A term matches several words of an agreement ("mamm":
+ * mamma, mammor); the words starting with a term are neighbours in sorted order, so only the first of them shares
+ * fewer characters than the term with its predecessor: that one entry stands for the agreement, and a search
+ * returns each agreement once, on any page.
+ */
+export function textIndexEntries(agreement: Agreement): Map<string, number> {
+  const words = [...wordsOf(agreement)].sort();
+  return new Map(words.map((word, index) => [word, index === 0 ? 0 : commonPrefixLength(word, words[index - 1]!)]));
 }
 
-const TEXT_PARTITION = "TEXT#";
-const TEXT_SORT_PREFIX = "AGREEMENT#";
+export function sameTextIndexEntries(a: Map<string, number>, b: Map<string, number>): boolean {
+  return a.size === b.size && [...a].every(([word, shared]) => b.get(word) === shared);
+}
+
+const TEXT_PARTITION = "WORD#";
 
 /** The partition of the bucket a word or search term falls in. */
 export function textPartition(word: string): string {
   return `${TEXT_PARTITION}${bucketOf(word)}`;
 }
 
-export function textKey(bucket: string, agreementId: string): ItemKey {
-  return { pk: textPartition(bucket), sk: `${TEXT_SORT_PREFIX}${agreementId}` };
+/** Sorted by the word, then the agreement: the words starting with a term are one range of the partition. */
+export function textKey(word: string, agreementId: string): ItemKey {
+  return { pk: textPartition(word), sk: `${word}#${agreementId}` };
 }
 
 /** `version` is the agreement version the item reflects: a write only replaces or deletes an older item. */
-export function textItem(bucket: string, agreementId: string, words: string[], version: number): Item {
-  return { ...textKey(bucket, agreementId), agreementId, words, version };
+export function textItem(word: string, agreementId: string, sharedWithPrevious: number, version: number): Item {
+  return { ...textKey(word, agreementId), agreementId, word, sharedWithPrevious, version };
 }
 
-/** The agreement a text item points at, when one of its words starts with `term`; null otherwise. */
+/** The agreement a text item stands for in a search for `term` (see textIndexEntries); null for its other words. */
 export function textCandidate(item: Item, term: string): string | null {
-  const words = Array.isArray(item.words) ? item.words : [];
-  const matches = words.some((word) => typeof word === "string" && word.startsWith(term));
-  return matches && typeof item.agreementId === "string" ? item.agreementId : null;
+  const first = typeof item.sharedWithPrevious === "number" && item.sharedWithPrevious < term.length;
+  return first && typeof item.word === "string" && item.word.startsWith(term) && typeof item.agreementId === "string" ? item.agreementId : null;
+}
+
+/**
+ * The key of the item an agreement had in the text index's first format (one per two-character bucket, listing
+ * the words in it), for removing them when the index is rebuilt (text-index.ts).
+ */
+export function firstFormatTextKeys(agreement: Agreement): ItemKey[] {
+  const buckets = new Set([...wordsOf(agreement)].map(bucketOf));
+  return [...buckets].map((bucket) => ({ pk: `TEXT#${bucket}`, sk: `AGREEMENT#${agreement.id}` }));
 }
 
 /**

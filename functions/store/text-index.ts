@@ -4,34 +4,78 @@
  * index, it follows the table a moment later. When an agreement's words change, all of its text items are written
  * again, which also repairs any left behind by a process that stopped between the two writes. Each item carries the
  * agreement version it reflects, and is only replaced or deleted by a newer one, so concurrent writers cannot go back.
+ *
+ * A table kept from a version with another index format is rebuilt once, on start (`rebuildTextIndexIfOutdated`).
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Agreement } from "../domain/agreement";
 import type { Change } from "../domain/lifecycle";
-import { sameTextIndexEntries, textIndexEntries, textItem, textKey } from "./search";
+import { MAX_PAGE_SIZE, type Page, type PageRequest } from "./paging";
+import { firstFormatTextKeys, sameTextIndexEntries, textIndexEntries, textItem, textKey } from "./search";
+
+/** The format the text index items are in; a table whose marker names another is rebuilt. */
+export const TEXT_INDEX_FORMAT = 2;
+const FORMAT_MARKER = { pk: "TEXT_INDEX", sk: "FORMAT" } as const;
 
 export async function syncTextIndex(client: DynamoDBDocumentClient, tableName: string, changes: readonly Change[]): Promise<void> {
   const writes = changes.flatMap(({ before, after }) => {
-    const previous = before === null ? new Map<string, string[]>() : textIndexEntries(before);
+    const previous = before === null ? new Map<string, number>() : textIndexEntries(before);
     const current = textIndexEntries(after);
     if (sameTextIndexEntries(previous, current)) return [];
-    const fromNewerVersion = {
-      ConditionExpression: "attribute_not_exists(#version) OR #version < :version",
-      ExpressionAttributeNames: { "#version": "version" },
-      ExpressionAttributeValues: { ":version": after.version },
-    };
-    const puts = [...current].map(([bucket, words]) =>
-      client.send(new PutCommand({ TableName: tableName, Item: textItem(bucket, after.id, words, after.version), ...fromNewerVersion })),
-    );
-    const deletes = [...previous.keys()]
-      .filter((bucket) => !current.has(bucket))
-      .map((bucket) => client.send(new DeleteCommand({ TableName: tableName, Key: { ...textKey(bucket, after.id) }, ...fromNewerVersion })));
-    return [...puts, ...deletes].map((write) => write.catch(ignoreNewerVersion));
+    return entryWrites(client, tableName, after, [...previous.keys()].filter((word) => !current.has(word)));
   });
   await Promise.all(writes);
+}
+
+/** Writes every entry of the agreement, and deletes those of `wordsLeft`; each only over an older version. */
+function entryWrites(client: DynamoDBDocumentClient, tableName: string, agreement: Agreement, wordsLeft: readonly string[]): Promise<void>[] {
+  const fromNewerVersion = {
+    ConditionExpression: "attribute_not_exists(#version) OR #version < :version",
+    ExpressionAttributeNames: { "#version": "version" },
+    ExpressionAttributeValues: { ":version": agreement.version },
+  };
+  const puts = [...textIndexEntries(agreement)].map(([word, shared]) =>
+    client.send(new PutCommand({ TableName: tableName, Item: textItem(word, agreement.id, shared, agreement.version), ...fromNewerVersion })),
+  );
+  const deletes = wordsLeft.map((word) =>
+    client.send(new DeleteCommand({ TableName: tableName, Key: { ...textKey(word, agreement.id) }, ...fromNewerVersion })),
+  );
+  return [...puts, ...deletes].map((write) => write.then(() => undefined, ignoreNewerVersion));
 }
 
 /** A text index write that lost to a newer version of the agreement: the newer write already did its job. */
 function ignoreNewerVersion(error: unknown): void {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
+}
+
+/**
+ * Rebuilds the text index when the table's items are in another format than this code's (a data directory kept
+ * from an older version): writes every agreement's entries, removes its items of the first format, then records
+ * the format. Interrupted, it runs again on the next start. Returns how many agreements were indexed.
+ */
+export async function rebuildTextIndexIfOutdated(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  listAgreements: (request: PageRequest) => Promise<Page<Agreement>>,
+): Promise<number> {
+  const marker = await client.send(new GetCommand({ TableName: tableName, Key: FORMAT_MARKER, ConsistentRead: true }));
+  if (marker.Item?.format === TEXT_INDEX_FORMAT) return 0;
+  let indexed = 0;
+  let cursor: string | null = null;
+  do {
+    const page = await listAgreements({ limit: MAX_PAGE_SIZE, cursor });
+    await Promise.all(
+      page.items.flatMap((agreement) => [
+        ...entryWrites(client, tableName, agreement, []),
+        ...firstFormatTextKeys(agreement).map(async (key) => {
+          await client.send(new DeleteCommand({ TableName: tableName, Key: { ...key } }));
+        }),
+      ]),
+    );
+    indexed += page.items.length;
+    cursor = page.cursor;
+  } while (cursor !== null);
+  await client.send(new PutCommand({ TableName: tableName, Item: { ...FORMAT_MARKER, format: TEXT_INDEX_FORMAT } }));
+  return indexed;
 }
