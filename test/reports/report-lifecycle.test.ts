@@ -97,9 +97,11 @@ describe("an association's report", () => {
     const answer = await api.request(path, { as: "viewer" });
 
     expect(refused.status).toBe(401);
-    expect(answer.status).toBe(303);
+    expect(answer.status).toBe(200);
     expect(answer.headers.get("X-Content-Type-Options")).toBe("nosniff");
-    const download = await fetch(answer.headers.get("Location")!);
+    const { url, fileName, contentType } = (await answer.json()) as { url: string; fileName: string; contentType: string };
+    expect({ fileName, contentType }).toEqual({ fileName: "Verksamhetsberättelse 2025.pdf", contentType: "application/pdf" });
+    const download = await fetch(url);
     expect(download.status).toBe(200);
     expect(download.headers.get("Content-Type")).toBe("application/pdf");
     expect(download.headers.get("Content-Disposition")).toBe(

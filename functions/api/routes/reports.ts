@@ -74,13 +74,17 @@ export function reportRoutes(operations: Operations, reports: ReportUseCases): v
       operationId: "downloadReportAttachment",
       summary: "Download a report's attachment",
       description:
-        "Redirects to a URL that works for a minute and answers the file with `Content-Disposition: attachment` " +
-        "(its name in `filename*`, UTF-8) and the content type it was checked as; confirmed attachments only.",
+        "Answers a URL that works for a minute and serves the file with `Content-Disposition: attachment` " +
+        "(its name in `filename*`, UTF-8) and the content type it was checked as; confirmed attachments only. " +
+        "As with uploads, the file itself goes between the browser and storage, never through the API.",
       tag,
       access: "read",
       params: reportParamsSchema.extend({ attachmentId: z.uuid("Not an attachment id") }),
       responses: {
-        303: { description: "See the download URL", headers: { Location: "The download URL" } },
+        200: {
+          description: "Where to download the file, and what it is",
+          schema: z.object({ url: z.string(), fileName: z.string(), contentType: z.string() }),
+        },
         404: problem("No such agreement, report or confirmed attachment"),
       },
     },
@@ -88,7 +92,7 @@ export function reportRoutes(operations: Operations, reports: ReportUseCases): v
       const download = await reports.attachmentDownload(c.var.principal!, { agreementId: params.id, reportId: params.reportId, attachmentId: params.attachmentId });
       c.header("Cache-Control", "no-store");
       c.header("X-Content-Type-Options", "nosniff");
-      return c.redirect(download.url, 303);
+      return c.json(download);
     },
   );
 
