@@ -3,25 +3,25 @@
  * out who is asking and in which language, read the input, render a page. Errors render as pages too, in the
  * person's language, never as JSON.
  */
-import { Hono, type Context } from "hono";
-import type { JSX } from "hono/jsx/jsx-runtime";
+import { Hono } from "hono";
 import type { AppDependencies } from "../functions/api/app";
 import { CsrfRejectedError } from "../functions/api/auth/csrf";
-import type { StaffPrincipal } from "../functions/api/auth/principal";
 import type { AppEnv } from "../functions/api/env";
 import { assetAt } from "./assets";
-import type { PageContext } from "./context";
-import { formPoster, formToken } from "./csrf";
-import { messagesFor } from "./i18n/catalogue";
-import { LANGUAGE_QUERY, pageLanguage } from "./i18n/language";
+import { formPoster } from "./csrf";
 import { AccessibilityPage } from "./pages/accessibility";
-import { ErrorPage, type PageProblem } from "./pages/errors";
+import { ErrorPage } from "./pages/errors";
 import { HELP_PATH, HelpPage } from "./pages/help";
 import { HomePage } from "./pages/home";
 import { REMINDER_DATES_PATH, ReminderDatesPage, readReminderForm } from "./pages/reminder-dates";
 import { SignInPage } from "./pages/sign-in";
+import { renderPage, renderProblem } from "./render";
 
-export type WebDependencies = Pick<AppDependencies, "authenticate" | "appOrigin" | "log">;
+export { renderProblem };
+
+/** What the pages need: who is asking, the use cases they call (never the API over HTTP), and the log. */
+export type WebDependencies = Pick<AppDependencies, "application" | "authenticate" | "appOrigin" | "clientAddress" | "log"> &
+  Required<Pick<AppDependencies, "afterResponse">>;
 
 export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();
@@ -66,36 +66,4 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
   });
 
   return routes;
-}
-
-/** A page for a browser that asked for something that is not there; the API's own 404 stays JSON. */
-export function renderProblem(c: Context<AppEnv>, problem: PageProblem, status: 404 | 403 | 500): Response | Promise<Response> {
-  return renderPage(c, null, (context) => <ErrorPage context={context} problem={problem} />, status);
-}
-
-/**
- * Renders a page in the request's language. Pages differ by person and language, so no shared cache may keep
- * them; a signed-in page is not stored at all.
- */
-export function renderPage(
-  c: Context<AppEnv>,
-  principal: StaffPrincipal | null,
-  page: (context: PageContext) => JSX.Element,
-  status: 200 | 400 | 403 | 404 | 500 = 200,
-): Response | Promise<Response> {
-  const messages = messagesFor(pageLanguage(c));
-  const url = new URL(c.req.url);
-  url.searchParams.delete(LANGUAGE_QUERY);
-  const context: PageContext = {
-    messages,
-    principal,
-    csrfToken: formToken(c, principal),
-    path: `${url.pathname}${url.search}`,
-    requestId: c.var.requestId,
-  };
-  c.header("Content-Language", messages.lang);
-  c.header("Cache-Control", principal === null ? "private, no-cache" : "no-store");
-  c.header("Vary", "Cookie, Accept-Language");
-  // A hono/jsx element is its HTML, or a promise of it when a component is async.
-  return c.html(Promise.resolve(page(context)).then((html) => `<!DOCTYPE html>${html}`), status);
 }

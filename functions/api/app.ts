@@ -108,9 +108,17 @@ export function createApp(dependencies: AppDependencies) {
       : problemResponse(c, 404, "Not found", `Nothing at ${c.req.method} ${c.req.path}`);
   });
 
+  const afterResponse =
+    dependencies.afterResponse ??
+    ((work: () => Promise<unknown>) => {
+      setImmediate(() => {
+        work().catch((error: unknown) => dependencies.log({ level: "error", message: "Work after a response failed", error: String(error) }));
+      });
+    });
+
   if (dependencies.signInRoutes !== undefined) app.route("/", dependencies.signInRoutes);
   // The pages (web/), server-rendered by this same app.
-  app.route("/", webRoutes(dependencies));
+  app.route("/", webRoutes({ ...dependencies, afterResponse }));
   if (dependencies.devTokenRoutes !== undefined) app.route("/", dependencies.devTokenRoutes);
   if (dependencies.devClockRoutes !== undefined) app.route("/", dependencies.devClockRoutes);
 
@@ -150,13 +158,6 @@ export function createApp(dependencies: AppDependencies) {
   exportRoutes(operations, application.exports);
   reportRoutes(operations, application.reports);
   invitationRoutes(operations, application.invitations);
-  const afterResponse =
-    dependencies.afterResponse ??
-    ((work: () => Promise<unknown>) => {
-      setImmediate(() => {
-        work().catch((error: unknown) => dependencies.log({ level: "error", message: "Work after a response failed", error: String(error) }));
-      });
-    });
   reportLinkRoutes(operations, application.reportLinks, { clientAddress: dependencies.clientAddress, afterResponse });
   docsRoutes(operations, dependencies, { info: API_INFO, serverUrl: dependencies.appOrigin });
 
