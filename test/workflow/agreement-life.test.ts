@@ -221,7 +221,8 @@ describe("report reminders", () => {
       `Rapport ska lämnas om 14 dagar: ${TITLE}`,
       `Rapport har inte kommit in: ${TITLE}`,
     ]);
-    expect(emails[0]!.body.text).toContain("Verksamhetsrapport: Verksamhetsberättelse för IOP-avtalet");
+    expect(emails[0]!.body.text).toContain("Mamma United ska lämna en verksamhetsrapport för IOP-avtalet");
+    expect(emails[0]!.body.text).toContain("Rapport: Verksamhetsrapport – Verksamhetsberättelse");
     expect(emails[2]!.body.text).toContain("skulle ha lämnats senast den 31 mars 2026 men har inte kommit in");
     const records = await harness.reminders.list(ID);
     expect(records.filter((record) => record.kind === "report-overdue").map((record) => [record.concerns, record.status])).toEqual([
