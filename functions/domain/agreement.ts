@@ -217,6 +217,11 @@ export const agreementSchema = draftContentSchema.extend({
   termination: terminationSchema.nullable(),
   renewalOf: text(64).nullable(),
   renewedBy: text(64).nullable(),
+  /**
+   * The day the reminder settings or reporting requirements last changed after the decision: reminders on that
+   * day or earlier count as handled (functions/domain/reminders.ts). Absent until such a change.
+   */
+  remindersReplannedOn: calendarDateSchema.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
