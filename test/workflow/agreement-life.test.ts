@@ -308,16 +308,23 @@ describe("when sending fails", () => {
 });
 
 describe("a change of the reminder settings", () => {
-  it("never sends at once: the 30-day reminder went out on 1 December, 29 days on 2 December sends nothing", async () => {
+  /** Mamma United approved; on `changedAt` staff change its expiry reminders to `expiryDaysBefore`; then to the end. */
+  async function changeExpiryReminders(changedAt: string, expiryDaysBefore: number[]) {
     harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
     await proposeAndApprove(harness);
-    await harness.advanceTo("2026-12-02T10:00:00+01:00");
-    expect(await harness.emails(ID)).toHaveLength(3);
+    await harness.advanceTo(changedAt);
+    const emailsBefore = (await harness.emails(ID)).length;
 
-    await harness.command(ID, { type: "update", changes: { reminders: { ...mammaUnitedContent().reminders!, expiryDaysBefore: [180, 90, 29] } } });
+    await harness.command(ID, { type: "update", changes: { reminders: { ...mammaUnitedContent().reminders!, expiryDaysBefore } } });
     await harness.engine.agreementChanged(ID);
     await harness.engine.settled();
+    const emailsAtOnce = (await harness.emails(ID)).length - emailsBefore;
     await harness.advanceTo("2027-01-15T00:00:00+01:00");
+    return { emailsBefore, emailsAtOnce };
+  }
+
+  it("never sends at once: the 30-day reminder went out on 1 December, 29 days on 2 December sends nothing", async () => {
+    expect(await changeExpiryReminders("2026-12-02T10:00:00+01:00", [180, 90, 29])).toEqual({ emailsBefore: 3, emailsAtOnce: 0 });
 
     expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([
       `Avtalet löper ut om 180 dagar: ${TITLE}`,
@@ -333,14 +340,7 @@ describe("a change of the reminder settings", () => {
   });
 
   it("plans the reminders later than today anew", async () => {
-    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
-    await proposeAndApprove(harness);
-    await harness.advanceTo("2026-11-15T10:00:00+01:00");
-
-    await harness.command(ID, { type: "update", changes: { reminders: { ...mammaUnitedContent().reminders!, expiryDaysBefore: [180, 90, 29, 7] } } });
-    await harness.engine.agreementChanged(ID);
-    await harness.engine.settled();
-    await harness.advanceTo("2027-01-15T00:00:00+01:00");
+    expect(await changeExpiryReminders("2026-11-15T10:00:00+01:00", [180, 90, 29, 7])).toEqual({ emailsBefore: 2, emailsAtOnce: 0 });
 
     expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([
       `Avtalet löper ut om 180 dagar: ${TITLE}`,
