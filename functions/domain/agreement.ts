@@ -221,7 +221,9 @@ export const agreementSchema = draftContentSchema.extend({
    * The day the reminder settings or reporting requirements last changed after the decision: reminders on that
    * day or earlier count as handled (functions/domain/reminders.ts). Absent until such a change.
    */
-  remindersReplannedOn: calendarDateSchema.optional(),
+  remindersReplannedOn: calendarDateSchema.optional().meta({
+    description: "The day the reminder settings or reporting requirements last changed after the decision; reminders on or before it are not sent",
+  }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

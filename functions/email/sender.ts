@@ -63,7 +63,11 @@ export interface SesConnection {
 }
 
 export function createSesMailer({ clientConfig, afterSend, from }: SesConnection & { from: string }): Mailer {
-  const client = new SESv2Client({ ...clientConfig, maxAttempts: 1, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS } });
+  const client = new SESv2Client({
+    ...clientConfig,
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+  });
   const utf8 = (data: string) => ({ Data: data, Charset: "UTF-8" });
   return {
     async send(email) {
