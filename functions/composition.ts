@@ -4,12 +4,11 @@
  * the wiring is the same everywhere and only the clients and endpoints differ.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { SESv2Client } from "@aws-sdk/client-sesv2";
 import { createApplication, type Application } from "./app/application";
 import type { Log } from "./app/ports";
 import type { Clock } from "./domain/clock";
 import type { Language } from "./email/reminder-message";
-import { createSesMailer } from "./email/sender";
+import { createSesMailer, type SesConnection } from "./email/sender";
 import { createS3Attachments } from "./store/attachments";
 import type { Stores } from "./store/stores";
 import type { AgreementWorkflow } from "./workflow/port";
@@ -17,8 +16,8 @@ import type { AgreementWorkflow } from "./workflow/port";
 export interface PlaceClients {
   /** Presigns uploads into `bucket`: at an address browsers reach. */
   attachments: { client: S3Client; bucket: string };
-  /** Sends the emails to association contacts, from `from`. */
-  email: { client: SESv2Client; from: string; configurationSet?: string | undefined; language: Language };
+  /** Sends the emails to association contacts and reminders sent again, from `from`; `teamMailbox` gets reminders in copy. */
+  email: SesConnection & { from: string; configurationSet?: string | undefined; language: Language; teamMailbox: string };
   clock: Clock;
   /** The site's public origin: links in emails and calendar feeds point here. */
   appOrigin: string;
@@ -32,6 +31,7 @@ export function composeApplication(clients: PlaceClients, stores: Stores, workfl
     store: stores.agreements,
     calendarFeeds: stores.calendarFeeds,
     reminders: stores.reminders,
+    teamMailbox: clients.email.teamMailbox,
     workflow,
     outbox: stores.workflowOutbox,
     reporting: {
@@ -40,7 +40,7 @@ export function composeApplication(clients: PlaceClients, stores: Stores, workfl
       freshLinkRequests: stores.freshLinkRequests,
       rateLimits: stores.rateLimits,
       attachments: createS3Attachments(clients.attachments),
-      mailer: createSesMailer({ client: clients.email.client, from: clients.email.from, configurationSet: clients.email.configurationSet }),
+      mailer: createSesMailer(clients.email),
       language: clients.email.language,
     },
     clock: clients.clock,

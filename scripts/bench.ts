@@ -235,7 +235,7 @@ async function simulateLife(endpoint: string, scenario: LifeScenario) {
   const mail = new MailCatcherComponent({ port: 0, host: "127.0.0.1" });
   await mail.start();
   const emailsBefore = (await caughtEmails(mail.url)).length;
-  const ses = mail.createSesClient();
+  const ses = mail.sesConnection();
   const clock = new MovableClock(new Date(scenario.demo.createdAt), () => 0);
   const engine = createLocalWorkflow({
     client,
@@ -296,7 +296,6 @@ async function simulateLife(endpoint: string, scenario: LifeScenario) {
     };
   } finally {
     await engine.stop();
-    ses.destroy();
     await mail.stop();
     dynamoDb.destroy();
   }

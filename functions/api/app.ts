@@ -19,6 +19,7 @@ import { agreementRoutes } from "./routes/agreements";
 import { docsRoutes } from "./routes/docs";
 import { exportRoutes } from "./routes/exports";
 import { invitationRoutes } from "./routes/invitations";
+import { reminderRoutes } from "./routes/reminders";
 import { reportLinkRoutes } from "./routes/report-links";
 import { reportRoutes } from "./routes/reports";
 import { healthSchema } from "./schemas";
@@ -155,6 +156,7 @@ export function createApp(dependencies: AppDependencies) {
   );
   const { application } = dependencies;
   agreementRoutes(operations, application.agreements);
+  reminderRoutes(operations, application.reminders);
   exportRoutes(operations, application.exports);
   reportRoutes(operations, application.reports);
   invitationRoutes(operations, application.invitations);

@@ -13,7 +13,8 @@ import {
   STATUSES,
   terminationSchema,
 } from "../domain/agreement";
-import { CANCELLATIONS, REMINDER_KINDS } from "../domain/reminders";
+import { REMINDER_STATES } from "../app/reminders";
+import { REMINDER_KINDS, SKIP_REASONS } from "../domain/reminders";
 import { MAX_PAGE_SIZE } from "../store/paging";
 import { FEED_SECRET_PATTERN } from "../store/calendar-feeds";
 import { auditEventSchema } from "../store/items";
@@ -100,28 +101,39 @@ export const withdrawalBodySchema = z
   .strict()
   .optional();
 
-export const plannedReminderSchema = z.object({
+export const reminderSchema = z.object({
+  id: z.string().meta({ description: "The reminder's id: kind, the date it is about, send date and requirement, e.g. expiry.2026-12-31.2026-12-01" }),
   kind: z.enum(REMINDER_KINDS),
   sendOn: calendarDateSchema.meta({ description: "The day the reminder is sent" }),
   concerns: calendarDateSchema.meta({ description: "The date it is about: the end date, the notice date or a report's due date" }),
   requirementId: z.string().optional().meta({ description: "For report reminders: the reporting requirement" }),
-});
-
-export const sentReminderSchema = plannedReminderSchema.extend({
-  recipients: z.array(z.string()),
-  sentAt: z.iso.datetime().meta({ description: "When the email service accepted it" }),
-});
-
-export const cancelledReminderSchema = plannedReminderSchema.extend({
-  cancelledBy: z.enum(CANCELLATIONS).meta({ description: "What took the reminder away" }),
+  state: z.enum(REMINDER_STATES).meta({
+    description:
+      "`planned`: to be sent on its day; `sending`: being sent (stays so if the sender died after the email service took it: check with the recipients); " +
+      "`pending`: the last attempt failed, the workflow tries again; `sent`: the email service took it; " +
+      "`uncertain`: sending failed so that nobody knows whether it went, it is never sent again by itself (see `canResend`); `skipped`: not sent, see `skipReason`",
+  }),
+  skipReason: z.enum(SKIP_REASONS).optional().meta({
+    description:
+      "`woke-late`: its day passed while the workflow was not running and a newer reminder was due (or its date had passed); " +
+      "`report-received`: the report came in; `schedule-changed`: the reminder settings or reporting requirements changed on or after its day; " +
+      "`termination`: cancelled by a recorded termination (expiry and notice reminders, and those of reports due after it takes effect); " +
+      "`renewal`: superseded by the approved renewal",
+  }),
+  recipients: z.array(z.string()).optional(),
+  attempts: z.number().int().optional().meta({ description: "How many times it was taken up for sending" }),
+  lastError: z.string().optional().meta({ description: "Why the last attempt failed" }),
+  updatedAt: z.iso.datetime().optional().meta({ description: "When the state last changed; for `sent`, when the email service took it" }),
+  resentBy: z.string().optional().meta({ description: "Who last asked for it to be sent again" }),
+  canResend: z.boolean().meta({ description: "True for an uncertain reminder: staff may send it again" }),
 });
 
 export const remindersSchema = z.object({
-  planned: z.array(plannedReminderSchema).meta({ description: "Every reminder the agreement's settings call for now" }),
-  sent: z.array(sentReminderSchema).meta({ description: "The reminders that went out" }),
-  cancelled: z
-    .array(cancelledReminderSchema)
-    .meta({ description: "Reminders a recorded termination or an approved renewal took away before they went out" }),
+  items: z.array(reminderSchema).meta({ description: "Every reminder of the agreement, in send order" }),
+});
+
+export const reminderParamsSchema = agreementParamsSchema.extend({
+  reminderId: z.string().regex(/^[a-z-]+\.\d{4}-\d{2}-\d{2}\.\d{4}-\d{2}-\d{2}(\.[a-z0-9-]{1,40})?$/, "Not a reminder id"),
 });
 
 export const calendarFeedSchema = z.object({

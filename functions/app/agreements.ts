@@ -1,11 +1,10 @@
 /**
- * The agreement use cases: list and search, create, read, change, the lifecycle actions, the audit trail and the
- * reminders. Each change goes through the lifecycle (commands.ts) and names what the workflow must hear of it,
+ * The agreement use cases: list and search, create, read, change, the lifecycle actions and the audit trail (the
+ * reminders are reminders.ts). Each change goes through the lifecycle (commands.ts) and names what the workflow must hear of it,
  * which is written with the change and told here (workflow-notices.ts), never by a caller.
  */
-import { isComplete, type Agreement, type Decision, type DraftContent, type Termination } from "../domain/agreement";
+import type { Agreement, Decision, DraftContent, Termination } from "../domain/agreement";
 import type { AuditEvent, Command } from "../domain/lifecycle";
-import { cancelledReminders, plannedReminders, reminderKey } from "../domain/reminders";
 import type { Page, PageRequest } from "../store/paging";
 import type { AgreementFilters } from "../store/search";
 import type { WorkflowNotice } from "../store/workflow-outbox";
@@ -26,7 +25,7 @@ export interface AgreementAction {
 export type AgreementChanges = Extract<Command, { type: "update" }>["changes"];
 
 export function agreementUseCases(ports: ApplicationPorts, notices: WorkflowNotices) {
-  const { store, reminders, clock, newId } = ports;
+  const { store, clock, newId } = ports;
 
   /** Runs a lifecycle command for the principal, then tells the workflow what it calls for. */
   async function act(
@@ -116,19 +115,6 @@ export function agreementUseCases(ports: ApplicationPorts, notices: WorkflowNoti
       permitted(principal, "read");
       await readAgreement(store, agreementId);
       return store.events(agreementId, page);
-    },
-
-    /** What its settings and status call for now, what went out (oldest first), and what a termination or renewal took away. */
-    async reminders(principal: Principal, agreementId: string) {
-      permitted(principal, "read");
-      const agreement = await readAgreement(store, agreementId);
-      const sent = (await reminders.list(agreementId))
-        .filter((record) => record.status === "sent")
-        .map(({ kind, sendOn, concerns, requirementId, recipients, updatedAt }) => ({ kind, sendOn, concerns, requirementId, recipients, sentAt: updatedAt }))
-        .sort((a, b) => a.sentAt.localeCompare(b.sentAt));
-      const sentKeys = new Set(sent.map(reminderKey));
-      const cancelled = isComplete(agreement) ? cancelledReminders(agreement).filter((reminder) => !sentKeys.has(reminderKey(reminder))) : [];
-      return { planned: isComplete(agreement) ? plannedReminders(agreement) : [], sent, cancelled };
     },
   };
 }

@@ -7,6 +7,7 @@ import { agreementUseCases } from "./agreements";
 import { exportUseCases } from "./exports";
 import { invitationUseCases, reportLinkSender } from "./invitations";
 import type { ApplicationPorts } from "./ports";
+import { reminderUseCases } from "./reminders";
 import { reportLinkUseCases } from "./report-links";
 import { reportUseCases } from "./reports";
 import { createWorkflowNotices } from "./workflow-notices";
@@ -16,6 +17,7 @@ export function createApplication(ports: ApplicationPorts) {
   const sendReportLink = reportLinkSender(ports);
   return {
     agreements: agreementUseCases(ports, notices),
+    reminders: reminderUseCases(ports),
     reports: reportUseCases(ports, sendReportLink),
     invitations: invitationUseCases(ports, sendReportLink),
     reportLinks: reportLinkUseCases(ports, sendReportLink),

@@ -7,6 +7,7 @@ import type { Permission, StaffPrincipal } from "../api/auth/principal";
 import type { FieldError } from "../domain/errors";
 import type { LifecycleError } from "../domain/lifecycle";
 import type { ReportError } from "../domain/reports";
+import type { ReminderState } from "./reminders";
 
 /**
  * not-found: the thing asked for does not exist (or must look so); invalid: the input; conflict: the state of what
@@ -115,5 +116,35 @@ export class SubmittedTogetherError extends UseCaseError {
   constructor(options?: ErrorOptions) {
     super("conflict", "Submitted at the same moment", "Another agreement for the same association and title was submitted at the same moment; try again");
     if (options?.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/** No reminder with this id was recorded for the agreement. */
+export class ReminderNotFoundError extends UseCaseError {
+  override readonly name = "ReminderNotFoundError";
+  constructor(agreementId: string, reminderId: string) {
+    super("not-found", "Not found", `Agreement ${agreementId} has no recorded reminder ${reminderId}`);
+  }
+}
+
+/** Only an uncertain reminder may be sent again: any other was sent, skipped, or is the workflow's to send. */
+export class ReminderNotUncertainError extends UseCaseError {
+  override readonly name = "ReminderNotUncertainError";
+  constructor(readonly state: ReminderState) {
+    super("conflict", "Not uncertain", `Only a reminder whose sending is uncertain can be sent again; this one is ${state}`);
+  }
+}
+
+/** The email service did not confirm the new send; the reminder stays uncertain. */
+export class ReminderResendFailedError extends UseCaseError {
+  override readonly name = "ReminderResendFailedError";
+  constructor(readonly surelyNotSent: boolean) {
+    super(
+      "unavailable",
+      "Email not sent",
+      surelyNotSent
+        ? "The email service did not take the reminder; it was not sent again. Try again in a while."
+        : "The email service did not answer, so the reminder may or may not have been sent again. Ask the recipients before trying once more.",
+    );
   }
 }

@@ -4,8 +4,7 @@
  * a fresh link) and with a contact's own request for a fresh link (report-links.ts).
  */
 import type { Agreement } from "../domain/agreement";
-import { addDays, stockholmDate } from "../domain/dates";
-import { isOpenForAssociation, reportIdOf, requirementFor } from "../domain/reports";
+import { isOpenForAssociation, reportIdOf, reportLinkValidity, requirementFor } from "../domain/reports";
 import type { Language } from "../email/reminder-message";
 import { reportLink, reportMessage, type ReportMessageKind } from "../email/report-messages";
 import type { Invitation, ReportScope } from "../store/report-links";
@@ -37,7 +36,7 @@ export interface InvitationRequest {
   dueDate: string;
   email: string;
   language?: Language;
-  /** How long the link works; {@link DEFAULT_LINK_DAYS} when left out. */
+  /** How many days the link works after today, to the end of the last one (Stockholm); {@link DEFAULT_LINK_DAYS} when left out. */
   expiresInDays?: number;
 }
 
@@ -51,7 +50,7 @@ export function reportLinkSender({ reporting, clock, appOrigin, log }: Pick<Appl
   return async (request) => {
     const { agreement, scope } = request;
     const now = clock.now();
-    const expiresAt = new Date(now.getTime() + (request.days ?? DEFAULT_LINK_DAYS) * 24 * 3600 * 1000);
+    const { lastDay, expiresAt } = reportLinkValidity(now, request.days ?? DEFAULT_LINK_DAYS);
     const { token, invitation } = await reporting.links.create(scope, {
       now,
       expiresAt,
@@ -67,8 +66,7 @@ export function reportLinkSender({ reporting, clock, appOrigin, log }: Pick<Appl
         requirement: requirement ?? { kind: "other", description: "" },
         dueDate: scope.dueDate,
         link: reportLink(appOrigin, token),
-        // The last whole day the link works, in Stockholm.
-        linkExpires: addDays(stockholmDate(expiresAt), -1),
+        linkExpires: lastDay,
         ...(request.comment === undefined ? {} : { comment: request.comment }),
         language: request.language ?? reporting.language,
       },

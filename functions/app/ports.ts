@@ -68,8 +68,10 @@ export interface ReportingPorts {
 export interface ApplicationPorts {
   store: AgreementStore;
   calendarFeeds: CalendarFeedStore;
-  /** What the workflow recorded of each reminder (functions/store/reminders.ts). */
-  reminders: Pick<ReminderStore, "list">;
+  /** What the workflow recorded of each reminder (functions/store/reminders.ts); staff send uncertain ones again. */
+  reminders: ReminderStore;
+  /** Gets every reminder in copy, also one sent again. */
+  teamMailbox: string;
   workflow: AgreementWorkflow;
   /** What the workflow still has to be told (functions/store/workflow-outbox.ts). */
   outbox: WorkflowOutboxStore;

@@ -225,6 +225,13 @@ export const agreementSchema = draftContentSchema.extend({
   termination: terminationSchema.nullable(),
   renewalOf: text(64).nullable(),
   renewedBy: text(64).nullable(),
+  /**
+   * The day the reminder settings or reporting requirements last changed after the decision: reminders on that
+   * day or earlier count as handled (functions/domain/reminders.ts). Absent until such a change.
+   */
+  remindersReplannedOn: calendarDateSchema.optional().meta({
+    description: "The day the reminder settings or reporting requirements last changed after the decision; reminders on or before it are not sent",
+  }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -25,6 +25,7 @@ import {
 import { fieldChanges, type FieldChange } from "./audit";
 import { addDays, addMonths, daysBetween, stockholmDate, yearOf, type CalendarDate } from "./dates";
 import { fieldErrorsFromZod, type FieldError } from "./errors";
+import { remindersReplannedOn } from "./reminders";
 
 /**
  * `activate`, `expire` and `end` are the workflow's: the start date has come, the end date is over, a recorded
@@ -419,7 +420,8 @@ export function transition(
           );
         }
       }
-      return single(apply(agreement, parsed.data, "update", actor, now));
+      const replannedOn = remindersReplannedOn(agreement, { ...agreement, ...parsed.data }, today);
+      return single(apply(agreement, { ...parsed.data, ...(replannedOn === undefined ? {} : { remindersReplannedOn: replannedOn }) }, "update", actor, now));
     }
 
     case "submit": {

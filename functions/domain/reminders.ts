@@ -1,15 +1,32 @@
 /**
- * Which reminders an agreement should get and when. Pure: the caller says what day it is and what was sent.
+ * Which reminders an agreement should get and when. Pure: the caller says what day it is and what was handled.
  *
- * Each reminder is identified by (agreement, kind, send date), so recording it before sending makes it
- * exactly-once. When the workflow wakes late, only the most recent due reminder of each kind is sent; older
- * ones that were missed are skipped, since a burst of stale "180 days left" mails helps nobody.
+ * Each reminder is identified by (agreement, kind, the date it is about, send date, reporting requirement), so
+ * recording it before sending makes it exactly-once. When the workflow wakes late, only the most recent due
+ * reminder of each kind is sent; older ones that were missed are skipped, since a burst of stale "180 days left"
+ * mails helps nobody. A change of the reminder settings or the reporting requirements is never a reason to send:
+ * whatever the new settings put on the day of the change or earlier counts as handled.
  */
 import { isReportStillDue, type Agreement, type CompleteAgreement } from "./agreement";
 import { addDays, addMonths, type CalendarDate } from "./dates";
 
 export const REMINDER_KINDS = ["expiry", "notice", "report-due", "report-overdue"] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+/** What takes reminders away before their day: a recorded termination, or an approved renewal. */
+export const CANCELLATIONS = ["termination", "renewal"] as const;
+export type Cancellation = (typeof CANCELLATIONS)[number];
+
+/**
+ * Why a reminder is not sent:
+ * - `woke-late`: its day passed while the workflow was not running (the system was down, the clock jumped) and a
+ *   newer reminder of its kind was due, or the date it is about had passed;
+ * - `report-received`: an overdue-report reminder whose report came in;
+ * - `schedule-changed`: the reminder settings or reporting requirements changed on or after its day;
+ * - `termination`, `renewal`: cancelled by a termination or superseded by an approved renewal (CANCELLATIONS).
+ */
+export const SKIP_REASONS = ["woke-late", "report-received", "schedule-changed", ...CANCELLATIONS] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface PlannedReminder {
   kind: ReminderKind;
@@ -21,8 +38,16 @@ export interface PlannedReminder {
   requirementId?: string;
 }
 
+export interface SkippedReminder extends PlannedReminder {
+  reason: SkipReason;
+}
+
+/**
+ * A reminder's identity, what it is about as much as the day it goes out: "expiry.2026-12-31.2026-12-01",
+ * "report-due.2025-03-31.2025-03-17.arsrapport". It is also the reminder's id in the API, so it needs no escaping.
+ */
 export function reminderKey(reminder: PlannedReminder): string {
-  return [reminder.kind, reminder.sendOn, reminder.requirementId ?? ""].join("#");
+  return [reminder.kind, reminder.concerns, reminder.sendOn, ...(reminder.requirementId === undefined ? [] : [reminder.requirementId])].join(".");
 }
 
 /** The last day notice can be given: the end date less the notice period. */
@@ -64,9 +89,6 @@ export function plannedReminders(agreement: CompleteAgreement): PlannedReminder[
   return planned.sort((a, b) => a.sendOn.localeCompare(b.sendOn) || a.kind.localeCompare(b.kind));
 }
 
-export const CANCELLATIONS = ["termination", "renewal"] as const;
-export type Cancellation = (typeof CANCELLATIONS)[number];
-
 /**
  * The reminders an agreement's settings called for that a recorded termination or an approved renewal took away:
  * expiry and notice reminders, and, after a termination, those of reports due after it takes effect. Whether
@@ -82,26 +104,46 @@ export function cancelledReminders(agreement: CompleteAgreement): (PlannedRemind
 }
 
 /**
- * What to send today. `handled` holds the keys of reminders already sent or skipped; `submitted` tells whether a
- * report came in for a requirement's due date (an overdue reminder is only for missing reports).
+ * The day a change replans the reminders: `today` when the change touches the reminder settings or the reporting
+ * requirements of an agreement that has a schedule; otherwise what it was. Reminders the new settings put on that
+ * day or earlier then count as handled, so a change never sends anything at once.
+ */
+export function remindersReplannedOn(before: Agreement, after: Agreement, today: CalendarDate): CalendarDate | undefined {
+  const changed = (["reminders", "reportingRequirements"] as const).some((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+  return changed && remindsOfReports(before) ? today : before.remindersReplannedOn;
+}
+
+/**
+ * What to send today, and what to record as skipped. `handled` holds the keys of reminders already sent or
+ * skipped; `submitted` tells whether a report came in for a requirement's due date (an overdue reminder is only
+ * for missing reports).
  *
- * After a late wake-up only the newest due reminder of each kind is sent (per requirement for report reminders),
- * and none about a date that has already passed: "the report is due in 14 days" about a report due months ago
- * helps nobody. An overdue reminder is about a past date by design and is kept. The rest is skipped.
+ * Whatever falls on or before the day the reminders were last replanned is skipped (`schedule-changed`). After a
+ * late wake-up only the newest due reminder of each kind is sent (per requirement for report reminders), and none
+ * about a date that has already passed: "the report is due in 14 days" about a report due months ago helps
+ * nobody. An overdue reminder is about a past date by design and is kept. The rest is skipped (`woke-late`).
  */
 export function dueReminders(
   agreement: CompleteAgreement,
   today: CalendarDate,
   handled: ReadonlySet<string>,
   submitted: (requirementId: string, due: CalendarDate) => boolean,
-): { send: PlannedReminder[]; skip: PlannedReminder[] } {
-  const due = plannedReminders(agreement).filter((reminder) => reminder.sendOn <= today && !handled.has(reminderKey(reminder)));
-  const relevant = due.filter((reminder) => !(reminder.kind === "report-overdue" && submitted(reminder.requirementId!, reminder.concerns)));
+): { send: PlannedReminder[]; skip: SkippedReminder[] } {
+  const replannedOn = agreement.remindersReplannedOn;
+  const skip: SkippedReminder[] = [];
+  const candidates: PlannedReminder[] = [];
+  for (const reminder of plannedReminders(agreement)) {
+    if (reminder.sendOn > today || handled.has(reminderKey(reminder))) continue;
+    if (replannedOn !== undefined && reminder.sendOn <= replannedOn) skip.push({ ...reminder, reason: "schedule-changed" });
+    else if (reminder.kind === "report-overdue" && submitted(reminder.requirementId!, reminder.concerns)) skip.push({ ...reminder, reason: "report-received" });
+    else candidates.push(reminder);
+  }
   const newestByGroup = new Map<string, PlannedReminder>();
-  for (const reminder of relevant) newestByGroup.set(`${reminder.kind}#${reminder.requirementId ?? ""}`, reminder);
+  for (const reminder of candidates) newestByGroup.set(`${reminder.kind}#${reminder.requirementId ?? ""}`, reminder);
   const outdated = (reminder: PlannedReminder) => reminder.kind !== "report-overdue" && reminder.concerns < today;
   const send = [...newestByGroup.values()].filter((reminder) => !outdated(reminder));
-  return { send, skip: due.filter((reminder) => !send.includes(reminder)) };
+  skip.push(...candidates.filter((reminder) => !send.includes(reminder)).map((reminder) => ({ ...reminder, reason: "woke-late" as const })));
+  return { send, skip };
 }
 
 /** The next day something is due: a reminder not yet handled, or null when nothing is left. */

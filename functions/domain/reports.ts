@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import * as z from "zod";
 import { calendarDateSchema, kronorSchema, type Agreement, type ReportingRequirement } from "./agreement";
-import type { CalendarDate } from "./dates";
+import { addDays, endOfDay, stockholmDate, type CalendarDate } from "./dates";
 import { fieldErrorsFromZod, type FieldError } from "./errors";
 
 export const REPORT_STATUSES = ["draft", "submitted", "accepted", "supplement-requested"] as const;
@@ -202,6 +202,15 @@ export type ReportResult<T> = { ok: true; value: T } | { ok: false; error: Repor
 const REPORT_ID = /^(\d{4}-\d{2}-\d{2})_([a-z0-9-]{1,40})$/;
 
 /** One report per requirement and due date: the id says which, and sorts the reports by due date. */
+/**
+ * How long a report link made at `now` for `days` days works: to the end of its last day, Stockholm time, so the
+ * email can name that day and mean it ("till och med 31 mars").
+ */
+export function reportLinkValidity(now: Date, days: number): { lastDay: CalendarDate; expiresAt: Date } {
+  const lastDay = addDays(stockholmDate(now), days);
+  return { lastDay, expiresAt: endOfDay(lastDay) };
+}
+
 export function reportIdOf(requirementId: string, dueDate: CalendarDate): string {
   return `${dueDate}_${requirementId}`;
 }

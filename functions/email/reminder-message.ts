@@ -9,6 +9,44 @@ import { noticeDate, type PlannedReminder, type ReminderKind } from "../domain/r
 export const LANGUAGES = ["sv", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/** How a report of a kind is named: as a label, and in running text (with an article, definite, after "er"). */
+export interface ReportNames {
+  label: string;
+  indefinite: string;
+  definite: string;
+  possessive: string;
+}
+
+export const REPORT_NAMES: Record<Language, Record<ReportingRequirement["kind"], ReportNames>> = {
+  sv: {
+    activity: { label: "Verksamhetsrapport", indefinite: "en verksamhetsrapport", definite: "verksamhetsrapporten", possessive: "er verksamhetsrapport" },
+    financial: {
+      label: "Ekonomisk redovisning",
+      indefinite: "en ekonomisk redovisning",
+      definite: "den ekonomiska redovisningen",
+      possessive: "er ekonomiska redovisning",
+    },
+    final: { label: "Slutrapport", indefinite: "en slutrapport", definite: "slutrapporten", possessive: "er slutrapport" },
+    other: { label: "Rapport", indefinite: "en rapport", definite: "rapporten", possessive: "er rapport" },
+  },
+  en: {
+    activity: { label: "Activity report", indefinite: "an activity report", definite: "the activity report", possessive: "your activity report" },
+    financial: { label: "Financial report", indefinite: "a financial report", definite: "the financial report", possessive: "your financial report" },
+    final: { label: "Final report", indefinite: "a final report", definite: "the final report", possessive: "your final report" },
+    other: { label: "Report", indefinite: "a report", definite: "the report", possessive: "your report" },
+  },
+};
+
+/** The report as a table row names it: its kind, and what the agreement calls it when it says more. */
+export function reportLabel(names: ReportNames, description: string): string {
+  return description === "" ? names.label : `${names.label} – ${description}`;
+}
+
+/** Starts a sentence with `phrase`. */
+export function capitalised(phrase: string): string {
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
+}
+
 export interface ReminderMessage {
   subject: string;
   text: string;
@@ -24,14 +62,14 @@ interface Facts {
   /** "om 30 dagar", "i dag". */
   when: string;
   daysLeft: number;
-  report: string;
+  /** How the report is named in running text; a report reminder only. */
+  report: ReportNames;
 }
 
 interface Wording {
   locale: string;
   /** When something happens, `count` days from today. */
   when(count: number): string;
-  reportKinds: Record<ReportingRequirement["kind"], string>;
   labels: { agreement: string; association: string; end: string; notice: string; report: string; due: string; daysLeft: string };
   whatToDo: string;
   open: string;
@@ -43,7 +81,6 @@ const WORDING: Record<Language, Wording> = {
   sv: {
     locale: "sv-SE",
     when: (count) => (count === 0 ? "i dag" : count === 1 ? "om 1 dag" : `om ${count} dagar`),
-    reportKinds: { activity: "Verksamhetsrapport", financial: "Ekonomisk redovisning", final: "Slutrapport", other: "Rapport" },
     labels: {
       agreement: "Avtal",
       association: "Förening",
@@ -56,15 +93,15 @@ const WORDING: Record<Language, Wording> = {
     whatToDo: "Vad ni behöver göra nu",
     open: "Öppna avtalet i IOP Lifecycle",
     footer:
-      "Det här är en automatisk påminnelse från IOP Lifecycle till avtalets ansvariga handläggare, teamets brevlåda " +
-      "och, när avtalet anger det, föreningens kontaktperson.",
+      "Det här är en automatisk påminnelse från IOP Lifecycle. Den går till avtalets ansvariga handläggare och " +
+      "teamets funktionsbrevlåda, och till föreningens kontaktperson när avtalet anger det.",
     kinds: {
       expiry: (f) => ({
         subject: `Avtalet löper ut ${f.when}: ${f.title}`,
         lead: `IOP-avtalet ”${f.title}” med ${f.associations} löper ut den ${f.end}, ${f.when}.`,
         actions: [
           "Ska samarbetet fortsätta? Påbörja en förnyelse nu, så att ett nytt beslut hinner fattas innan avtalet löper ut.",
-          "Ska samarbetet upphöra? Då behöver ni inte göra något: avtalet avslutas efter slutdatumet.",
+          "Ska samarbetet upphöra? Då behöver ni inte göra något. Avtalet upphör efter slutdatumet.",
         ],
       }),
       notice: (f) => ({
@@ -77,12 +114,12 @@ const WORDING: Record<Language, Wording> = {
       }),
       "report-due": (f) => ({
         subject: `Rapport ska lämnas ${f.when}: ${f.title}`,
-        lead: `${f.report} för IOP-avtalet ”${f.title}” med ${f.associations} ska lämnas senast den ${f.concerns}, ${f.when}.`,
-        actions: ["Påminn föreningen om rapporten, eller skicka föreningen rapportlänken från avtalet."],
+        lead: `${f.associations} ska lämna ${f.report.indefinite} för IOP-avtalet ”${f.title}” senast den ${f.concerns}, ${f.when}.`,
+        actions: ["Påminn föreningen om rapporten, eller skicka föreningen en rapportlänk från avtalets sida."],
       }),
       "report-overdue": (f) => ({
         subject: `Rapport har inte kommit in: ${f.title}`,
-        lead: `${f.report} för IOP-avtalet ”${f.title}” med ${f.associations} skulle ha lämnats senast den ${f.concerns} men har inte kommit in.`,
+        lead: `${capitalised(f.report.definite)} för IOP-avtalet ”${f.title}” med ${f.associations} skulle ha lämnats senast den ${f.concerns} men har inte kommit in.`,
         actions: ["Kontakta föreningen och kom överens om när rapporten lämnas."],
       }),
     },
@@ -90,7 +127,6 @@ const WORDING: Record<Language, Wording> = {
   en: {
     locale: "en-GB",
     when: (count) => (count === 0 ? "today" : count === 1 ? "in 1 day" : `in ${count} days`),
-    reportKinds: { activity: "Activity report", financial: "Financial report", final: "Final report", other: "Report" },
     labels: {
       agreement: "Agreement",
       association: "Association",
@@ -103,8 +139,8 @@ const WORDING: Record<Language, Wording> = {
     whatToDo: "What to do now",
     open: "Open the agreement in IOP Lifecycle",
     footer:
-      "This is an automatic reminder from IOP Lifecycle to the agreement's responsible officer, the team mailbox " +
-      "and, where the agreement says so, the association's contact.",
+      "This is an automatic reminder from IOP Lifecycle. It goes to the agreement's responsible officer and the " +
+      "team mailbox, and to the association's contact where the agreement says so.",
     kinds: {
       expiry: (f) => ({
         subject: `Agreement ends ${f.when}: ${f.title}`,
@@ -121,12 +157,12 @@ const WORDING: Record<Language, Wording> = {
       }),
       "report-due": (f) => ({
         subject: `Report due ${f.when}: ${f.title}`,
-        lead: `${f.report} for the IOP agreement "${f.title}" with ${f.associations} is due on ${f.concerns}, ${f.when}.`,
-        actions: ["Remind the association of the report, or send the association the report link from the agreement."],
+        lead: `${f.associations} is to send ${f.report.indefinite} for the IOP agreement "${f.title}" by ${f.concerns}, ${f.when}.`,
+        actions: ["Remind the association of the report, or send the association a report link from the agreement's page."],
       }),
       "report-overdue": (f) => ({
         subject: `Report not received: ${f.title}`,
-        lead: `${f.report} for the IOP agreement "${f.title}" with ${f.associations} was due on ${f.concerns} and has not come in.`,
+        lead: `${capitalised(f.report.definite)} for the IOP agreement "${f.title}" with ${f.associations} was due on ${f.concerns} and has not come in.`,
         actions: ["Contact the association and agree on when the report will be sent."],
       }),
     },
@@ -154,7 +190,7 @@ export function reminderMessage(input: {
   const { reminder, agreement, today, link } = input;
   const wording = WORDING[input.language];
   const requirement = agreement.reportingRequirements.find((candidate) => candidate.id === reminder.requirementId);
-  const report = requirement === undefined ? "" : [wording.reportKinds[requirement.kind], requirement.description].filter(Boolean).join(": ");
+  const reportNames = REPORT_NAMES[input.language][requirement?.kind ?? "other"];
   const daysLeft = Math.max(0, daysBetween(today, reminder.concerns));
   const facts: Facts = {
     title: agreement.title,
@@ -163,7 +199,7 @@ export function reminderMessage(input: {
     concerns: longDate(reminder.concerns, wording.locale),
     when: wording.when(daysLeft),
     daysLeft,
-    report,
+    report: reportNames,
   };
   const { subject, lead, actions } = wording.kinds[reminder.kind](facts);
   const { labels } = wording;
@@ -174,7 +210,7 @@ export function reminderMessage(input: {
     [labels.end, facts.end],
   ];
   if (notice !== null) rows.push([labels.notice, longDate(notice, wording.locale)]);
-  if (requirement !== undefined) rows.push([labels.report, report], [labels.due, facts.concerns]);
+  if (requirement !== undefined) rows.push([labels.report, reportLabel(reportNames, requirement.description)], [labels.due, facts.concerns]);
   if (reminder.kind !== "report-overdue") rows.push([labels.daysLeft, String(facts.daysLeft)]);
 
   const text = [

@@ -6,7 +6,7 @@
 import type { ReportingRequirement } from "../domain/agreement";
 import type { CalendarDate } from "../domain/dates";
 import type { OutgoingEmail } from "./sender";
-import { escapeHtml, longDate, type Language, type ReminderMessage } from "./reminder-message";
+import { escapeHtml, longDate, REPORT_NAMES, reportLabel, type Language, type ReminderMessage, type ReportNames } from "./reminder-message";
 
 export type ReportMessageKind = "invitation" | "supplement-request";
 
@@ -18,6 +18,7 @@ export interface ReportMessageFacts {
   dueDate: CalendarDate;
   /** `<appOrigin>/report/<token>` */
   link: string;
+  /** The last day the link works (to its end, Stockholm time). */
   linkExpires: CalendarDate;
   /** The reviewer's words, for a supplement request. */
   comment?: string;
@@ -26,49 +27,46 @@ export interface ReportMessageFacts {
 
 interface Wording {
   locale: string;
-  reportKinds: Record<ReportingRequirement["kind"], string>;
   labels: { agreement: string; report: string; due: string; expires: string; comment: string };
   open: string;
   footer: string;
-  kinds: Record<ReportMessageKind, (f: { title: string; report: string; municipality: string; due: string }) => { subject: string; lead: string }>;
+  kinds: Record<ReportMessageKind, (f: { title: string; report: ReportNames; municipality: string; due: string }) => { subject: string; lead: string }>;
 }
 
 const WORDING: Record<Language, Wording> = {
   sv: {
     locale: "sv-SE",
-    reportKinds: { activity: "Verksamhetsrapport", financial: "Ekonomisk redovisning", final: "Slutrapport", other: "Rapport" },
     labels: { agreement: "Avtal", report: "Rapport", due: "Ska lämnas senast", expires: "Länken gäller till och med", comment: "Kommentar" },
     open: "Öppna rapportformuläret",
     footer:
-      "Länken är personlig och ger tillgång till just den här rapporten. Dela den inte. Har länken slutat gälla kan ni " +
-      "begära en ny med samma e-postadress.",
+      "Länken är personlig och leder bara till den här rapporten, så dela den inte med någon annan. Har länken slutat " +
+      "gälla kan ni begära en ny. Den skickas till samma e-postadress.",
     kinds: {
       invitation: (f) => ({
-        subject: `Lämna rapport: ${f.title}`,
-        lead: `${f.municipality} ber er lämna ${f.report.toLowerCase()} för IOP-avtalet ”${f.title}” senast den ${f.due}.`,
+        subject: `Dags att lämna rapport: ${f.title}`,
+        lead: `${f.municipality} ber er lämna ${f.report.indefinite} för IOP-avtalet ”${f.title}” senast den ${f.due}. Ni fyller i rapporten och bifogar filer via länken nedan.`,
       }),
       "supplement-request": (f) => ({
         subject: `Komplettering behövs: ${f.title}`,
-        lead: `${f.municipality} har läst er ${f.report.toLowerCase()} för IOP-avtalet ”${f.title}” och ber er komplettera den.`,
+        lead: `${f.municipality} har läst ${f.report.possessive} för IOP-avtalet ”${f.title}” och ber er komplettera den. Läs kommentaren nedan och skicka in rapporten igen via länken.`,
       }),
     },
   },
   en: {
     locale: "en-GB",
-    reportKinds: { activity: "Activity report", financial: "Financial report", final: "Final report", other: "Report" },
-    labels: { agreement: "Agreement", report: "Report", due: "Due", expires: "The link works until", comment: "Comment" },
+    labels: { agreement: "Agreement", report: "Report", due: "Due", expires: "The link works until the end of", comment: "Comment" },
     open: "Open the report form",
     footer:
-      "The link is personal and opens this report only. Do not share it. If it has stopped working, ask for a new one " +
-      "with the same email address.",
+      "The link is personal and opens this report only, so do not share it. If it has stopped working, you can ask " +
+      "for a new one; it is sent to the same email address.",
     kinds: {
       invitation: (f) => ({
         subject: `Report requested: ${f.title}`,
-        lead: `${f.municipality} asks you to send the ${f.report.toLowerCase()} for the IOP agreement "${f.title}" by ${f.due}.`,
+        lead: `${f.municipality} asks you to send ${f.report.indefinite} for the IOP agreement "${f.title}" by ${f.due}. You fill in the report and attach files through the link below.`,
       }),
       "supplement-request": (f) => ({
         subject: `Supplement needed: ${f.title}`,
-        lead: `${f.municipality} has read your ${f.report.toLowerCase()} for the IOP agreement "${f.title}" and asks you to add to it.`,
+        lead: `${f.municipality} has read ${f.report.possessive} for the IOP agreement "${f.title}" and asks you to add to it. Read the comment below and send the report again through the link.`,
       }),
     },
   },
@@ -77,13 +75,13 @@ const WORDING: Record<Language, Wording> = {
 /** The email for one report message to the contact `to`. */
 export function reportMessage(facts: ReportMessageFacts, to: string): OutgoingEmail {
   const wording = WORDING[facts.language];
-  const report = [wording.reportKinds[facts.requirement.kind], facts.requirement.description].filter(Boolean).join(": ");
+  const names = REPORT_NAMES[facts.language][facts.requirement.kind];
   const due = longDate(facts.dueDate, wording.locale);
-  const { subject, lead } = wording.kinds[facts.kind]({ title: facts.agreementTitle, report, municipality: facts.municipality, due });
+  const { subject, lead } = wording.kinds[facts.kind]({ title: facts.agreementTitle, report: names, municipality: facts.municipality, due });
   const { labels } = wording;
   const rows: [string, string][] = [
     [labels.agreement, facts.agreementTitle],
-    [labels.report, report],
+    [labels.report, reportLabel(names, facts.requirement.description)],
     [labels.due, due],
     [labels.expires, longDate(facts.linkExpires, wording.locale)],
   ];

@@ -1,8 +1,12 @@
 /**
  * Sends email through SES v2. The same code runs in AWS and locally, where the client's endpoint is the
  * in-process aws-ses-v2-local mail catcher (functions/local/mail.ts).
+ *
+ * A send is attempted once: the SDK's own retries are off, because a retry after an answer was lost sends the
+ * email twice. Instead a failure says whether SES surely did not take the email (EmailRefusedError: the caller
+ * may try again) or nobody can know (EmailOutcomeUnknownError: trying again may send it twice).
  */
-import { SendEmailCommand, type SESv2Client } from "@aws-sdk/client-sesv2";
+import { SendEmailCommand, SESv2Client, type SESv2ClientConfig } from "@aws-sdk/client-sesv2";
 
 export interface OutgoingEmail {
   to: readonly string[];
@@ -13,31 +17,84 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
-  /** Resolves once SES accepted the email; throws when it did not. */
+  /**
+   * Resolves once SES accepted the email.
+   * @throws EmailRefusedError when SES surely did not take it; EmailOutcomeUnknownError when it may have
+   */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
-export interface SesMailerOptions {
-  client: SESv2Client;
+/** SES surely did not take the email (throttled, refused, never reached): trying again cannot send it twice. */
+export class EmailRefusedError extends Error {
+  override readonly name = "EmailRefusedError";
+}
+
+/** The request reached SES and no clear answer came back (a timeout, a lost connection, a 5xx): it may have gone. */
+export class EmailOutcomeUnknownError extends Error {
+  override readonly name = "EmailOutcomeUnknownError";
+}
+
+/** Errors raised before a byte reached SES. */
+const NEVER_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "CredentialsProviderError"]);
+const THROTTLING = new Set(["TooManyRequestsException", "ThrottlingException", "LimitExceededException", "SendingPausedException"]);
+/** How long a send may wait for SES's answer before its outcome counts as unknown. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+interface SdkError {
+  name?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** Whether SES surely did not take the email that failed with `error`; anything unrecognised counts as unknown. */
+export function surelyNotAccepted(error: unknown): boolean {
+  const { name, code, $metadata } = (error ?? {}) as SdkError;
+  const status = $metadata?.httpStatusCode;
+  if (status !== undefined && status >= 400 && status < 500) return true;
+  if (name !== undefined && (THROTTLING.has(name) || NEVER_SENT_CODES.has(name))) return true;
+  return code !== undefined && NEVER_SENT_CODES.has(code);
+}
+
+/** How to reach SES: the client's settings (the mailer adds its own attempts and timeout to them). */
+export interface SesConnection {
+  clientConfig: SESv2ClientConfig;
+  /** Runs after every send, taken or not: the local runtime records what its mail catcher holds. */
+  afterSend?: () => Promise<void>;
+}
+
+export interface SesMailerOptions extends SesConnection {
   from: string;
   /** The SES configuration set whose event destination reports bounces and complaints (infra/Email.ts). */
   configurationSet?: string | undefined;
 }
 
-export function createSesMailer({ client, from, configurationSet }: SesMailerOptions): Mailer {
+export function createSesMailer({ clientConfig, afterSend, from, configurationSet }: SesMailerOptions): Mailer {
+  const client = new SESv2Client({
+    ...clientConfig,
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+  });
   const utf8 = (data: string) => ({ Data: data, Charset: "UTF-8" });
   return {
     async send(email) {
-      const output = await client.send(
-        new SendEmailCommand({
-          FromEmailAddress: from,
-          ...(configurationSet === undefined ? {} : { ConfigurationSetName: configurationSet }),
-          Destination: { ToAddresses: [...email.to], CcAddresses: [...email.cc] },
-          Content: { Simple: { Subject: utf8(email.subject), Body: { Text: utf8(email.text), Html: utf8(email.html) } } },
-        }),
-      );
-      if (output.MessageId === undefined) throw new Error("SES accepted the email but returned no message id");
-      return { messageId: output.MessageId };
+      let messageId: string | undefined;
+      try {
+        ({ MessageId: messageId } = await client.send(
+          new SendEmailCommand({
+            FromEmailAddress: from,
+            ...(configurationSet === undefined ? {} : { ConfigurationSetName: configurationSet }),
+            Destination: { ToAddresses: [...email.to], CcAddresses: [...email.cc] },
+            Content: { Simple: { Subject: utf8(email.subject), Body: { Text: utf8(email.text), Html: utf8(email.html) } } },
+          }),
+        ));
+      } catch (error) {
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw surelyNotAccepted(error) ? new EmailRefusedError(reason, { cause: error }) : new EmailOutcomeUnknownError(reason, { cause: error });
+      } finally {
+        await afterSend?.();
+      }
+      if (messageId === undefined) throw new EmailOutcomeUnknownError("SES answered without a message id");
+      return { messageId };
     },
   };
 }

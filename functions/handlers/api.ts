@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { getConnInfo, handle } from "hono/aws-lambda";
 import { createApp } from "../api/app";
@@ -53,10 +52,11 @@ const application = composeApplication(
     // Presigned URLs point at the bucket's regional address, which browsers reach.
     attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
     email: {
-      client: new SESv2Client({}),
+      clientConfig: {},
       from: requiredEnv("EMAIL_SENDER"),
       configurationSet: process.env.EMAIL_CONFIGURATION_SET,
       language: emailLanguage(),
+      teamMailbox: requiredEnv("TEAM_MAILBOX"),
     },
     clock: systemClock,
     appOrigin,

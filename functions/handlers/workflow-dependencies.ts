@@ -5,7 +5,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
@@ -59,7 +58,7 @@ function createTasksFromEnvironment(): WorkflowTasks {
     agreements: createAgreementStore({ client, tableName, cursorSecret: randomBytes(32) }),
     reminders: createReminderStore({ client, tableName }),
     workflowState: createWorkflowStateStore({ client, tableName }),
-    mailer: createSesMailer({ client: new SESv2Client({}), from: requiredEnv("EMAIL_SENDER"), configurationSet: process.env.EMAIL_CONFIGURATION_SET }),
+    mailer: createSesMailer({ clientConfig: {}, from: requiredEnv("EMAIL_SENDER"), configurationSet: process.env.EMAIL_CONFIGURATION_SET }),
     mail: { teamMailbox: requiredEnv("TEAM_MAILBOX"), appUrl: requiredEnv("APP_URL"), language: emailLanguage() },
     clock: systemClock,
     timing: DEFAULT_WORKFLOW_TIMING,

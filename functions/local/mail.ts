@@ -3,14 +3,15 @@
  * pointed at it; its web view (`/`) and `GET /store` show every email it accepted.
  *
  * The catcher keeps email in memory only. So that one can check across a restart that nothing was sent twice,
- * every send through {@link MailCatcherComponent.createSesClient} writes what the catcher holds to `sentFile`,
+ * every send through {@link MailCatcherComponent.sesConnection} writes what the catcher holds to `sentFile`,
  * and the next start puts it back before serving.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
-import { SESv2Client } from "@aws-sdk/client-sesv2";
+import type { SESv2ClientConfig } from "@aws-sdk/client-sesv2";
+import type { SesConnection } from "../email/sender";
 import type { Component, ComponentHealth } from "./components";
 import { StartupError } from "./errors";
 import { assertPortAvailable, PortInUseError } from "./ports";
@@ -58,21 +59,13 @@ export class MailCatcherComponent implements Component {
     return `http://${this.options.host}:${port}`;
   }
 
-  /** An SES v2 client that sends into the catcher (any credentials will do). */
-  createSesClient(): SESv2Client {
-    const client = new SESv2Client({ endpoint: this.url, region: "eu-north-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  /** How the SES sender reaches the catcher; with `sentFile`, each send is recorded there. */
+  sesConnection(): SesConnection {
     const { sentFile } = this.options;
-    if (sentFile !== undefined) {
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          const result = await next(args);
-          await this.#record(sentFile);
-          return result;
-        },
-        { step: "initialize", name: "recordSentEmail" },
-      );
-    }
-    return client;
+    return {
+      clientConfig: sesClientConfig(this.url),
+      ...(sentFile === undefined ? {} : { afterSend: () => this.#record(sentFile) }),
+    };
   }
 
   #record(sentFile: string): Promise<void> {
@@ -133,4 +126,9 @@ export async function caughtEmails(url: string): Promise<CaughtEmail[]> {
   const response = await fetch(`${url}/store`);
   if (!response.ok) throw new Error(`The mail catcher answered ${response.status}`);
   return ((await response.json()) as { emails: CaughtEmail[] }).emails;
+}
+
+/** SES v2 client settings for a local endpoint: the catcher, or something in front of it (any credentials will do). */
+export function sesClientConfig(endpoint: string): SESv2ClientConfig {
+  return { endpoint, region: "eu-north-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
 }

@@ -169,7 +169,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       tableName,
       agreements: store,
       clock,
-      ses: mailCatcher.createSesClient(),
+      ses: mailCatcher.sesConnection(),
       appUrl: url,
       mail,
       warn,
@@ -187,7 +187,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const application = composeApplication(
       {
         attachments: { client: localS3.createClient(), bucket: localS3.bucket },
-        email: { client: mailCatcher.createSesClient(), from: mail.sender, language: mail.language },
+        email: { ...mailCatcher.sesConnection(), from: mail.sender, language: mail.language, teamMailbox: mail.teamMailbox },
         clock,
         appOrigin: url,
         log,

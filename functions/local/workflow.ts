@@ -2,11 +2,10 @@
  * The local runtime's workflow: the task handlers wired to the local table, the mail catcher and the movable
  * clock, run by the local engine; and the dev clock that moves time for it.
  */
-import type { SESv2Client } from "@aws-sdk/client-sesv2";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { DevClock } from "../api/dev-clock";
 import type { Language } from "../email/reminder-message";
-import { createSesMailer } from "../email/sender";
+import { createSesMailer, type SesConnection } from "../email/sender";
 import type { AgreementStore } from "../store/agreements";
 import { createReminderStore } from "../store/reminders";
 import { createWorkflowStateStore } from "../store/workflow-state";
@@ -20,8 +19,8 @@ export interface LocalWorkflowOptions {
   tableName: string;
   agreements: AgreementStore;
   clock: MovableClock;
-  /** Sends into the mail catcher (functions/local/mail.ts). */
-  ses: SESv2Client;
+  /** Where to send: the mail catcher (functions/local/mail.ts). */
+  ses: SesConnection;
   /** Links in reminders point here. */
   appUrl: string;
   mail: { sender: string; teamMailbox: string; language: Language };
@@ -50,7 +49,7 @@ export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflo
         agreements,
         reminders: createReminderStore({ client, tableName }),
         workflowState,
-        mailer: createSesMailer({ client: ses, from: mail.sender }),
+        mailer: createSesMailer({ ...ses, from: mail.sender }),
         mail: { teamMailbox: mail.teamMailbox, appUrl, language: mail.language },
         clock,
         timing,

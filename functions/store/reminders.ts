@@ -1,13 +1,13 @@
 /**
- * One record per reminder (agreement, kind, send date), in the agreement's partition. A reminder is claimed with a
- * conditional write before its email is sent, so however many executions, retries or replays reach the same
- * reminder, only one of them sends it. docs/workflow.md describes the statuses; docs/data-model.md the item.
+ * One record per reminder (functions/domain/reminders.ts, reminderKey), in the agreement's partition. A reminder is
+ * claimed with a conditional write before its email is sent, so however many executions, retries or replays reach
+ * the same reminder, only one of them sends it. docs/workflow.md describes the statuses; docs/data-model.md the item.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { calendarDateSchema } from "../domain/agreement";
-import { REMINDER_KINDS, reminderKey, type PlannedReminder } from "../domain/reminders";
+import { REMINDER_KINDS, reminderKey, SKIP_REASONS, type PlannedReminder, type SkippedReminder } from "../domain/reminders";
 import { agreementPartition, parseItem, type ItemKey } from "./items";
 import { TABLE_DEFINITION } from "./table";
 import { queryPartition } from "./query";
@@ -19,9 +19,11 @@ const REMINDER_PREFIX = "REMINDER#";
  *   SES accepting the email and the record being marked, sending it again could send it twice.
  * - `pending`: an attempt failed to send it (`lastError`); the next attempt claims it again.
  * - `sent`: SES accepted it (`messageId`).
- * - `skipped`: a newer reminder of the same kind was due when the workflow woke, or the report came in.
+ * - `uncertain`: sending failed in a way that leaves open whether SES accepted it (a timeout, a lost connection,
+ *   a 5xx). Never sent again by the workflow; staff may send it again (claimUncertain).
+ * - `skipped`: not sent, on purpose (`skipReason`).
  */
-export const REMINDER_STATUSES = ["sending", "pending", "sent", "skipped"] as const;
+export const REMINDER_STATUSES = ["sending", "pending", "sent", "uncertain", "skipped"] as const;
 export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
 const reminderRecordSchema = z.object({
@@ -36,6 +38,9 @@ const reminderRecordSchema = z.object({
   attempts: z.number().int().min(0),
   lastError: z.string().optional(),
   messageId: z.string().optional(),
+  skipReason: z.enum(SKIP_REASONS).optional(),
+  /** Who last asked for an uncertain reminder to be sent again. */
+  resentBy: z.string().optional(),
   updatedAt: z.iso.datetime(),
 });
 export type ReminderRecord = z.infer<typeof reminderRecordSchema>;
@@ -48,12 +53,18 @@ export interface ReminderStore {
    * True when this caller now owns the send; false when someone else sent, skipped or is sending it.
    */
   claim(agreementId: string, reminder: PlannedReminder, recipients: readonly string[], now: Date): Promise<boolean>;
+  /** One record by its key, or null. */
+  get(agreementId: string, key: string): Promise<ReminderRecord | null>;
+  /** Claims an `uncertain` reminder for sending again, for `resentBy`; false when it is not uncertain. */
+  claimUncertain(agreementId: string, reminder: PlannedReminder, recipients: readonly string[], resentBy: string, now: Date): Promise<boolean>;
   /** The claimed reminder went out. */
   markSent(agreementId: string, reminder: PlannedReminder, messageId: string, now: Date): Promise<void>;
   /** Sending the claimed reminder failed; it goes back to `pending` for the next attempt. */
   release(agreementId: string, reminder: PlannedReminder, error: string, now: Date): Promise<void>;
-  /** Records the reminder as `skipped` unless it was already sent or is being sent. */
-  skip(agreementId: string, reminder: PlannedReminder, now: Date): Promise<void>;
+  /** Sending the claimed reminder failed and nobody can know whether SES accepted it: `uncertain`. */
+  markUncertain(agreementId: string, reminder: PlannedReminder, error: string, now: Date): Promise<void>;
+  /** Records the reminder as `skipped`, with its reason, unless it was already sent or is being sent. */
+  skip(agreementId: string, reminder: SkippedReminder, now: Date): Promise<void>;
 }
 
 export interface ReminderStoreOptions {
@@ -61,8 +72,8 @@ export interface ReminderStoreOptions {
   tableName: string;
 }
 
-function reminderRecordKey(agreementId: string, reminder: PlannedReminder): ItemKey {
-  return { pk: agreementPartition(agreementId), sk: `${REMINDER_PREFIX}${reminderKey(reminder)}` };
+function recordKey(agreementId: string, key: string): ItemKey {
+  return { pk: agreementPartition(agreementId), sk: `${REMINDER_PREFIX}${key}` };
 }
 
 export function createReminderStore({ client, tableName }: ReminderStoreOptions): ReminderStore {
@@ -103,7 +114,7 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
       await client.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: { ...reminderRecordKey(agreementId, reminder) },
+          Key: { ...recordKey(agreementId, reminderKey(reminder)) },
           UpdateExpression: `SET ${assignments.join(", ")}${removals.length > 0 ? ` REMOVE ${removals.join(", ")}` : ""}`,
           ConditionExpression: conditions.join(" OR "),
           ExpressionAttributeNames: names,
@@ -134,9 +145,21 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
       return items.map((item) => parseItem(item, reminderRecordSchema));
     },
 
+    async get(agreementId, key) {
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { ...recordKey(agreementId, key) }, ConsistentRead: true }));
+      return Item === undefined ? null : parseItem(Item, reminderRecordSchema);
+    },
+
     claim(agreementId, reminder, recipients, now) {
       return updateIf(agreementId, reminder, { absent: true, statuses: ["pending"] }, {
         set: { ...describing(agreementId, reminder), status: "sending", recipients: [...recipients], updatedAt: now.toISOString() },
+        increment: "attempts",
+      });
+    },
+
+    claimUncertain(agreementId, reminder, recipients, resentBy, now) {
+      return updateIf(agreementId, reminder, { absent: false, statuses: ["uncertain"] }, {
+        set: { status: "sending", recipients: [...recipients], resentBy, updatedAt: now.toISOString() },
         increment: "attempts",
       });
     },
@@ -155,9 +178,15 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
       });
     },
 
+    async markUncertain(agreementId, reminder, error, now) {
+      await updateIf(agreementId, reminder, { absent: false, statuses: ["sending"] }, {
+        set: { status: "uncertain", lastError: error, updatedAt: now.toISOString() },
+      });
+    },
+
     async skip(agreementId, reminder, now) {
       await updateIf(agreementId, reminder, { absent: true, statuses: ["pending"] }, {
-        set: { ...describing(agreementId, reminder), status: "skipped", updatedAt: now.toISOString() },
+        set: { ...describing(agreementId, reminder), status: "skipped", skipReason: reminder.reason, updatedAt: now.toISOString() },
         setIfAbsent: { recipients: [], attempts: 0 },
       });
     },

@@ -1,17 +1,17 @@
 /**
  * Sends an agreement's due reminders exactly once: each is claimed with a conditional write before its email goes
- * out, released for the next attempt when sending fails, and marked sent when SES accepts it.
+ * out, marked sent when SES accepts it, released for the next attempt when SES surely did not, and marked
+ * uncertain when nobody can know.
  */
 import type { CompleteAgreement } from "../domain/agreement";
 import { stockholmDate, type CalendarDate } from "../domain/dates";
 import { agreementLink } from "../domain/links";
-import { reminderKey, reminderRecipients, dueReminders } from "../domain/reminders";
+import { dueReminders, reminderKey, reminderRecipients, type PlannedReminder } from "../domain/reminders";
 import { hasBeenSubmitted, type Report } from "../domain/reports";
 import { reminderMessage, type Language } from "../email/reminder-message";
-import type { Mailer } from "../email/sender";
+import { EmailRefusedError, type Mailer } from "../email/sender";
 import type { AgreementStore } from "../store/agreements";
 import type { ReminderStore } from "../store/reminders";
-
 
 export interface ReminderMailSettings {
   /** Gets every reminder in copy. */
@@ -28,7 +28,7 @@ export interface SendRemindersDependencies {
   mail: ReminderMailSettings;
 }
 
-/** SES refused or could not be reached; the reminder is back to `pending` and the task fails, to be retried. */
+/** SES surely did not take a reminder; it is back to `pending` and the task fails, to be retried. */
 export class ReminderNotSentError extends Error {
   override readonly name = "ReminderNotSentError";
 }
@@ -53,19 +53,23 @@ async function allReports(agreements: AgreementStore, agreementId: string): Prom
 }
 
 /**
- * Sends what is due at `now` under the late wake-up rule (functions/domain/reminders.ts: only the newest due
- * reminder of each kind, and none about a date already past; the others are recorded as skipped). Returns the
- * keys of every reminder now handled.
- * @throws ReminderNotSentError when an email could not be sent; reminders sent before it stay sent.
+ * Sends what is due at `now` under the rules of functions/domain/reminders.ts (dueReminders); what they skip is
+ * recorded as skipped, with the reason. Returns the keys of every reminder now handled.
+ *
+ * A reminder whose send failed so that nobody can know whether SES took it is recorded as `uncertain` and left
+ * for a person to send again: sending it again by itself could send it twice.
+ * @throws ReminderNotSentError when SES surely did not take an email; reminders sent before it stay sent.
  */
 export async function sendDueReminders(
-  { agreements, reminders, mailer, mail }: SendRemindersDependencies,
+  dependencies: SendRemindersDependencies,
   agreement: CompleteAgreement,
   now: Date,
 ): Promise<Set<string>> {
+  const { agreements, reminders, mail } = dependencies;
   const today = stockholmDate(now);
   const records = await reminders.list(agreement.id);
-  const handled = new Set(records.filter((record) => record.status !== "pending").map((record) => record.key));
+  // Keys recomputed from what each record describes, so records written under an earlier key format still count.
+  const handled = new Set(records.filter((record) => record.status !== "pending").map(reminderKey));
   const reports = agreement.reportingRequirements.length > 0 ? await allReports(agreements, agreement.id) : [];
   const { send, skip } = dueReminders(agreement, today, handled, (requirementId, due) => reportCameIn(reports, requirementId, due));
 
@@ -78,16 +82,35 @@ export async function sendDueReminders(
     handled.add(reminderKey(reminder));
     // Someone else holds or finished this reminder: another generation, a replay, or an earlier attempt.
     if (!(await reminders.claim(agreement.id, reminder, [...recipients.to, ...recipients.cc], now))) continue;
-    const message = reminderMessage({ reminder, agreement, today, link: agreementLink(mail.appUrl, agreement.id), language: mail.language });
-    let messageId: string;
-    try {
-      ({ messageId } = await mailer.send({ ...recipients, ...message }));
-    } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      await reminders.release(agreement.id, reminder, reason, now);
-      throw new ReminderNotSentError(`Reminder ${reminderKey(reminder)} of ${agreement.id} was not sent: ${reason}`, { cause: error });
+    const outcome = await sendClaimed(dependencies, agreement, reminder, now);
+    if (outcome instanceof EmailRefusedError) {
+      await reminders.release(agreement.id, reminder, outcome.message, now);
+      throw new ReminderNotSentError(`Reminder ${reminderKey(reminder)} of ${agreement.id} was not sent: ${outcome.message}`, { cause: outcome });
     }
-    await reminders.markSent(agreement.id, reminder, messageId, now);
   }
   return handled;
+}
+
+/**
+ * Sends a reminder this caller has claimed and records what became of it: `sent`, or `uncertain` when nobody can
+ * know whether SES took it. When SES surely did not take it, returns the error and leaves the record `sending`
+ * for the caller to decide.
+ */
+export async function sendClaimed(
+  { reminders, mailer, mail }: SendRemindersDependencies,
+  agreement: CompleteAgreement,
+  reminder: PlannedReminder,
+  now: Date,
+): Promise<"sent" | "uncertain" | EmailRefusedError> {
+  const message = reminderMessage({ reminder, agreement, today: stockholmDate(now), link: agreementLink(mail.appUrl, agreement.id), language: mail.language });
+  let messageId: string;
+  try {
+    ({ messageId } = await mailer.send({ ...reminderRecipients(agreement, mail.teamMailbox), ...message }));
+  } catch (error) {
+    if (error instanceof EmailRefusedError) return error;
+    await reminders.markUncertain(agreement.id, reminder, error instanceof Error ? error.message : String(error), now);
+    return "uncertain";
+  }
+  await reminders.markSent(agreement.id, reminder, messageId, now);
+  return "sent";
 }

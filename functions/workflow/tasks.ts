@@ -47,6 +47,30 @@ export interface WorkflowTaskDependencies extends SendRemindersDependencies {
   alarms: AlarmSink;
 }
 
+/** A task was given input it cannot work with: a wiring mistake that no retry mends. */
+export class InvalidTaskInputError extends Error {
+  override readonly name = "InvalidTaskInputError";
+}
+
+/** The workflow of an agreement runs without the state its start writes. */
+export class WorkflowStateMissingError extends Error {
+  override readonly name = "WorkflowStateMissingError";
+}
+
+/**
+ * The errors the tasks throw that cannot go away on a retry: the state machine sends them straight to
+ * RecordFailure (agreement.asl.json names them in each Task's first retrier, with no attempts) instead of
+ * retrying for half an hour. A lifecycle refusal (the agreement's data does not allow the transition) is one.
+ */
+export const UNRETRYABLE_TASK_ERRORS = ["InvalidTaskInputError", "AgreementNotFoundError", "WorkflowStateMissingError", "LifecycleRefusedError"] as const;
+
+/** Parses a task's input, or InvalidTaskInputError. */
+function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new InvalidTaskInputError(`Invalid task input: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
 const taskInputSchema = z.object({ agreementId: z.string().min(1), generation: z.number().int().min(0) });
 const awaitDecisionInputSchema = taskInputSchema.extend({ taskToken: z.string().min(1) });
 const recordFailureInputSchema = taskInputSchema.extend({ error: z.string(), cause: z.string() });
@@ -82,11 +106,11 @@ export function createWorkflowTasks(dependencies: WorkflowTaskDependencies): Wor
 
   return {
     async catchUp(input) {
-      const { agreementId, generation } = taskInputSchema.parse(input);
+      const { agreementId, generation } = parseInput(taskInputSchema, input);
       const now = clock.now();
       const [state, stored] = await Promise.all([workflowState.get(agreementId), agreements.get(agreementId)]);
       if (stored === null) throw new AgreementNotFoundError(agreementId);
-      if (state === null) throw new Error(`Agreement ${agreementId} has no workflow state: start its workflow through AgreementWorkflow`);
+      if (state === null) throw new WorkflowStateMissingError(`Agreement ${agreementId} has no workflow state: start its workflow through AgreementWorkflow`);
       // A newer generation has taken over (a restart, or a continue-as-new that was retried): leave it the work.
       if (state.generation !== generation) return { status: stored.status, next: "done", wakeAt: now.toISOString() };
 
@@ -103,7 +127,7 @@ export function createWorkflowTasks(dependencies: WorkflowTaskDependencies): Wor
     },
 
     async awaitDecision(input) {
-      const { agreementId, generation, taskToken } = awaitDecisionInputSchema.parse(input);
+      const { agreementId, generation, taskToken } = parseInput(awaitDecisionInputSchema, input);
       const saved = await workflowState.saveDecisionToken(agreementId, generation, taskToken, clock.now());
       const agreement = await agreements.get(agreementId);
       // Decided before the token was saved (or superseded): nobody else will complete this callback.
@@ -111,7 +135,7 @@ export function createWorkflowTasks(dependencies: WorkflowTaskDependencies): Wor
     },
 
     async continueAsNew(input) {
-      const { agreementId, generation } = taskInputSchema.parse(input);
+      const { agreementId, generation } = parseInput(taskInputSchema, input);
       const next = generation + 1;
       if (!(await workflowState.beginGeneration(agreementId, next, clock.now()))) {
         // Either an earlier attempt of this task began it (then start it, again), or a newer generation runs.
@@ -121,7 +145,7 @@ export function createWorkflowTasks(dependencies: WorkflowTaskDependencies): Wor
     },
 
     async recordFailure(input) {
-      const { agreementId, generation, error, cause } = recordFailureInputSchema.parse(input);
+      const { agreementId, generation, error, cause } = parseInput(recordFailureInputSchema, input);
       const shortCause = cause.length > MAX_CAUSE_LENGTH ? `${cause.slice(0, MAX_CAUSE_LENGTH)}…` : cause;
       await workflowState.recordFailure(agreementId, { at: clock.now().toISOString(), generation, error, cause: shortCause });
       await alarms.raise({ agreementId, generation, error, cause: shortCause });

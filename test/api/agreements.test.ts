@@ -8,7 +8,6 @@ import { luhnCheckDigit } from "../../functions/domain/organisation-number";
 import type { AuditEvent } from "../../functions/domain/lifecycle";
 import type { AgreementStore } from "../../functions/store/agreements";
 import { runCommand } from "../../functions/app/commands";
-import { createReminderStore } from "../../functions/store/reminders";
 import { appDependenciesForTests, startTestApi, type TestApi } from "../support/api";
 import { approval, mammaUnitedContent, workflow as workflowActor } from "../support/agreements";
 
@@ -325,7 +324,7 @@ describe("lifecycle actions", () => {
   });
 });
 
-describe("audit trail and reminders", () => {
+describe("audit trail", () => {
   it("shows which sub-effort's activity status changed, from what to what, who and when (Umeå)", async () => {
     const agreement = await decided(content({ title: "Umeå växer – tryggt och säkert", subEfforts: [
       { name: "Förebygga droger och kriminell livsstil", description: "Projektet Starkare.", activityStatus: "started" },
@@ -359,37 +358,6 @@ describe("audit trail and reminders", () => {
     );
     expect(second).toMatchObject({ items: [{ action: "decide", from: "proposed", to: "approved", actor: { id: "registrar@example.se" } }], cursor: null });
     expect((await api.request("/api/agreements/agr-nobody/events", { as: "viewer" })).status).toBe(404);
-  });
-
-  it("lists the reminders an active agreement's settings call for; none for a draft", async () => {
-    const agreement = await decided(content({ noticePeriodMonths: 6 }), { active: true });
-    const response = await api.request(`/api/agreements/${agreement.id}/reminders`, { as: "viewer" });
-    const { planned } = await json<{ planned: { kind: string; sendOn: string; concerns: string }[] }>(response);
-    expect(planned.filter((reminder) => reminder.kind === "expiry")).toEqual([
-      { kind: "expiry", sendOn: "2026-07-04", concerns: "2026-12-31" },
-      { kind: "expiry", sendOn: "2026-10-02", concerns: "2026-12-31" },
-      { kind: "expiry", sendOn: "2026-12-01", concerns: "2026-12-31" },
-    ]);
-    expect(planned).toContainEqual({ kind: "notice", sendOn: "2026-05-31", concerns: "2026-06-30" });
-    expect(planned.filter((reminder) => reminder.kind === "report-due")).toHaveLength(6);
-    const draft = await create();
-    expect(await json(await api.request(`/api/agreements/${draft.id}/reminders`, { as: "viewer" }))).toEqual({ planned: [], sent: [], cancelled: [] });
-  });
-
-  it("lists the reminders that went out, as the workflow recorded them", async () => {
-    const agreement = await decided(content(), { active: true });
-    const reminders = createReminderStore({ client: api.table.documentClient, tableName: api.table.tableName });
-    const [sent, sending] = [
-      { kind: "report-due" as const, sendOn: "2025-03-17", concerns: "2025-03-31", requirementId: "verksamhet" },
-      { kind: "report-due" as const, sendOn: "2025-03-17", concerns: "2025-03-31", requirementId: "ekonomi" },
-    ];
-    await reminders.claim(agreement.id, sent, ["editor@example.se", "iop-team@example.se"], new Date("2025-03-17T07:00:00Z"));
-    await reminders.markSent(agreement.id, sent, "message-1", new Date("2025-03-17T07:00:01Z"));
-    await reminders.claim(agreement.id, sending, ["editor@example.se"], new Date("2025-03-17T07:00:02Z"));
-    const response = await api.request(`/api/agreements/${agreement.id}/reminders`, { as: "viewer" });
-    expect((await json<{ sent: unknown[] }>(response)).sent).toEqual([
-      { ...sent, recipients: ["editor@example.se", "iop-team@example.se"], sentAt: "2025-03-17T07:00:01.000Z" },
-    ]);
   });
 });
 

@@ -370,6 +370,7 @@ function lambdaEnvironment(): Record<string, string> {
     SIGN_IN_SECRET_ID: "arn:aws:secretsmanager:eu-north-1:123456789012:secret:SignInSecret-AbCdEf",
     ATTACHMENTS_BUCKET: "test-iop-lifecycle-attachments",
     EMAIL_SENDER: SENDER,
+    TEAM_MAILBOX,
     WORKFLOW_STATE_MACHINE_ARN: "arn:aws:states:eu-north-1:123456789012:stateMachine:test-iop-lifecycle-agreement",
   };
 }

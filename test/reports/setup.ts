@@ -41,7 +41,7 @@ export async function startReportTestApi(): Promise<ReportTestApi> {
   await mail.start();
   const api = await startTestApi({
     attachments: createS3Attachments({ client: s3.createClient(), bucket: s3.bucket }),
-    mailer: createSesMailer({ client: mail.createSesClient(), from: "iop-noreply@example.se" }),
+    mailer: createSesMailer({ ...mail.sesConnection(), from: "iop-noreply@example.se" }),
   });
 
   const emailsTo = async (address: string) => (await caughtEmails(mail.url)).filter((email) => email.destination.to.includes(address));

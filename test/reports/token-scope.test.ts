@@ -1,7 +1,9 @@
 // A report link reaches its one report and nothing else: other agreements, other reports, other requirements, a
 // revoked, expired or tampered token all answer the same 404 and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_LINK_DAYS } from "../../functions/app/invitations";
 import type { Agreement } from "../../functions/domain/agreement";
+import { reportLinkValidity } from "../../functions/domain/reports";
 import { startReportTestApi, tokenIn, type ReportTestApi } from "./setup";
 
 let api: ReportTestApi;
@@ -144,10 +146,11 @@ describe("a report link", () => {
   it("an expired link answers 404 and changes nothing; until then it works", async () => {
     const expiring = await api.invite(agreement.id, { requirementId: "verksamhet", dueDate: "2026-03-31", email: "third@mammaunited.example.se" });
     const started = api.clock.now();
-    api.clock.set(new Date(started.getTime() + 30 * 24 * 3600 * 1000 - 1000).toISOString());
+    const { expiresAt } = reportLinkValidity(started, DEFAULT_LINK_DAYS);
+    api.clock.set(new Date(expiresAt.getTime() - 1000).toISOString());
     expect((await api.request(`/api/report-links/${expiring}`)).status).toBe(200);
 
-    api.clock.set(new Date(started.getTime() + 30 * 24 * 3600 * 1000).toISOString());
+    api.clock.set(expiresAt.toISOString());
     await expectAllNotFound(expiring);
     api.clock.set(started.toISOString());
   });

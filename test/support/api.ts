@@ -100,6 +100,7 @@ export function appDependenciesForTests(table: TestTable, overrides: TestAppOver
     store: overrides.store ?? createAgreementStore({ ...stores, cursorSecret: TEST_CURSOR_SECRET }),
     calendarFeeds: overrides.calendarFeeds ?? createCalendarFeedStore(stores),
     reminders: overrides.reminders ?? createReminderStore(stores),
+    teamMailbox: overrides.teamMailbox ?? "iop-team@example.se",
     workflow: overrides.workflow ?? new RecordingWorkflow(),
     outbox: overrides.outbox ?? createWorkflowOutboxStore(stores),
     reporting: overrides.reporting ?? reportingForTests(table),

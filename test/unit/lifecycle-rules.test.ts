@@ -133,6 +133,17 @@ describe("after the decision", () => {
     expect(updated.subEfforts).toHaveLength(1);
   });
 
+  it("records the day a change of the reminder settings or reporting requirements replans the reminders; a draft's changes do not", () => {
+    const before = active();
+    const settings = { ...before.reminders!, expiryDaysBefore: [180, 90, 29] };
+    const changed = must(before, { type: "update", changes: { reminders: settings } }, editor, at("2026-12-02T10:00:00+01:00"));
+    expect(changed.remindersReplannedOn).toBe("2026-12-02");
+    const unrelated = must(changed, { type: "update", changes: { contacts: [] } }, editor, at("2026-12-10T10:00:00+01:00"));
+    expect(unrelated.remindersReplannedOn).toBe("2026-12-02");
+    const sameAgain = must(changed, { type: "update", changes: { reminders: settings } }, editor, at("2026-12-11T10:00:00+01:00"));
+    expect(sameAgain.remindersReplannedOn).toBe("2026-12-02");
+    expect(must(draft(), { type: "update", changes: { reminders: settings } }, editor, at("2023-11-21T10:00:00+01:00")).remindersReplannedOn).toBeUndefined();
+  });
 });
 
 describe("termination", () => {

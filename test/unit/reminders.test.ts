@@ -78,6 +78,20 @@ describe("what is due on a day", () => {
     expect(skip.map((reminder) => reminder.sendOn)).toEqual(["2026-07-04", "2026-10-02"]);
   });
 
+  it("never sends at once because the settings changed: what falls on or before the day of the change is skipped", () => {
+    const sent = new Set(["expiry.2026-12-31.2026-07-04", "expiry.2026-12-31.2026-10-02", "expiry.2026-12-31.2026-12-01"]);
+    const changed = mammaUnited({ reminders: { ...mammaUnited().reminders, expiryDaysBefore: [180, 90, 29] }, remindersReplannedOn: "2026-12-02" });
+    const { send, skip } = dueReminders(changed, "2026-12-02", sent, nothingSubmitted);
+    expect(send).toEqual([]);
+    expect(skip).toEqual([{ kind: "expiry", sendOn: "2026-12-02", concerns: "2026-12-31", reason: "schedule-changed" }]);
+  });
+
+  it("plans the reminders after the day of a change anew, and sends them on their day", () => {
+    const changed = mammaUnited({ reminders: { ...mammaUnited().reminders, expiryDaysBefore: [29] }, remindersReplannedOn: "2026-11-15" });
+    expect(nextReminderDate(changed, "2026-11-15", new Set())).toBe("2026-12-02");
+    expect(dueReminders(changed, "2026-12-02", new Set(), nothingSubmitted).send.map((reminder) => reminder.sendOn)).toEqual(["2026-12-02"]);
+  });
+
   it("sends no overdue reminder when the report came in", () => {
     const agreement = mammaUnited({ reportingRequirements: [{ id: "arlig", kind: "activity", description: "", dueDates: ["2025-03-31"] }] });
     const handled = new Set(dueReminders(agreement, "2025-03-17", new Set(), nothingSubmitted).send.map(reminderKey));

@@ -1,9 +1,9 @@
 // Whole agreement lives through the local engine: the deployed definition, the real task handlers, DynamoDB Local
 // and the mail catcher. Time moves only through the harness's clock.
-import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ReportingRequirement } from "../../functions/domain/agreement";
 import { stockholmDate } from "../../functions/domain/dates";
+import { listReminders } from "../../functions/app/reminders";
 import { createReportStore } from "../../functions/store/reports";
 import { storeSubmittedReport } from "../reports/fixtures";
 import { approval, mammaUnitedContent } from "../support/agreements";
@@ -221,7 +221,8 @@ describe("report reminders", () => {
       `Rapport ska lämnas om 14 dagar: ${TITLE}`,
       `Rapport har inte kommit in: ${TITLE}`,
     ]);
-    expect(emails[0]!.body.text).toContain("Verksamhetsrapport: Verksamhetsberättelse för IOP-avtalet");
+    expect(emails[0]!.body.text).toContain("Mamma United ska lämna en verksamhetsrapport för IOP-avtalet");
+    expect(emails[0]!.body.text).toContain("Rapport: Verksamhetsrapport – Verksamhetsberättelse");
     expect(emails[2]!.body.text).toContain("skulle ha lämnats senast den 31 mars 2026 men har inte kommit in");
     const records = await harness.reminders.list(ID);
     expect(records.filter((record) => record.kind === "report-overdue").map((record) => [record.concerns, record.status])).toEqual([
@@ -237,18 +238,14 @@ describe("when sending fails", () => {
     const failing = await startFailingProxy();
     proxy = failing;
     const proxyUrl = failing.url;
-    harness = await startHarness({
-      start: "2023-11-20T09:00:00+01:00",
-      // One request per attempt: the retry under test is the state machine's, not the SDK's.
-      sesClient: () => new SESv2Client({ endpoint: proxyUrl, region: "eu-north-1", maxAttempts: 1, credentials: { accessKeyId: "local", secretAccessKey: "local" } }),
-    });
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00", sesEndpoint: () => proxyUrl });
     failing.target = harness.mailUrl;
     await proposeAndApprove(harness);
     await harness.advanceTo("2026-07-01T12:00:00+02:00");
     return failing;
   }
 
-  it("retries the catch-up and sends the reminder once when SES fails on the first attempt", async () => {
+  it("retries the catch-up and sends the reminder once when SES throttles the first attempt", async () => {
     const failing = await approveBehindFailingProxy();
 
     failing.failNextSends(1);
@@ -270,7 +267,7 @@ describe("when sending fails", () => {
 
     expect(harness.alarms).toEqual([expect.objectContaining({ agreementId: ID, error: "ReminderNotSentError" })]);
     expect((await harness.workflowState.get(ID))?.failure).toMatchObject({ error: "ReminderNotSentError" });
-    expect(await harness.reminders.list(ID)).toEqual([expect.objectContaining({ status: "pending", lastError: expect.stringContaining("Simulated SES failure") })]);
+    expect(await harness.reminders.list(ID)).toEqual([expect.objectContaining({ status: "pending", lastError: expect.stringContaining("Simulated SES throttling") })]);
     expect(harness.engine.hasExecution(ID)).toBe(false);
     expect(await harness.emails(ID)).toEqual([]);
 
@@ -280,5 +277,90 @@ describe("when sending fails", () => {
     expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([`Avtalet löper ut om 180 dagar: ${TITLE}`]);
     expect((await harness.workflowState.get(ID))?.failure).toBeUndefined();
     expect(harness.engine.hasExecution(ID)).toBe(true);
+  });
+
+  it("marks a reminder uncertain, and never sends it again by itself, when the answer to a send that reached SES is lost", async () => {
+    const failing = await approveBehindFailingProxy();
+
+    failing.failNextSends(1, "lose-answer");
+    await harness.advanceTo("2026-07-05T12:00:00+02:00");
+
+    expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([`Avtalet löper ut om 180 dagar: ${TITLE}`]);
+    expect(await harness.reminders.list(ID)).toEqual([
+      expect.objectContaining({ sendOn: "2026-07-04", status: "uncertain", attempts: 1, lastError: expect.any(String) }),
+    ]);
+    expect(harness.engine.eventLog(ID)).not.toContainEqual(expect.objectContaining({ type: "StateRetried" }));
+    expect(harness.alarms).toEqual([]);
+
+    // Restarts and later wake-ups leave it as it is; the next reminder goes out as usual.
+    await harness.startAnotherEngine({ stopCurrent: true });
+    await harness.advanceTo("2026-10-03T12:00:00+02:00");
+    expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([
+      `Avtalet löper ut om 180 dagar: ${TITLE}`,
+      `Avtalet löper ut om 90 dagar: ${TITLE}`,
+    ]);
+    const items = await listReminders({ agreements: harness.store, reminders: harness.reminders }, ID);
+    expect(items.filter((item) => item.state !== "planned").map((item) => [item.sendOn, item.state, item.canResend])).toEqual([
+      ["2026-07-04", "uncertain", true],
+      ["2026-10-02", "sent", false],
+    ]);
+  });
+});
+
+describe("a change of the reminder settings", () => {
+  /** Mamma United approved; on `changedAt` staff change its expiry reminders to `expiryDaysBefore`; then to the end. */
+  async function changeExpiryReminders(changedAt: string, expiryDaysBefore: number[]) {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    await proposeAndApprove(harness);
+    await harness.advanceTo(changedAt);
+    const emailsBefore = (await harness.emails(ID)).length;
+
+    await harness.command(ID, { type: "update", changes: { reminders: { ...mammaUnitedContent().reminders!, expiryDaysBefore } } });
+    await harness.engine.agreementChanged(ID);
+    await harness.engine.settled();
+    const emailsAtOnce = (await harness.emails(ID)).length - emailsBefore;
+    await harness.advanceTo("2027-01-15T00:00:00+01:00");
+    return { emailsBefore, emailsAtOnce };
+  }
+
+  it("never sends at once: the 30-day reminder went out on 1 December, 29 days on 2 December sends nothing", async () => {
+    expect(await changeExpiryReminders("2026-12-02T10:00:00+01:00", [180, 90, 29])).toEqual({ emailsBefore: 3, emailsAtOnce: 0 });
+
+    expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([
+      `Avtalet löper ut om 180 dagar: ${TITLE}`,
+      `Avtalet löper ut om 90 dagar: ${TITLE}`,
+      `Avtalet löper ut om 30 dagar: ${TITLE}`,
+    ]);
+    expect((await harness.reminders.list(ID)).map((record) => [record.sendOn, record.status, record.skipReason])).toEqual([
+      ["2026-07-04", "sent", undefined],
+      ["2026-10-02", "sent", undefined],
+      ["2026-12-01", "sent", undefined],
+      ["2026-12-02", "skipped", "schedule-changed"],
+    ]);
+  });
+
+  it("plans the reminders later than today anew", async () => {
+    expect(await changeExpiryReminders("2026-11-15T10:00:00+01:00", [180, 90, 29, 7])).toEqual({ emailsBefore: 2, emailsAtOnce: 0 });
+
+    expect((await harness.emails(ID)).map((email) => email.subject)).toEqual([
+      `Avtalet löper ut om 180 dagar: ${TITLE}`,
+      `Avtalet löper ut om 90 dagar: ${TITLE}`,
+      `Avtalet löper ut om 29 dagar: ${TITLE}`,
+      `Avtalet löper ut om 7 dagar: ${TITLE}`,
+    ]);
+  });
+});
+
+describe("a failure no retry mends", () => {
+  it("goes straight to RecordFailure: a workflow for an agreement that does not exist", async () => {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+
+    await harness.engine.ensureRunning("agr-nobody");
+    await harness.engine.settled();
+
+    const log = harness.engine.eventLog("agr-nobody");
+    expect(log).not.toContainEqual(expect.objectContaining({ type: "StateRetried" }));
+    expect(log).toContainEqual(expect.objectContaining({ type: "StateEntered", state: "RecordFailure" }));
+    expect(harness.alarms).toEqual([expect.objectContaining({ agreementId: "agr-nobody", error: "AgreementNotFoundError" })]);
   });
 });

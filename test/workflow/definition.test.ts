@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import aslValidator from "asl-validator";
 import { describe, expect, it } from "vitest";
 import { AGREEMENT_WORKFLOW_DEFINITION, substituteFunctionArns, TASK_FUNCTIONS, type TaskFunction } from "../../functions/workflow/definition";
+import { UNRETRYABLE_TASK_ERRORS } from "../../functions/workflow/tasks";
 
 type State = Record<string, any>;
 const states = AGREEMENT_WORKFLOW_DEFINITION.States as Record<string, State>;
@@ -47,12 +48,15 @@ describe("agreement.asl.json", () => {
     for (const [, wait] of waits) expect(wait).toMatchObject({ TimestampPath: "$.step.wakeAt", Next: "CatchUp" });
   });
 
-  it("retries every task with backoff and sends what still fails to RecordFailure, which ends in a Fail state", () => {
+  it("retries every task with backoff, except the errors no retry mends, and sends what still fails to RecordFailure, which ends in a Fail state", () => {
     const tasks = Object.entries(states).filter(([, state]) => state.Type === "Task");
     expect(tasks).toHaveLength(TASK_FUNCTIONS.length);
     for (const [name, task] of tasks) {
-      expect(task.Retry, name).toEqual([expect.objectContaining({ ErrorEquals: ["States.TaskFailed"], BackoffRate: expect.any(Number) })]);
-      expect(task.Retry[0].BackoffRate, name).toBeGreaterThan(1);
+      expect(task.Retry, name).toEqual([
+        { ErrorEquals: [...UNRETRYABLE_TASK_ERRORS], MaxAttempts: 0 },
+        expect.objectContaining({ ErrorEquals: ["States.TaskFailed"], BackoffRate: expect.any(Number) }),
+      ]);
+      expect(task.Retry[1].BackoffRate, name).toBeGreaterThan(1);
       if (name === "RecordFailure") continue;
       expect(task.Catch.at(-1), name).toEqual({ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "RecordFailure" });
     }

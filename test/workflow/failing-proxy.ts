@@ -1,14 +1,18 @@
-// An HTTP proxy in front of the mail catcher that can refuse the next sends with a 500, as SES does when it fails
-// internally: the real SES client and the real catcher, with a real failure in between.
+// An HTTP proxy in front of the mail catcher that can make the next sends fail, the two ways SES sends fail: it
+// refuses them (throttling, which surely sent nothing), or it forwards them and then loses the answer (the
+// connection drops after the catcher took the email, so the sender cannot know). The real SES client and the real
+// catcher, with a real failure in between.
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+
+export type SendFailure = "throttle" | "lose-answer";
 
 export interface FailingProxy {
   readonly url: string;
   /** Where requests go when they are not refused. */
   target: string;
-  /** Refuses the next `count` sends. */
-  failNextSends(count: number): void;
+  /** Makes the next `count` sends fail as `how` says. */
+  failNextSends(count: number, how?: SendFailure): void;
   close(): Promise<void>;
 }
 
@@ -16,16 +20,24 @@ const SEND_PATH = "/v2/email/outbound-emails";
 
 export async function startFailingProxy(): Promise<FailingProxy> {
   let failures = 0;
+  let failure: SendFailure = "throttle";
   let target = "";
   const server: Server = createServer((incoming, outgoing) => {
-    if (incoming.url === SEND_PATH && failures > 0) {
-      failures--;
+    const failing = incoming.url === SEND_PATH && failures > 0;
+    if (failing) failures--;
+    if (failing && failure === "throttle") {
       incoming.resume();
-      outgoing.writeHead(500, { "content-type": "application/json", "x-amzn-errortype": "InternalFailure" });
-      outgoing.end(JSON.stringify({ message: "Simulated SES failure" }));
+      outgoing.writeHead(429, { "content-type": "application/json", "x-amzn-errortype": "TooManyRequestsException" });
+      outgoing.end(JSON.stringify({ message: "Simulated SES throttling" }));
       return;
     }
     const forwarded = request(`${target}${incoming.url}`, { method: incoming.method, headers: incoming.headers }, (answer) => {
+      if (failing) {
+        // The catcher has the email; its answer never reaches the sender.
+        answer.resume();
+        answer.on("end", () => incoming.socket.destroy());
+        return;
+      }
       outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(outgoing);
     });
@@ -40,8 +52,9 @@ export async function startFailingProxy(): Promise<FailingProxy> {
     set target(url: string) {
       target = url;
     },
-    failNextSends(count) {
+    failNextSends(count, how = "throttle") {
       failures = count;
+      failure = how;
     },
     async close() {
       server.closeAllConnections();

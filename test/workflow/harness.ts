@@ -1,10 +1,9 @@
 // The workflow as the local runtime runs it, in-process: DynamoDB Local (a fresh table), the mail catcher, the
 // local engine running agreement.asl.json, and a movable clock that is the only source of time.
-import type { SESv2Client } from "@aws-sdk/client-sesv2";
 import type { DraftContent } from "../../functions/domain/agreement";
 import type { Command } from "../../functions/domain/lifecycle";
 import { MovableClock } from "../../functions/local/clock";
-import { caughtEmails, MailCatcherComponent, type CaughtEmail } from "../../functions/local/mail";
+import { caughtEmails, MailCatcherComponent, sesClientConfig, type CaughtEmail } from "../../functions/local/mail";
 import { createLocalWorkflow } from "../../functions/local/workflow";
 import type { LocalWorkflowEngine } from "../../functions/local/workflow-engine";
 import { createAgreement, runCommand } from "../../functions/app/commands";
@@ -22,8 +21,8 @@ export interface HarnessOptions {
   /** Where the clock starts. */
   start: string;
   timing?: WorkflowTiming;
-  /** The SES client reminders are sent with; one for the mail catcher when left out. */
-  sesClient?: (catcherUrl: string) => SESv2Client;
+  /** Where reminders are sent (something in front of the catcher); the catcher when left out. */
+  sesEndpoint?: (catcherUrl: string) => string;
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
@@ -40,7 +39,7 @@ export async function startHarness(options: HarnessOptions) {
   const clock = new MovableClock(new Date(options.start), () => 0);
   const timing = options.timing ?? DEFAULT_WORKFLOW_TIMING;
   const alarms: WorkflowAlarm[] = [];
-  const sesClient = options.sesClient?.(mail.url) ?? mail.createSesClient();
+  const ses = options.sesEndpoint === undefined ? mail.sesConnection() : { clientConfig: sesClientConfig(options.sesEndpoint(mail.url)) };
   const warnings: string[] = [];
   const newEngine = () =>
     createLocalWorkflow({
@@ -48,7 +47,7 @@ export async function startHarness(options: HarnessOptions) {
       tableName: table.tableName,
       agreements: store,
       clock,
-      ses: sesClient,
+      ses,
       appUrl: APP_URL,
       mail: { sender: "iop-noreply@kommun.example", teamMailbox: TEAM_MAILBOX, language: "sv" },
       warn: (line) => void warnings.push(line),
@@ -128,7 +127,6 @@ export async function startHarness(options: HarnessOptions) {
     async stop() {
       for (const engine of engines) await engine.stop();
       await mail.stop();
-      sesClient.destroy();
       await table.dispose();
     },
   };

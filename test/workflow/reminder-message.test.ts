@@ -56,7 +56,9 @@ describe("reminder emails", () => {
     const due = reminderMessage({ reminder: reminder(withReport, "report-due"), agreement: withReport, today: "2025-03-17", link, language: "sv" });
     const overdue = reminderMessage({ reminder: reminder(withReport, "report-overdue"), agreement: withReport, today: "2025-04-01", link, language: "sv" });
 
-    expect(due.text).toContain("Ekonomisk redovisning: Ekonomisk redovisning per år för IOP-avtalet");
+    expect(due.text).toContain("Mamma United ska lämna en ekonomisk redovisning för IOP-avtalet ”Partnerskap för delaktighet, tillit och framtidstro hos mammor” senast den 31 mars 2025, om 14 dagar.");
+    expect(due.text).toContain("Rapport: Ekonomisk redovisning – Ekonomisk redovisning per år");
+    expect(overdue.text).toContain("Den ekonomiska redovisningen för IOP-avtalet");
     expect(due.text).toContain("Ska lämnas senast: 31 mars 2025\nDagar kvar: 14");
     expect(overdue.subject).toBe("Rapport har inte kommit in: Partnerskap för delaktighet, tillit och framtidstro hos mammor");
     expect(overdue.text).toContain("skulle ha lämnats senast den 31 mars 2025 men har inte kommit in.");

@@ -30,7 +30,7 @@ describe("reminder records", () => {
     await reminders.markSent("a-concurrent", expiry, "message-1", now);
     expect(await reminders.claim("a-concurrent", expiry, ["editor@example.se"], now)).toBe(false);
     expect(await reminders.list("a-concurrent")).toEqual([
-      expect.objectContaining({ key: "expiry#2026-07-04#", status: "sent", messageId: "message-1", attempts: 1, recipients: ["editor@example.se"] }),
+      expect.objectContaining({ key: "expiry.2026-12-31.2026-07-04", status: "sent", messageId: "message-1", attempts: 1, recipients: ["editor@example.se"] }),
     ]);
   });
 
@@ -49,14 +49,27 @@ describe("reminder records", () => {
   it("stay claimed when an attempt died while sending: nobody claims them again", async () => {
     expect(await reminders.claim("a-died", expiry, [], now)).toBe(true);
     expect(await reminders.claim("a-died", expiry, [], new Date(now.getTime() + 86_400_000))).toBe(false);
-    await reminders.skip("a-died", expiry, now);
+    await reminders.skip("a-died", { ...expiry, reason: "woke-late" }, now);
     expect((await reminders.list("a-died"))[0]?.status).toBe("sending");
   });
 
   it("are skipped unless sent or being sent, and then never claimed", async () => {
-    await reminders.skip("a-skip", expiry, now);
+    await reminders.skip("a-skip", { ...expiry, reason: "schedule-changed" }, now);
     expect(await reminders.claim("a-skip", expiry, [], now)).toBe(false);
-    expect(await reminders.list("a-skip")).toEqual([expect.objectContaining({ status: "skipped", attempts: 0 })]);
+    expect(await reminders.list("a-skip")).toEqual([expect.objectContaining({ status: "skipped", skipReason: "schedule-changed", attempts: 0 })]);
+  });
+
+  it("stay uncertain when nobody knows whether SES took them: the workflow never claims them, a person may once", async () => {
+    expect(await reminders.claim("a-uncertain", expiry, ["editor@example.se"], now)).toBe(true);
+    await reminders.markUncertain("a-uncertain", expiry, "socket hang up", now);
+    expect(await reminders.claim("a-uncertain", expiry, ["editor@example.se"], now)).toBe(false);
+    await reminders.skip("a-uncertain", { ...expiry, reason: "woke-late" }, now);
+    expect(await reminders.get("a-uncertain", "expiry.2026-12-31.2026-07-04")).toMatchObject({ status: "uncertain", lastError: "socket hang up" });
+
+    const resends = await Promise.all(Array.from({ length: 4 }, () => reminders.claimUncertain("a-uncertain", expiry, ["editor@example.se"], "editor@example.se", now)));
+    expect(resends.filter(Boolean)).toHaveLength(1);
+    await reminders.markSent("a-uncertain", expiry, "message-4", now);
+    expect(await reminders.get("a-uncertain", "expiry.2026-12-31.2026-07-04")).toMatchObject({ status: "sent", attempts: 2, resentBy: "editor@example.se" });
   });
 
   it("refuse to mark a reminder sent that nobody claimed", async () => {

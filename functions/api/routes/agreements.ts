@@ -1,6 +1,6 @@
 /**
- * `/api/agreements`: list with filters, create, read, update, the lifecycle actions, the audit trail and the
- * reminders. Each parses, calls the use case (functions/app/agreements.ts, which also tells the workflow) and
+ * `/api/agreements`: list with filters, create, read, update, the lifecycle actions and the audit trail (the
+ * reminders are routes/reminders.ts). Each parses, calls the use case (functions/app/agreements.ts, which also tells the workflow) and
  * answers; refusals become problems in functions/api/problems.ts.
  */
 import type { Context } from "hono";
@@ -19,7 +19,6 @@ import {
   eventPageSchema,
   pageQuerySchema,
   listQuerySchema,
-  remindersSchema,
   terminationBodySchema,
   updateBodySchema,
   withdrawalBodySchema,
@@ -58,7 +57,6 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
   operations.name(updateBodySchema, "AgreementChanges");
   operations.name(decisionSchema, "Decision");
   operations.name(eventPageSchema, "AuditEventPage");
-  operations.name(remindersSchema, "Reminders");
 
   const principal = (c: Context<AppEnv>): StaffPrincipal => {
     const signedIn = c.var.principal;
@@ -312,28 +310,6 @@ export function agreementRoutes(operations: Operations, agreements: AgreementUse
       const events = await agreements.events(principal(c), params.id, { limit: query.limit, cursor: query.cursor });
       c.header("Cache-Control", "no-store");
       return c.json(events);
-    },
-  );
-
-  operations.add(
-    {
-      method: "get",
-      path: "/api/agreements/{id}/reminders",
-      operationId: "listAgreementReminders",
-      summary: "The agreement's reminders",
-      description:
-        "`planned`: the reminders its settings and status call for now, in send order (a draft has none yet). " +
-        "`sent`: the reminders that went out, with their recipients, oldest first. `cancelled`: those its settings " +
-        "called for that a recorded termination or an approved renewal took away, and that had not gone out.",
-      tag: TAG,
-      access: "read",
-      params: agreementParamsSchema,
-      responses: { 200: { description: "The reminders", schema: remindersSchema }, 404: NOT_FOUND },
-    },
-    async (c, { params }) => {
-      const reminders = await agreements.reminders(principal(c), params.id);
-      c.header("Cache-Control", "no-store");
-      return c.json(reminders);
     },
   );
 }

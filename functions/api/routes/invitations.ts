@@ -35,7 +35,7 @@ const invitationBodySchema = z
       .min(1, "At least 1")
       .max(MAX_LINK_DAYS, `At most ${MAX_LINK_DAYS}`)
       .optional()
-      .meta({ description: `How long the link works; ${DEFAULT_LINK_DAYS} days when left out` }),
+      .meta({ description: `How many days the link works after today, to the end of the last one (Stockholm time); ${DEFAULT_LINK_DAYS} when left out` }),
   })
   .strict();
 
