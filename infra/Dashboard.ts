@@ -1,27 +1,32 @@
 import { Duration } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { use, type StackContext } from "sst/constructs";
-import { SUPERSEDED_METRIC, WORKFLOW_FAILURE_METRIC } from "../functions/workflow/alarms";
+import {
+  RECONCILER_FAILURES_METRIC,
+  RECONCILER_REPAIRS_METRIC,
+  SUPERSEDED_METRIC,
+  WORKFLOW_FAILURE_METRIC,
+  type WorkflowMetric,
+} from "../functions/workflow/alarms";
 import { Api } from "./Api";
 import { Email } from "./Email";
-import { Workflow, workflowStateMachineName } from "./Workflow";
+import { Workflow, workflowMetric, workflowStateMachineName } from "./Workflow";
 
 /**
  * One CloudWatch dashboard per stage, `<stage>-iop-lifecycle`, with what the on-call engineer looks at when an
- * alarm goes off: the workflow's executions and failures, the API's traffic and errors, each function's errors and
- * duration, and SES's sending and reputation. Built last, from the other stacks' resources.
+ * alarm goes off: the workflow's executions and failures and the reconciler's repairs, the API's traffic and
+ * errors, each function's errors and duration, and SES's sending and reputation. Built last, from the other stacks' resources.
  */
 export function Dashboard({ app, stack }: StackContext) {
   const { api, handler: apiFunction } = use(Api);
-  const { stateMachine, functions } = use(Workflow);
+  const { stateMachine, functions, reconciler } = use(Workflow);
   const email = use(Email);
   const stateMachineName = workflowStateMachineName(app);
   const sum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
-  const appMetric = (metric: { namespace: string; name: string; dimension: string }) =>
-    new cloudwatch.Metric({ namespace: metric.namespace, metricName: metric.name, dimensionsMap: { [metric.dimension]: stateMachineName }, ...sum });
+  const appMetric = (metric: WorkflowMetric) => workflowMetric(metric, stateMachineName, sum);
   const ses = (metricName: string, statistic: string) =>
     new cloudwatch.Metric({ namespace: "AWS/SES", metricName, period: Duration.hours(1), statistic });
-  const lambdaFunctions = { Api: apiFunction, ...functions, EmailEvents: email.eventsFunction };
+  const lambdaFunctions = { Api: apiFunction, ...functions, Reconciler: reconciler, EmailEvents: email.eventsFunction };
   const graph = (title: string, left: cloudwatch.IMetric[]) => new cloudwatch.GraphWidget({ title, left, width: 12, height: 6 });
 
   const dashboard = new cloudwatch.Dashboard(stack, "Operations", {
@@ -37,7 +42,11 @@ export function Dashboard({ app, stack }: StackContext) {
       stateMachine.metricAborted(sum),
       appMetric(SUPERSEDED_METRIC),
     ]),
-    graph("Workflow failures recorded (RecordFailure)", [appMetric(WORKFLOW_FAILURE_METRIC)]),
+    graph("Workflow failures recorded (RecordFailure), reconciler repairs and failures", [
+      appMetric(WORKFLOW_FAILURE_METRIC),
+      appMetric(RECONCILER_REPAIRS_METRIC),
+      appMetric(RECONCILER_FAILURES_METRIC),
+    ]),
   );
   dashboard.addWidgets(
     graph("API requests and errors", [

@@ -6,6 +6,7 @@
  */
 
 import { OidcSettingsError, parseIssuer, parseRoleMap, parseTrueFalse } from "../functions/api/auth/settings";
+import { reconcileMinutesFrom } from "../functions/workflow/reconcile";
 
 /** Stages whose data must survive `sst remove` and accidental deletes. */
 export const PRODUCTION_STAGES: readonly string[] = ["prod"];
@@ -21,6 +22,7 @@ export const CONFIG_VARIABLES = {
   emailIdentityExists: "IOP_EMAIL_IDENTITY_EXISTS",
   alarmEmail: "IOP_ALARM_EMAIL",
   appUrl: "IOP_APP_URL",
+  reconcileMinutes: "IOP_RECONCILE_MINUTES",
   oidcIssuer: "IOP_OIDC_ISSUER",
   oidcClientId: "IOP_OIDC_CLIENT_ID",
   oidcClientSecretName: "IOP_OIDC_CLIENT_SECRET_NAME",
@@ -57,6 +59,8 @@ export interface DeployConfig {
   alarmEmail: string | undefined;
   /** Optional public origin of the app (custom domain); defaults to the HTTP API's own URL. */
   appUrl: string | undefined;
+  /** How often the reconciler runs (functions/workflow/reconcile.ts), in minutes; 15 unless configured. */
+  reconcileMinutes: number;
   /** The OpenID Connect issuer staff sign in with (docs/auth.md); optional values are left to the app's defaults. */
   oidc: {
     issuer: string;
@@ -138,6 +142,11 @@ export function readDeployConfig(stage: string, env: Env): DeployConfig {
     problems.push(`${CONFIG_VARIABLES.appUrl} must be an https origin without a path, e.g. https://iop.example.se`);
   }
 
+  const reconcileMinutes = reconcileMinutesFrom(env[CONFIG_VARIABLES.reconcileMinutes]);
+  if (reconcileMinutes === null) {
+    problems.push(`${CONFIG_VARIABLES.reconcileMinutes} must be a whole number of minutes from 1 to 1440, got "${env[CONFIG_VARIABLES.reconcileMinutes]}"`);
+  }
+
   const oidc = {
     issuer: required(CONFIG_VARIABLES.oidcIssuer),
     clientId: required(CONFIG_VARIABLES.oidcClientId),
@@ -189,6 +198,8 @@ export function readDeployConfig(stage: string, env: Env): DeployConfig {
     emailIdentityExists: identityExists === "true",
     alarmEmail,
     appUrl,
+    // Not null: a value it refused is among the problems above.
+    reconcileMinutes: reconcileMinutes!,
     oidc,
   };
 }

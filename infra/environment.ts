@@ -55,3 +55,17 @@ export const WORKFLOW_ENVIRONMENT = {
 export const EMAIL_EVENTS_ENVIRONMENT = {
   tableName: API_ENVIRONMENT.tableName,
 } as const;
+
+/** Environment variables of the reconciler (functions/handlers/reconcile.ts), which composes the application. */
+export const RECONCILER_ENVIRONMENT = {
+  tableName: API_ENVIRONMENT.tableName,
+  /** The executions it describes, starts and stops; its metrics name it. */
+  stateMachineArn: API_ENVIRONMENT.workflowStateMachineArn,
+  attachmentsBucket: API_ENVIRONMENT.attachmentsBucket,
+  emailSender: API_ENVIRONMENT.emailSender,
+  emailConfigurationSet: API_ENVIRONMENT.emailConfigurationSet,
+  teamMailbox: API_ENVIRONMENT.teamMailbox,
+  /** Report links in the emails it sends point here. */
+  appUrl: API_ENVIRONMENT.appUrl,
+  emailLanguage: WORKFLOW_ENVIRONMENT.emailLanguage,
+} as const;

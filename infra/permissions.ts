@@ -1,45 +1,51 @@
 /**
  * Least privilege in one table: the DynamoDB actions each Lambda function's code calls (functions/store), granted on
- * the table (and, for the API, its indexes by name) and nothing else. A TransactWriteItems is authorised item by
+ * the table and on the indexes it queries, by name, and nothing else. A TransactWriteItems is authorised item by
  * item, as the PutItem, UpdateItem or DeleteItem it holds; there is no Transact* action. Adding a store call to a
  * function means adding its action here; test/infra/synth.test.ts checks each role has exactly these.
  */
 import { Stack } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { Function, Table } from "sst/constructs";
-import { TABLE_DEFINITION } from "../functions/store/table";
+import { TABLE_DEFINITION, type IndexName } from "../functions/store/table";
 import type { TaskFunction } from "../functions/workflow/definition";
 
 export type TableAction = "GetItem" | "BatchGetItem" | "Query" | "PutItem" | "UpdateItem" | "DeleteItem" | "DescribeTable";
 
 export interface TableAccess {
   actions: readonly TableAction[];
-  /** Whether the function queries the table's global secondary indexes. */
-  indexes: boolean;
+  /** The table's global secondary indexes the function queries. */
+  indexes: readonly IndexName[];
 }
 
-export const TABLE_ACCESS: Record<"Api" | TaskFunction | "EmailEvents", TableAccess> = {
+export const TABLE_ACCESS: Record<"Api" | TaskFunction | "Reconciler" | "EmailEvents", TableAccess> = {
   // Pages and the JSON API use every store; DescribeTable answers /api/health.
-  Api: { actions: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "DescribeTable"], indexes: true },
+  Api: {
+    actions: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "DescribeTable"],
+    indexes: Object.keys(TABLE_DEFINITION.globalIndexes) as IndexName[],
+  },
   // Due transitions (the agreement, its predecessor and the agreements sharing its association, then a transaction
   // and the text index), the reminders it claims and marks, the workflow state it clears or finishes.
-  CatchUp: { actions: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], indexes: false },
+  CatchUp: { actions: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], indexes: [] },
   // Saves the task token on the workflow state, reads the agreement's status.
-  AwaitDecision: { actions: ["GetItem", "UpdateItem"], indexes: false },
+  AwaitDecision: { actions: ["GetItem", "UpdateItem"], indexes: [] },
   // Begins the next generation (the state and the open-workflows entry in one transaction), or reads who did.
-  ContinueAsNew: { actions: ["GetItem", "UpdateItem", "PutItem"], indexes: false },
+  ContinueAsNew: { actions: ["GetItem", "UpdateItem", "PutItem"], indexes: [] },
   // One update of the workflow state.
-  RecordFailure: { actions: ["UpdateItem"], indexes: false },
+  RecordFailure: { actions: ["UpdateItem"], indexes: [] },
+  // Drains the workflow outbox (a Query, a DeleteItem per notice told); reads the open-workflows registry, the
+  // agreements by status (the byStatus index), each agreement and its workflow state; begins a generation (an
+  // UpdateItem and a PutItem) to restart one; takes each fresh-link request (DeleteItem), reads the contact's
+  // reports and writes the new link (PutItem).
+  Reconciler: { actions: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], indexes: ["byStatus"] },
   // One write per bounced or complaining address.
-  EmailEvents: { actions: ["PutItem"], indexes: false },
+  EmailEvents: { actions: ["PutItem"], indexes: [] },
 };
 
-/** Grants `fn` the table actions of `access`; the index ARNs are built from the store's index names. */
+/** Grants `fn` the table actions of `access` on the table and the indexes it names. */
 export function grantTableAccess(table: Table, fn: Function, access: TableAccess): void {
   const tableArn = table.tableArn;
-  const indexArns = access.indexes
-    ? Object.keys(TABLE_DEFINITION.globalIndexes).map((index) => `${tableArn}/index/${index}`)
-    : [];
+  const indexArns = access.indexes.map((index) => `${tableArn}/index/${index}`);
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: access.actions.map((action) => `dynamodb:${action}`),

@@ -21,7 +21,7 @@ import { createStores } from "../store/stores";
 import { countSupersededExecutions } from "../workflow/alarms";
 import { createStepFunctionsWorkflow } from "../workflow/step-functions";
 import { DEFAULT_WORKFLOW_TIMING } from "../workflow/timing";
-import { emailLanguage, requiredEnv } from "./env";
+import { emailFromEnvironment, requiredEnv } from "./env";
 import { readApiSecrets } from "./secrets";
 
 const tableName = requiredEnv("TABLE_NAME");
@@ -51,13 +51,7 @@ const application = composeApplication(
   {
     // Presigned URLs point at the bucket's regional address, which browsers reach.
     attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
-    email: {
-      clientConfig: {},
-      from: requiredEnv("EMAIL_SENDER"),
-      configurationSet: process.env.EMAIL_CONFIGURATION_SET,
-      language: emailLanguage(),
-      teamMailbox: requiredEnv("TEAM_MAILBOX"),
-    },
+    email: emailFromEnvironment(),
     clock: systemClock,
     appOrigin,
     log,

@@ -16,6 +16,7 @@ import { composeApplication } from "../composition";
 import { createStores } from "../store/stores";
 import { ensureTable, TableMismatchError } from "../store/table";
 import { rebuildTextIndexIfOutdated } from "../store/text-index";
+import { DEFAULT_RECONCILE_MINUTES, reconcileMinutesFrom, reconcilerSteps } from "../workflow/reconcile";
 import { loadClock } from "./clock";
 import { Components, type HealthSummary } from "./components";
 import { seedDemoAgreements } from "./demo-data";
@@ -26,8 +27,9 @@ import { MailCatcherComponent } from "./mail";
 import { LocalOidcProvider } from "./oidc";
 import { assertPortAvailable, isAddressInUse, PortInUseError } from "./ports";
 import { loadOrCreate, rememberedPort } from "./remembered";
+import { LocalReconciler } from "./reconciler";
 import { LocalS3Component } from "./s3";
-import { createLocalWorkflow, localDevClock } from "./workflow";
+import { createLocalWorkflow, localDevClock, localRepairStep } from "./workflow";
 
 export interface RuntimeOptions {
   /** Everything the runtime keeps across restarts lives here. */
@@ -45,8 +47,8 @@ export interface RuntimeOptions {
   mailPort: number;
   /** Where the local clock starts when the data directory has none yet; real time when left out. */
   clockStart?: Date;
-  /** How often the reconciler tells the workflow what it has not heard yet; a minute when left out. */
-  reconcileIntervalMs?: number;
+  /** How often the reconciler runs (functions/local/reconciler.ts); 15 minutes when left out. */
+  reconcileMinutes?: number;
 }
 
 export interface Runtime {
@@ -70,10 +72,13 @@ export function runtimeInfoFile(dataDir: string): string {
   return path.join(dataDir, "runtime.json");
 }
 
-/** Reads DATA_DIR, PORT, HOST, TABLE_NAME, DEMO_DATA, MAIL_PORT and LOCAL_CLOCK, with defaults for a developer machine. */
+/**
+ * Reads DATA_DIR, PORT, HOST, TABLE_NAME, DEMO_DATA, MAIL_PORT, LOCAL_CLOCK and RECONCILE_MINUTES, with defaults
+ * for a developer machine.
+ */
 export function runtimeSettingsFromEnv(
   env: NodeJS.ProcessEnv,
-): Pick<RuntimeOptions, "dataDir" | "port" | "host" | "tableName" | "demoData" | "mailPort" | "clockStart"> {
+): Pick<RuntimeOptions, "dataDir" | "port" | "host" | "tableName" | "demoData" | "mailPort" | "clockStart" | "reconcileMinutes"> {
   const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) {
     throw new StartupError(`PORT must be a whole number from 1 to 65535, got "${env.PORT}"`);
@@ -86,6 +91,10 @@ export function runtimeSettingsFromEnv(
   if (clockStart !== undefined && Number.isNaN(clockStart.getTime())) {
     throw new StartupError(`LOCAL_CLOCK must be a date and time like 2026-10-02T08:00:00+02:00, got "${env.LOCAL_CLOCK}"`);
   }
+  const reconcileMinutes = reconcileMinutesFrom(env.RECONCILE_MINUTES);
+  if (reconcileMinutes === null) {
+    throw new StartupError(`RECONCILE_MINUTES must be a whole number of minutes from 1 to 1440, got "${env.RECONCILE_MINUTES}"`);
+  }
   return {
     dataDir: path.resolve(env.DATA_DIR || ".data"),
     port,
@@ -95,6 +104,7 @@ export function runtimeSettingsFromEnv(
     demoData: !["false", "0", "no", "off"].includes((env.DEMO_DATA ?? "").trim().toLowerCase()),
     mailPort,
     ...(clockStart === undefined ? {} : { clockStart }),
+    reconcileMinutes,
   };
 }
 
@@ -124,9 +134,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let dynamoDb: DynamoDBClient | null = null;
   let server: Server | null = null;
-  let reconciler: NodeJS.Timeout | undefined;
   const stopEverything = async () => {
-    clearInterval(reconciler);
     if (server !== null) await closeServer(server);
     await tableComponents.stop();
     dynamoDb?.destroy();
@@ -175,14 +183,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       warn,
     });
     tableComponents.add(workflow);
-    await tableComponents.start();
-
-    const staffAuth = createStaffAuth({
-      settings: oidc.settings,
-      sessions: stores.sessions,
-      signInSecret: await loadOrCreateSecret(path.join(dataDir, "sign-in-secret")),
-      appOrigin: url,
-    });
     const log = jsonLines((line) => process.stdout.write(line));
     const application = composeApplication(
       {
@@ -196,14 +196,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       stores,
       workflow,
     );
-    // Once now, for what a previous run left untold, then periodically, as the schedule does in AWS.
-    const reconcile = () => {
-      application.reconcileWorkflow().catch((error: unknown) => warn(`The workflow reconciler failed: ${String(error)}`));
-      application.reportLinks.sendRequestedLinks().catch((error: unknown) => warn(`Sending requested report links failed: ${String(error)}`));
-    };
-    reconcile();
-    reconciler = setInterval(reconcile, options.reconcileIntervalMs ?? 60_000);
-    reconciler.unref();
+    // The reconciler's steps, as the scheduled Lambda runs them (functions/handlers/reconcile.ts), with the local
+    // engine's repair: once now, for what a previous run left untold or stopped, then every few minutes.
+    const steps = reconcilerSteps(application, localRepairStep(workflow, warn));
+    tableComponents.add(new LocalReconciler({ steps, intervalMinutes: options.reconcileMinutes ?? DEFAULT_RECONCILE_MINUTES, warn }));
+    await tableComponents.start();
+
+    const staffAuth = createStaffAuth({
+      settings: oidc.settings,
+      sessions: stores.sessions,
+      signInSecret: await loadOrCreateSecret(path.join(dataDir, "sign-in-secret")),
+      appOrigin: url,
+    });
     const app = createApp({
       application,
       checkHealth: async () => mergeHealth(await components.health(), await tableComponents.health()),

@@ -3,8 +3,9 @@
  * its Task states mapped to the same task handlers the Lambda functions run. What the library lacks, this adds:
  *
  * - Task tokens. A `.waitForTaskToken` task runs its handler, then stays pending until `complete(token)`.
- * - Executions that outlive the process. On start (and whenever the clock moves) every agreement that needs an
- *   execution gets one again; the definition is re-entrant, so a fresh execution simply catches up.
+ * - Executions that outlive the process. On start (and whenever the clock moves) the reconciler's repair step
+ *   (functions/workflow/reconcile.ts, the one AWS runs on a schedule) gives every agreement that needs an execution
+ *   one again; the definition is re-entrant, so a fresh execution simply catches up.
  * - A movable clock. Waits are measured on the injected clock, not on timers: a waiting execution is woken by
  *   ending it and starting it again, which takes the same states a timer firing would (Wait -> CatchUp), so the
  *   event log counts transitions as Step Functions would. Each real timer stays below Node's 24.8-day limit.
@@ -13,23 +14,20 @@
  */
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import type { Clock } from "../domain/clock";
-import type { Status } from "../domain/agreement";
 import type { AgreementStore } from "../store/agreements";
 import type { WorkflowStateStore } from "../store/workflow-state";
 import { functionArnPlaceholder, substituteFunctionArns, TASK_FUNCTIONS, type TaskFunction } from "../workflow/definition";
 import { executionInput, executionName } from "../workflow/executions";
 import { runnableGeneration } from "../workflow/generations";
 import type { AgreementWorkflow } from "../workflow/port";
+import { repairExecutions, type ExecutionInspector, type ReconcileStep, type RepairLogEntry } from "../workflow/reconcile";
 import type { DecisionCallbacks, ExecutionLauncher, WorkflowTasks } from "../workflow/tasks";
 import type { WorkflowTiming } from "../workflow/timing";
 import type { Component, ComponentHealth } from "./components";
 
 /** Node runs a timer longer than 2^31 - 1 ms (24.8 days) after 1 ms; every timer here stays well below. */
 const LOCAL_TIMER_CAP_MS = 20 * 86_400_000;
-/** Statuses whose agreements always have an execution; ended agreements keep theirs while reminders remain. */
-const STATUSES_WITH_EXECUTIONS: readonly Status[] = ["proposed", "approved", "active"];
 const EVENTS_KEPT_PER_AGREEMENT = 2_000;
-const LIST_PAGE_SIZE = 100;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -82,7 +80,7 @@ function localFunctionArn(task: TaskFunction): string {
 
 type StateDefinition = { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; Retry?: unknown[] };
 
-export class LocalWorkflowEngine implements Component, AgreementWorkflow {
+export class LocalWorkflowEngine implements Component, AgreementWorkflow, ExecutionInspector {
   readonly name = "workflow";
   readonly title = "Workflow engine (aws-local-stepfunctions)";
 
@@ -102,6 +100,9 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
   #tokens = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
+  readonly #repair: ReconcileStep;
+  /** What the last repair did, agreement by agreement: what the AWS reconciler writes to its log. */
+  #repairs: RepairLogEntry[] = [];
 
   constructor(options: LocalWorkflowEngineOptions) {
     this.#options = options;
@@ -109,13 +110,24 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
       launcher: { start: async (agreementId, generation) => this.#startExecution(agreementId, generation) },
       decisions: { complete: async (taskToken) => this.#complete(taskToken) },
     });
+    const { agreements, workflowState, clock, timing } = options;
+    this.#repair = repairExecutions({
+      agreements,
+      workflowState,
+      clock,
+      timing,
+      handoverMs: 0,
+      workflow: this,
+      executions: this,
+      log: (entry) => void this.#repairs.push(entry),
+    });
   }
 
   // -- Component --------------------------------------------------------------------------------------------
 
   async start(): Promise<void> {
     this.#stopped = false;
-    await this.#operation(() => this.#createMissingExecutions());
+    await this.repairExecutions();
   }
 
   async stop(): Promise<void> {
@@ -158,6 +170,34 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
     return Promise.resolve();
   }
 
+  // -- ExecutionInspector and the reconciler ----------------------------------------------------------------
+
+  async runningNames(): Promise<ReadonlySet<string>> {
+    return new Set([...this.#executions.values()].filter((execution) => execution.run !== null).map((execution) => execution.name));
+  }
+
+  /** Runs are in this process only: an agreement's execution runs here, or it is missing. */
+  async conditionOf(agreementId: string, generation: number): Promise<"running" | "missing"> {
+    const execution = this.#executions.get(agreementId);
+    return execution !== undefined && execution.run !== null && execution.generation >= generation ? "running" : "missing";
+  }
+
+  /**
+   * The reconciler's repair step, run by this engine: on start, when the clock moves, and on the local runtime's
+   * reconcile schedule. Resolves with what it did; `lastRepairs` has the details.
+   */
+  repairExecutions(): Promise<{ repaired: number; failed: number }> {
+    return this.#operation(async () => {
+      this.#repairs = [];
+      return this.#repair.run();
+    });
+  }
+
+  /** Each agreement the last repair started an execution for (or could not). */
+  get lastRepairs(): readonly RepairLogEntry[] {
+    return this.#repairs;
+  }
+
   // -- What the tasks' launcher and callbacks do ------------------------------------------------------------
 
   /** Starts the generation's execution unless it (or a newer one) runs. */
@@ -192,7 +232,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
     await this.#operation(async () => {
       // Executions created now catch up on their own; the others are woken to catch up with the new time.
       const existing = [...this.#executions.values()];
-      await this.#createMissingExecutions();
+      await this.repairExecutions();
       for (const execution of existing) this.#wake(execution);
     });
     await this.settled();
@@ -417,19 +457,6 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
       if (execution.run !== null && !execution.run.busy && execution.wakeAt !== null && execution.wakeAt <= now) this.#wake(execution);
     }
     this.#arm();
-  }
-
-  async #createMissingExecutions(): Promise<void> {
-    const ids = new Set(await this.#options.workflowState.listUnfinished());
-    for (const status of STATUSES_WITH_EXECUTIONS) {
-      let cursor: string | null = null;
-      do {
-        const page = await this.#options.agreements.listByStatus(status, { limit: LIST_PAGE_SIZE, cursor });
-        for (const agreement of page.items) ids.add(agreement.id);
-        cursor = page.cursor;
-      } while (cursor !== null);
-    }
-    for (const id of ids) await this.ensureRunning(id);
   }
 
   /** Counts work outside any run (reading the store before starting one), so `settled` waits for it too. */

@@ -1,6 +1,6 @@
 /**
  * The local runtime's workflow: the task handlers wired to the local table, the mail catcher and the movable
- * clock, run by the local engine; and the dev clock that moves time for it.
+ * clock, run by the local engine; the dev clock that moves time for it; and the reconciler's repair step run by it.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { DevClock } from "../api/dev-clock";
@@ -9,6 +9,7 @@ import { createSesMailer, type SesConnection } from "../email/sender";
 import type { AgreementStore } from "../store/agreements";
 import { createReminderStore } from "../store/reminders";
 import { createWorkflowStateStore } from "../store/workflow-state";
+import { REPAIR_EXECUTIONS, type ReconcileStep } from "../workflow/reconcile";
 import { createWorkflowTasks, type AlarmSink } from "../workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING, type WorkflowTiming } from "../workflow/timing";
 import { saveClock, type MovableClock } from "./clock";
@@ -74,6 +75,21 @@ export function localDevClock(clock: MovableClock, clockFile: string, engine: Lo
       await saveClock(clockFile, clock);
       await engine.reevaluate();
       return true;
+    },
+  };
+}
+
+/** The reconciler's repair step, run by the engine, with each agreement it repaired said on the terminal. */
+export function localRepairStep(engine: LocalWorkflowEngine, warn: (line: string) => void): ReconcileStep {
+  return {
+    name: REPAIR_EXECUTIONS,
+    async run() {
+      const result = await engine.repairExecutions();
+      for (const { agreementId, problem, repaired, error } of engine.lastRepairs) {
+        const what = problem === undefined ? "could not be looked at" : `was ${problem}`;
+        warn(`Reconciler: the execution of agreement ${agreementId} ${what}: ${repaired ? "started again" : `not repaired (${error})`}`);
+      }
+      return result;
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * What the workflow keeps about an agreement's execution, next to the agreement (which `applyChanges` replaces
  * whole, so nothing of the workflow's may live on it): the current generation, the decision's task token and the
- * last failure. Plus a small registry of agreements whose workflow is not finished, which the local engine reads
- * on start to re-create their executions. docs/data-model.md describes the items.
+ * last failure. Plus a registry of agreements whose workflow is not finished, which the reconciler reads page by
+ * page (functions/workflow/reconcile.ts) to find executions that are missing, ended or stale. docs/data-model.md describes the items.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
@@ -14,7 +14,7 @@ import {
 import * as z from "zod";
 import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
 import { TABLE_DEFINITION } from "./table";
-import { queryPartition } from "./query";
+import { queryPartitionPage } from "./query";
 
 const WORKFLOW_SORT_KEY = "WORKFLOW";
 const OPEN_WORKFLOWS_PARTITION = "WORKFLOWS#OPEN";
@@ -57,8 +57,11 @@ export interface WorkflowStateStore {
   clearFailure(agreementId: string, generation: number, now: Date): Promise<void>;
   /** The generation has nothing left to do. */
   finish(agreementId: string, generation: number, now: Date): Promise<void>;
-  /** Agreements whose workflow has a generation that has not finished. */
-  listUnfinished(): Promise<string[]>;
+  /**
+   * Agreements whose workflow has a generation that has not finished, by id: a page of at most `limit` after the
+   * id `after`; the returned `after` continues, null at the end.
+   */
+  listUnfinished(page: { limit: number; after: string | null }): Promise<{ agreementIds: string[]; after: string | null }>;
 }
 
 export interface WorkflowStateStoreOptions {
@@ -168,9 +171,13 @@ export function createWorkflowStateStore({ client, tableName }: WorkflowStateSto
       );
     },
 
-    async listUnfinished() {
-      const items = await queryPartition(client, tableName, OPEN_WORKFLOWS_PARTITION);
-      return items.map((item) => parseItem(item, unfinishedSchema).agreementId);
+    async listUnfinished({ limit, after }) {
+      const { items, next } = await queryPartitionPage(client, tableName, OPEN_WORKFLOWS_PARTITION, {
+        limit,
+        ...(after === null ? {} : { exclusiveStartKey: { ...unfinishedKey(after) } }),
+      });
+      const agreementIds = items.map((item) => parseItem(item, unfinishedSchema).agreementId);
+      return { agreementIds, after: next === null ? null : agreementIds.at(-1)! };
     },
   };
 }

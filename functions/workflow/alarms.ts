@@ -1,14 +1,21 @@
 /**
- * Workflow metrics as Embedded Metric Format log lines: Lambda's log delivery turns each line into a CloudWatch
- * metric, which the Workflow stack alarms on. No SDK call, so raising one cannot fail the way the task being
- * reported did.
+ * The workflow's CloudWatch metrics, each written as one Embedded Metric Format log line: Lambda's log delivery
+ * turns it into the metric, which the Workflow stack alarms on. No SDK call (and no PutMetricData permission), so
+ * raising one cannot fail the way the work being reported did.
  */
 import type { SFNClient } from "@aws-sdk/client-sfn";
+import type { ReconcileReport } from "./reconcile";
 import type { AlarmSink } from "./tasks";
 
 const NAMESPACE = "IopLifecycle";
 /** Every metric's one dimension: the state machine's name, so stages do not share an alarm. */
 const DIMENSION = "StateMachine";
+
+export interface WorkflowMetric {
+  namespace: string;
+  name: string;
+  dimension: string;
+}
 
 export const WORKFLOW_FAILURE_METRIC = { namespace: NAMESPACE, name: "WorkflowFailures", dimension: DIMENSION } as const;
 
@@ -18,15 +25,27 @@ export const WORKFLOW_FAILURE_METRIC = { namespace: NAMESPACE, name: "WorkflowFa
  */
 export const SUPERSEDED_METRIC = { namespace: NAMESPACE, name: "WorkflowExecutionsSuperseded", dimension: DIMENSION } as const;
 
-function metricLine(metric: { namespace: string; name: string; dimension: string }, stateMachineName: string, fields: Record<string, unknown>): string {
+/**
+ * What a reconciler run put right (functions/workflow/reconcile.ts): untold changes told and executions restarted,
+ * each something that had stopped silently. Written on every run, zero included.
+ */
+export const RECONCILER_REPAIRS_METRIC = { namespace: NAMESPACE, name: "ReconcilerRepairs", dimension: DIMENSION } as const;
+
+/** What a reconciler run found broken and could not repair (a step or an agreement failed); the next run tries again. */
+export const RECONCILER_FAILURES_METRIC = { namespace: NAMESPACE, name: "ReconcilerFailures", dimension: DIMENSION } as const;
+
+/** One EMF line: each metric's value under its name, the dimension, and the details for the log. */
+function metricLine(stateMachineName: string, values: ReadonlyArray<[WorkflowMetric, number]>, details: object): string {
   return JSON.stringify({
     _aws: {
       Timestamp: Date.now(),
-      CloudWatchMetrics: [{ Namespace: metric.namespace, Dimensions: [[metric.dimension]], Metrics: [{ Name: metric.name, Unit: "Count" }] }],
+      CloudWatchMetrics: [
+        { Namespace: NAMESPACE, Dimensions: [[DIMENSION]], Metrics: values.map(([metric]) => ({ Name: metric.name, Unit: "Count" })) },
+      ],
     },
-    [metric.dimension]: stateMachineName,
-    [metric.name]: 1,
-    ...fields,
+    [DIMENSION]: stateMachineName,
+    ...Object.fromEntries(values.map(([metric, value]) => [metric.name, value])),
+    ...details,
   });
 }
 
@@ -34,7 +53,7 @@ export function createMetricAlarmSink(stateMachineName: string, write: (line: st
   return {
     async raise(alarm) {
       const message = `The workflow of agreement ${alarm.agreementId} failed (generation ${alarm.generation}): ${alarm.error}`;
-      write(metricLine(WORKFLOW_FAILURE_METRIC, stateMachineName, { message, ...alarm }));
+      write(metricLine(stateMachineName, [[WORKFLOW_FAILURE_METRIC, 1]], { message, ...alarm }));
     },
   };
 }
@@ -45,11 +64,24 @@ export function countSupersededExecutions(client: SFNClient, stateMachineName: s
     (next, context) => async (args) => {
       const result = await next(args);
       if (context.commandName === "StopExecutionCommand") {
-        write(metricLine(SUPERSEDED_METRIC, stateMachineName, { message: "Stopped a superseded workflow execution" }));
+        write(metricLine(stateMachineName, [[SUPERSEDED_METRIC, 1]], { message: "Stopped a superseded workflow execution" }));
       }
       return result;
     },
     { step: "initialize", name: "countSupersededExecutions" },
   );
   return client;
+}
+
+/**
+ * A reconciler run's report as its metric line: {@link RECONCILER_REPAIRS_METRIC} and
+ * {@link RECONCILER_FAILURES_METRIC}, each step's counts, and `details` (the request id).
+ */
+export function reconcilerMetricLine(stateMachineName: string, report: ReconcileReport, details: object = {}): string {
+  const message = `Reconciled: ${report.repaired} repaired, ${report.failed} failed`;
+  const values: Array<[WorkflowMetric, number]> = [
+    [RECONCILER_REPAIRS_METRIC, report.repaired],
+    [RECONCILER_FAILURES_METRIC, report.failed],
+  ];
+  return metricLine(stateMachineName, values, { message, steps: report.steps, ...details });
 }

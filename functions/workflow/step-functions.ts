@@ -1,13 +1,17 @@
 /**
  * The workflow in AWS: executions of the deployed state machine, started by deterministic name, and the decision
- * callback completed with SendTaskSuccess. The API (AgreementWorkflow) and the ContinueAsNew and AwaitDecision
- * tasks (ExecutionLauncher, DecisionCallbacks) use it.
+ * callback completed with SendTaskSuccess. The API (AgreementWorkflow), the ContinueAsNew and AwaitDecision
+ * tasks (ExecutionLauncher, DecisionCallbacks) and the reconciler (ExecutionInspector) use it.
+ *
+ * What Step Functions answers is in its API reference; test/support/step-functions.ts follows it rule by rule, and
+ * test/workflow/step-functions.test.ts runs this module against that.
  */
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidToken,
+  ListExecutionsCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   StopExecutionCommand,
@@ -20,6 +24,7 @@ import type { WorkflowStateStore } from "../store/workflow-state";
 import { executionArn, executionInput, executionName } from "./executions";
 import { nextGeneration, runnableGeneration } from "./generations";
 import type { AgreementWorkflow } from "./port";
+import type { ExecutionInspector } from "./reconcile";
 import type { DecisionCallbacks, ExecutionLauncher } from "./tasks";
 import type { WorkflowTiming } from "./timing";
 
@@ -29,6 +34,7 @@ export interface StepFunctionsOptions {
   timing: WorkflowTiming;
 }
 
+/** "started" also when the same name and input were running: StartExecution then answers with that execution. */
 type StartOutcome = "started" | "exists";
 
 async function startExecution({ client, stateMachineArn, timing }: StepFunctionsOptions, agreementId: string, generation: number): Promise<StartOutcome> {
@@ -62,8 +68,37 @@ export function createStepFunctionsCallbacks(client: SFNClient): DecisionCallbac
       try {
         await client.send(new SendTaskSuccessCommand({ taskToken, output: "{}" }));
       } catch (error) {
-        // The execution moved on (timed out, restarted, or completed by the other side of the race): nothing waits.
+        // Nothing waits on the token any more. TaskTimedOut: the task closed (completed by the other side of the
+        // race, timed out, or its execution stopped or ended). InvalidToken: the service does not know the token, so
+        // it can never be completed either. TaskDoesNotExist: listed for SendTaskSuccess as well.
         if (error instanceof TaskDoesNotExist || error instanceof TaskTimedOut || error instanceof InvalidToken) return;
+        throw error;
+      }
+    },
+  };
+}
+
+/** For the reconciler: the running executions listed, and DescribeExecution of one generation's execution. */
+export function createStepFunctionsInspector({ client, stateMachineArn }: Pick<StepFunctionsOptions, "client" | "stateMachineArn">): ExecutionInspector {
+  return {
+    async runningNames() {
+      const names = new Set<string>();
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: "RUNNING", maxResults: 1_000, nextToken }));
+        for (const { name } of page.executions ?? []) if (name !== undefined) names.add(name);
+        nextToken = page.nextToken;
+      } while (nextToken !== undefined);
+      return names;
+    },
+
+    async conditionOf(agreementId, generation) {
+      try {
+        const { status } = await client.send(new DescribeExecutionCommand({ executionArn: executionArn(stateMachineArn, executionName(agreementId, generation)) }));
+        return status === "RUNNING" ? "running" : "ended";
+      } catch (error) {
+        // Never started, or closed more than 90 days ago (its history, and its name, are then free again).
+        if (error instanceof ExecutionDoesNotExist) return "missing";
         throw error;
       }
     },
@@ -75,12 +110,8 @@ export function createStepFunctionsWorkflow(
 ): AgreementWorkflow {
   const { client, stateMachineArn, workflowState, clock } = options;
   const callbacks = createStepFunctionsCallbacks(client);
+  const inspector = createStepFunctionsInspector(options);
   const arnOf = (agreementId: string, generation: number) => executionArn(stateMachineArn, executionName(agreementId, generation));
-
-  async function isRunning(agreementId: string, generation: number): Promise<boolean> {
-    const { status } = await client.send(new DescribeExecutionCommand({ executionArn: arnOf(agreementId, generation) }));
-    return status === "RUNNING";
-  }
 
   async function restart(agreementId: string): Promise<void> {
     const { generation, previous } = await nextGeneration(workflowState, agreementId, clock.now());
@@ -97,8 +128,10 @@ export function createStepFunctionsWorkflow(
 
   async function ensureRunning(agreementId: string): Promise<void> {
     const generation = await runnableGeneration(workflowState, agreementId, clock.now());
-    if ((await startExecution(options, agreementId, generation)) === "exists" && !(await isRunning(agreementId, generation))) {
-      // That generation's execution failed or was stopped: its name is spent, so the next generation takes over.
+    const started = await startExecution(options, agreementId, generation);
+    if (started === "exists" && (await inspector.conditionOf(agreementId, generation)) !== "running") {
+      // That generation's execution ended (failed, stopped, timed out): its name is spent for 90 days, so the next
+      // generation takes over. (Running with other input, e.g. a timing changed by a deploy, it is left to run.)
       await restart(agreementId);
     }
   }

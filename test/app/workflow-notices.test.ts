@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StaffPrincipal } from "../../functions/api/auth/principal";
 import type { LogRecord } from "../../functions/app/ports";
 import { createWorkflowOutboxStore, type WorkflowOutboxStore } from "../../functions/store/workflow-outbox";
+import { drainOutbox, reconcile } from "../../functions/workflow/reconcile";
 import { approval, mammaUnitedContent } from "../support/agreements";
 import { appDependenciesForTests, RecordingWorkflow } from "../support/api";
 import { createTestTable, type TestTable } from "../support/dynamo";
@@ -86,5 +87,19 @@ describe("telling the workflow", () => {
     expect(await outbox.pending(10)).toHaveLength(1);
     expect(await app.reconcileWorkflow()).toEqual({ told: 1, failed: 0, failuresSinceStart: 2 });
     expect(workflow.calls).toEqual([`ensureRunning ${draft.id}`]);
+  });
+
+  it("is the reconciler's drainOutbox step: a notice told counts as repaired, one the workflow refused as failed", async () => {
+    const workflow = new FlakyWorkflow();
+    const app = application(workflow);
+    const draft = await app.agreements.create(editor, content());
+    workflow.failures = 2;
+    await app.agreements.submit(editor, { agreementId: draft.id });
+    const steps = [drainOutbox(app.reconcileWorkflow)];
+
+    expect(await reconcile(steps)).toEqual({ repaired: 0, failed: 1, steps: [{ name: "drainOutbox", repaired: 0, failed: 1 }] });
+    expect(await reconcile(steps)).toEqual({ repaired: 1, failed: 0, steps: [{ name: "drainOutbox", repaired: 1, failed: 0 }] });
+    expect(workflow.calls).toEqual([`ensureRunning ${draft.id}`]);
+    expect(await outbox.pending(10)).toEqual([]);
   });
 });

@@ -29,6 +29,14 @@ describe("deploy configuration", () => {
     });
   });
 
+  it("runs the reconciler every 15 minutes unless IOP_RECONCILE_MINUTES says otherwise", () => {
+    expect(readDeployConfig("dev", base).reconcileMinutes).toBe(15);
+    expect(readDeployConfig("dev", { ...base, IOP_RECONCILE_MINUTES: "60" }).reconcileMinutes).toBe(60);
+    for (const wrong of ["0", "2.5", "a while", "1441"]) {
+      expect(() => readDeployConfig("dev", { ...base, IOP_RECONCILE_MINUTES: wrong })).toThrow(/IOP_RECONCILE_MINUTES must be a whole number of minutes/);
+    }
+  });
+
   it("lists every missing or malformed value at once, naming the .env file to fix", () => {
     const attempt = () =>
       readDeployConfig("prod", {

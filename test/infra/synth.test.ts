@@ -23,7 +23,7 @@ import { Alarms, Api, Dashboard, Email, Storage, Workflow } from "../../infra/in
 import { HelperFunctionLogGroups } from "../../infra/logs";
 import { TABLE_ACCESS } from "../../infra/permissions";
 import { stacksOf, synthesizeApp, writeTemplates } from "../../infra/synth";
-import { WORKFLOW_DEFINITION_FILE, WORKFLOW_HANDLERS } from "../../infra/Workflow";
+import { RECONCILER_HANDLER, WORKFLOW_DEFINITION_FILE, WORKFLOW_HANDLERS } from "../../infra/Workflow";
 import { TASK_FUNCTIONS, type TaskFunction } from "../../functions/workflow/definition";
 import { TIME_TO_LIVE_ATTRIBUTE } from "../../functions/store/sessions";
 import { TABLE_DEFINITION, type KeyDefinition } from "../../functions/store/table";
@@ -143,6 +143,7 @@ beforeAll(async () => {
     [CONFIG_VARIABLES.appUrl]: "https://iop.kommun.example",
     [CONFIG_VARIABLES.oidcRolesClaim]: "realm_access.roles",
     [CONFIG_VARIABLES.oidcRoleMap]: "iop-admin=admin",
+    [CONFIG_VARIABLES.reconcileMinutes]: "60",
   });
   sharedIdentityEmail = await synthesizeEmail("pr-7", {
     ...required,
@@ -318,7 +319,11 @@ describe("Email stack", () => {
     // One PutItem per address, on the table.
     expect(statementsOf(template, fn.Properties.Role["Fn::GetAtt"][0]).flatMap(dataPlaneActionsOf)).toEqual(["dynamodb:PutItem"]);
     // Every function that sends names the configuration set.
-    for (const task of [apiFunction(test.templates.api).resource, ...Object.values(test.templates.workflow.findResources("AWS::Lambda::Function", { Properties: { Handler: WORKFLOW_HANDLERS.CatchUp } }))]) {
+    const workflowSenders = [WORKFLOW_HANDLERS.CatchUp, RECONCILER_HANDLER].flatMap((handler) =>
+      Object.values(test.templates.workflow.findResources("AWS::Lambda::Function", { Properties: { Handler: handler } })),
+    );
+    expect(workflowSenders).toHaveLength(2);
+    for (const task of [apiFunction(test.templates.api).resource, ...workflowSenders]) {
       expect(task.Properties.Environment.Variables.EMAIL_CONFIGURATION_SET).toBe("test-iop-lifecycle");
     }
   });
@@ -340,7 +345,7 @@ describe("Dashboard stack", () => {
     const { resource } = only(test.templates.dashboard, "AWS::CloudWatch::Dashboard");
     expect(resource.Properties.DashboardName).toBe("test-iop-lifecycle");
     const body = JSON.stringify(resource.Properties.DashboardBody);
-    for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "WorkflowFailures", "5xx", "Reputation.BounceRate"]) {
+    for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "WorkflowFailures", "ReconcilerRepairs", "5xx", "Reputation.BounceRate"]) {
       expect(body).toContain(metric);
     }
   });
@@ -376,9 +381,11 @@ function lambdaEnvironment(): Record<string, string> {
 }
 
 /**
- * Module source that starts a stand-in for the AWS endpoints the bundles call (DynamoDB and Secrets Manager), points
- * the SDK at it, and records in `seen` each call's target, signature and key or secret id. DescribeTable answers an
- * active table, GetSecretValue "value of <id>", anything else `{}`.
+ * Module source that starts a stand-in for the AWS endpoints the bundles call (DynamoDB, Secrets Manager and Step
+ * Functions), points
+ * the SDK at it, and records in `seen` each call's target, signature and key or secret id, and a query's index and
+ * partition. DescribeTable answers an active table, GetSecretValue "value of <id>", anything else `{}` (a query
+ * finds nothing).
  */
 const STAND_IN_AWS = `
   import http from "node:http";
@@ -388,7 +395,10 @@ const STAND_IN_AWS = `
     request.on("data", (chunk) => (body += chunk)).on("end", () => {
       const target = request.headers["x-amz-target"];
       const input = JSON.parse(body || "{}");
-      seen.push({ target, authorization: request.headers.authorization, key: input.Key, secretId: input.SecretId });
+      const query = target === "DynamoDB_20120810.Query"
+        ? { index: input.IndexName, partition: Object.values(input.ExpressionAttributeValues)[0].S }
+        : {};
+      seen.push({ target, authorization: request.headers.authorization, key: input.Key, secretId: input.SecretId, ...query });
       response.setHeader("content-type", "application/x-amz-json-1.1");
       if (target === "DynamoDB_20120810.DescribeTable") {
         response.end(JSON.stringify({ Table: { TableName: process.env.TABLE_NAME, TableStatus: "ACTIVE" } }));
@@ -403,6 +413,7 @@ const STAND_IN_AWS = `
   const standIn = "http://127.0.0.1:" + server.address().port;
   process.env.AWS_ENDPOINT_URL_DYNAMODB = standIn;
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = standIn;
+  process.env.AWS_ENDPOINT_URL_SFN = standIn;
 `;
 
 describe("Api stack", () => {
@@ -763,12 +774,116 @@ describe("Workflow stack", () => {
     }
   });
 
-  it("alarms through the alarm topic on recorded failures and on failed, timed-out and aborted executions", () => {
+  const reconcilerFunction = (s: Synthesized) => {
+    const found = Object.entries(s.templates.workflow.findResources("AWS::Lambda::Function", { Properties: { Handler: RECONCILER_HANDLER } }));
+    expect(found, "one reconciler function").toHaveLength(1);
+    return { logicalId: found[0]![0], resource: found[0]![1] as Record<string, any> };
+  };
+
+  it("invokes the reconciler on a schedule, every 15 minutes or as IOP_RECONCILE_MINUTES says, with a log group of its own", () => {
+    for (const [s, expression, days] of [[test, "rate(15 minutes)", 30], [prod, "rate(1 hour)", 365]] as const) {
+      const { logicalId, resource } = reconcilerFunction(s);
+      const { resource: rule } = only(s.templates.workflow, "AWS::Events::Rule");
+      expect(rule.Properties.ScheduleExpression).toBe(expression);
+      expect(rule.Properties.State).toBe("ENABLED");
+      expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { "Fn::GetAtt": [logicalId, "Arn"] } })]);
+      s.templates.workflow.hasResourceProperties("AWS::Lambda::Permission", {
+        Action: "lambda:InvokeFunction",
+        Principal: "events.amazonaws.com",
+        FunctionName: { "Fn::GetAtt": [logicalId, "Arn"] },
+      });
+      expect(resource.Properties.Runtime).toBe("nodejs22.x");
+      expect(resource.Properties.Architectures).toEqual(["arm64"]);
+      expect(resource.Properties.Environment.Variables).toMatchObject({
+        TABLE_NAME: { "Fn::ImportValue": expect.stringMatching(/DataTable/) },
+        ATTACHMENTS_BUCKET: { "Fn::ImportValue": expect.stringMatching(/AttachmentsBucket/) },
+        EMAIL_SENDER: SENDER,
+        EMAIL_CONFIGURATION_SET: `${s.app.stage}-iop-lifecycle`,
+        TEAM_MAILBOX: TEAM_MAILBOX,
+      });
+      expect(JSON.stringify(resource.Properties.Environment.Variables.WORKFLOW_STATE_MACHINE_ARN)).toContain(`:stateMachine:${s.app.stage}-iop-lifecycle-agreement`);
+      const logGroup = s.templates.workflow.findResources("AWS::Logs::LogGroup")[resource.Properties.LoggingConfig.LogGroup.Ref];
+      expect(logGroup!.Properties.RetentionInDays).toBe(days);
+    }
+    expect(reconcilerFunction(prod).resource.Properties.Environment.Variables.APP_URL).toBe("https://iop.kommun.example");
+  });
+
+  it("lets the reconciler call exactly the table actions it uses (on the table and its byStatus index), send as the sender and drive executions", () => {
+    const role = reconcilerFunction(test).resource.Properties.Role["Fn::GetAtt"][0] as string;
+    const statements = statementsOf(test.templates.workflow, role).filter((statement) => dataPlaneActionsOf(statement).length > 0);
+    const dynamo = TABLE_ACCESS.Reconciler.actions.map((action) => `dynamodb:${action}`);
+    expect(statements.flatMap(dataPlaneActionsOf).sort()).toEqual(
+      [
+        ...dynamo,
+        "ses:SendEmail",
+        "states:DescribeExecution",
+        "states:ListExecutions",
+        "states:SendTaskSuccess",
+        "states:StartExecution",
+        "states:StopExecution",
+      ].sort(),
+    );
+    const resourcesFor = (action: string) =>
+      JSON.stringify(statements.filter((statement) => actionsOf(statement).includes(action)).map((statement) => statement.Resource));
+    for (const action of dynamo) {
+      expect(resourcesFor(action)).toMatch(/DataTable.*Arn.*\/index\/byStatus/);
+      expect(resourcesFor(action)).not.toContain("/index/*");
+    }
+    expect(TABLE_ACCESS.Reconciler.indexes).toEqual(["byStatus"]);
+    expect(resourcesFor("ses:SendEmail")).toContain(`:identity/${SENDER}`);
+    expect(resourcesFor("states:StartExecution")).toContain(":stateMachine:test-iop-lifecycle-agreement");
+    expect(resourcesFor("states:SendTaskSuccess")).toContain(":stateMachine:test-iop-lifecycle-agreement");
+    expect(resourcesFor("states:ListExecutions")).toContain(":stateMachine:test-iop-lifecycle-agreement");
+    expect(resourcesFor("states:DescribeExecution")).toContain(":execution:test-iop-lifecycle-agreement:*");
+    expect(resourcesFor("states:StopExecution")).toContain(":execution:test-iop-lifecycle-agreement:*");
+  });
+
+  it("runs the deployed reconciler bundle as Lambda does: the outbox, open workflows and link requests read, metric line with the request id", async () => {
+    const fn = test.stacks.workflow.node.findChild("ReconcilerFunction");
+    const bundle = path.join(useProject().paths.artifacts, fn.node.addr, "functions/handlers/reconcile.mjs");
+    const script = `
+      ${STAND_IN_AWS}
+      const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+      const report = await handler({ "detail-type": "Scheduled Event", source: "aws.events" }, { awsRequestId: "lambda-request-2" });
+      server.close();
+      process.stdout.write(JSON.stringify({ report, seen }) + "\\n");
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env: lambdaEnvironment() });
+    const [metricLine, result] = stdout.trim().split("\n");
+    expect(JSON.parse(metricLine!)).toMatchObject({
+      _aws: {
+        CloudWatchMetrics: [
+          { Namespace: "IopLifecycle", Dimensions: [["StateMachine"]], Metrics: [{ Name: "ReconcilerRepairs", Unit: "Count" }, { Name: "ReconcilerFailures", Unit: "Count" }] },
+        ],
+      },
+      StateMachine: "test-iop-lifecycle-agreement",
+      ReconcilerRepairs: 0,
+      ReconcilerFailures: 0,
+      requestId: "lambda-request-2",
+    });
+    const { report, seen } = JSON.parse(result!);
+    expect(report).toMatchObject({ repaired: 0, failed: 0 });
+    // The steps in their order: the outbox; the running executions, the open-workflows registry and the agreements
+    // by status on their index; then the fresh-link requests. Nothing open, so nothing more.
+    expect(seen.map(({ target, index, partition }: Record<string, string | undefined>) => [target, index ?? partition ?? null])).toEqual([
+      ["DynamoDB_20120810.Query", "WORKFLOW_OUTBOX"],
+      ["AWSStepFunctions.ListExecutions", null],
+      ["DynamoDB_20120810.Query", "WORKFLOWS#OPEN"],
+      ["DynamoDB_20120810.Query", "byStatus"],
+      ["DynamoDB_20120810.Query", "byStatus"],
+      ["DynamoDB_20120810.Query", "byStatus"],
+      ["DynamoDB_20120810.Query", "FRESH_LINK_REQUESTS"],
+    ]);
+  });
+
+  it("alarms through the alarm topic on recorded failures, on failed, timed-out and aborted executions, and on the reconciler's repairs and failures", () => {
     const alarms = Object.values(test.templates.workflow.findResources("AWS::CloudWatch::Alarm"));
     const single = alarms.filter((alarm) => alarm.Properties.MetricName !== undefined);
     expect(single.map((alarm) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`).sort()).toEqual([
       "AWS/States/ExecutionsFailed",
       "AWS/States/ExecutionsTimedOut",
+      "IopLifecycle/ReconcilerFailures",
+      "IopLifecycle/ReconcilerRepairs",
       "IopLifecycle/WorkflowFailures",
     ]);
     // Aborted executions less the ones the app stopped itself because a newer generation superseded them.
@@ -787,8 +902,16 @@ describe("Workflow stack", () => {
         { "Fn::ImportValue": expect.stringMatching(/^test-iop-lifecycle-Alarms:.*AlarmsTopic/) },
       ]);
     }
-    const failures = alarms.find((alarm) => alarm.Properties.MetricName === "WorkflowFailures")!;
-    expect(failures.Properties.Dimensions).toEqual([{ Name: "StateMachine", Value: "test-iop-lifecycle-agreement" }]);
+    for (const name of ["WorkflowFailures", "ReconcilerRepairs", "ReconcilerFailures"]) {
+      const alarm = alarms.find((candidate) => candidate.Properties.MetricName === name)!;
+      expect(alarm.Properties.Dimensions, name).toEqual([{ Name: "StateMachine", Value: "test-iop-lifecycle-agreement" }]);
+      expect(alarm.Properties.Threshold, name).toBe(1);
+    }
+    // One period per run, so a single repair rings it.
+    const repairs = (s: Synthesized) =>
+      Object.values(s.templates.workflow.findResources("AWS::CloudWatch::Alarm")).find((alarm) => alarm.Properties.MetricName === "ReconcilerRepairs")!;
+    expect(repairs(test).Properties.Period).toBe(900);
+    expect(repairs(prod).Properties.Period).toBe(3600);
   });
 });
 

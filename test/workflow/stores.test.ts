@@ -88,11 +88,25 @@ describe("workflow state", () => {
     expect(await workflowState.saveDecisionToken("w-1", 0, "stale", now)).toBe(false);
     expect(await workflowState.get("w-1")).toMatchObject({ generation: 1, finished: false });
     expect((await workflowState.get("w-1"))?.decisionToken).toBeUndefined();
-    expect(await workflowState.listUnfinished()).toContain("w-1");
+    expect((await workflowState.listUnfinished({ limit: 100, after: null })).agreementIds).toContain("w-1");
 
     await workflowState.finish("w-1", 1, now);
     expect(await workflowState.get("w-1")).toMatchObject({ generation: 1, finished: true });
-    expect(await workflowState.listUnfinished()).not.toContain("w-1");
+    expect((await workflowState.listUnfinished({ limit: 100, after: null })).agreementIds).not.toContain("w-1");
+  });
+
+  it("lists the unfinished workflows page by page, each once, in the order of their ids", async () => {
+    const ids = ["page-a", "page-b", "page-c", "page-d", "page-e"];
+    for (const id of ids) await workflowState.beginGeneration(id, 0, now);
+    const pages: string[][] = [];
+    let after: string | null = null;
+    do {
+      const page = await workflowState.listUnfinished({ limit: 2, after });
+      pages.push(page.agreementIds);
+      after = page.after;
+    } while (after !== null);
+    expect(pages.flat().filter((id) => id.startsWith("page-"))).toEqual(ids);
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
   });
 
   it("records a failure on the current generation until the workflow catches up again", async () => {

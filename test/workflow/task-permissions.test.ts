@@ -1,21 +1,28 @@
 // The DynamoDB actions each Lambda function's code really calls, recorded against DynamoDB Local, are exactly the
 // ones infra/permissions.ts grants it: a store call added without its grant, or a grant nothing uses, fails here.
+import { randomUUID } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { recordDeliveryEvent } from "../../functions/app/undeliverable";
+import { notice } from "../../functions/app/workflow-notices";
+import { createAwsReconciler } from "../../functions/handlers/reconcile";
 import { MovableClock } from "../../functions/local/clock";
 import { createDynamoDbClient } from "../../functions/local/dynamodb";
 import { createAgreementStore } from "../../functions/store/agreements";
+import { createFreshLinkRequestStore } from "../../functions/store/fresh-link-requests";
 import { createAgreement, runCommand } from "../../functions/app/commands";
 import { createReminderStore } from "../../functions/store/reminders";
 import { createUndeliverableAddressStore } from "../../functions/store/undeliverable-addresses";
 import { createWorkflowStateStore } from "../../functions/store/workflow-state";
+import { reconcile } from "../../functions/workflow/reconcile";
 import { createWorkflowTasks, type WorkflowTasks } from "../../functions/workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING } from "../../functions/workflow/timing";
 import { TABLE_ACCESS } from "../../infra/permissions";
 import { approval, editor, mammaUnitedContent, registrar } from "../support/agreements";
 import { createTestTable, TEST_CURSOR_SECRET, type TestTable } from "../support/dynamo";
+import { StepFunctionsStandIn } from "../support/step-functions";
 
 /** What IAM authorises for each item of a TransactWriteItems. */
 const TRANSACT_ITEM_ACTIONS = { Put: "PutItem", Update: "UpdateItem", Delete: "DeleteItem", ConditionCheck: "ConditionCheckItem" } as const;
@@ -117,6 +124,42 @@ describe("the table actions each function calls", () => {
     const recordFailure = recordedTasks();
     await recordFailure.tasks.recordFailure({ agreementId: "waiting", generation: 1, error: "States.TaskFailed", cause: "SES is down" });
     expect(sorted(recordFailure.actions)).toEqual(sorted(TABLE_ACCESS.RecordFailure.actions));
+  });
+
+  it("Reconciler: a change left in the outbox told, the open workflows looked at, a fresh-link request taken", async () => {
+    const store = table.agreements;
+    await createAgreement(store, { id: "untold", content: { ...mammaUnitedContent(), title: "Avtal som inte berättats" }, actor: editor, now: clock.now() });
+    // Submitted, but the workflow was never told: its notice is still in the outbox.
+    await runCommand(store, {
+      agreementId: "untold",
+      command: { type: "submit" },
+      actor: editor,
+      now: clock.now(),
+      notices: ({ agreement }) => [notice(agreement.id, agreement.version, "ensureRunning", "submitted", clock.now())],
+    });
+    await createFreshLinkRequestStore({ client: table.documentClient, tableName: table.tableName }).add({ email: "someone@forening.example", at: clock.now().toISOString() });
+    const { client, document, actions } = recordingClient();
+    clients.push(client);
+    const sfn = new StepFunctionsStandIn("arn:aws:states:eu-north-1:123456789012:stateMachine:test-iop-lifecycle-agreement", clock);
+    const steps = createAwsReconciler({
+      table: { client: document, tableName: table.tableName },
+      stepFunctions: { client: sfn.client, stateMachineArn: sfn.stateMachineArn },
+      attachments: { client: new S3Client({ region: "eu-north-1" }), bucket: "attachments" },
+      email: { clientConfig: { region: "eu-north-1" }, from: "iop-noreply@kommun.example", language: "sv", teamMailbox: "iop-team@kommun.example" },
+      clock,
+      appOrigin: "http://127.0.0.1:3000",
+      log: () => undefined,
+      newId: randomUUID,
+    });
+
+    const report = await reconcile(steps);
+
+    // The other tests' agreements, proposed and never started here, are repaired too.
+    expect(report.failed).toBe(0);
+    expect(report.steps.map(({ name }) => name)).toEqual(["drainOutbox", "repairExecutions", "sendRequestedLinks"]);
+    expect(report.steps[0]!.repaired).toBe(1);
+    expect(sfn.running().map((execution) => execution.name)).toContain("untold-g0");
+    expect(sorted(actions)).toEqual(sorted(TABLE_ACCESS.Reconciler.actions));
   });
 
   it("EmailEvents", async () => {
