@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { Agreement, DraftContent } from "../../functions/domain/agreement";
 import { umea } from "../../functions/local/demo-agreements";
+import { createReminderStore } from "../../functions/store/reminders";
 import { createUndeliverableAddressStore } from "../../functions/store/undeliverable-addresses";
 import { LANGUAGES, type Language } from "../../web/i18n/catalogue";
 import { mammaUnitedContent } from "../support/agreements";
@@ -303,6 +304,44 @@ describe("terminating", () => {
     const terminated = await app.application.agreements.read(editor, approved.id);
     expect(terminated.termination).toMatchObject({ ground: "mutual-agreement", effectiveDate: "2026-09-30", reason: "Parterna är överens" });
     expect(terminated.subEfforts![1]!.activityStatus).toBe("done");
+    await page.context().close();
+  });
+});
+
+describe("the reminders", () => {
+  it("lists them planned, sent, skipped with why and uncertain; an editor sends the uncertain one again, a viewer cannot", async () => {
+    const agreement = await approvedAgreement({ ...mammaUnitedContent(), title: "Påminnelser på sidan" });
+    // As the workflow leaves them: the 180-day reminder sent, the 90-day one uncertain, an old report reminder skipped.
+    const reminders = createReminderStore({ client: app.table.documentClient, tableName: app.table.tableName });
+    const expiry = (sendOn: string) => ({ kind: "expiry" as const, sendOn, concerns: "2026-12-31" });
+    await reminders.claim(agreement.id, expiry("2026-07-04"), ["editor@example.se"], new Date("2026-07-04T00:00:00+02:00"));
+    await reminders.markSent(agreement.id, expiry("2026-07-04"), "message-1", new Date("2026-07-04T00:00:01+02:00"));
+    await reminders.claim(agreement.id, expiry("2026-10-02"), ["editor@example.se"], new Date("2026-10-02T00:00:00+02:00"));
+    await reminders.markUncertain(agreement.id, expiry("2026-10-02"), "socket hang up", new Date("2026-10-02T00:00:15+02:00"));
+    await reminders.skip(agreement.id, { kind: "report-due", sendOn: "2025-03-17", concerns: "2025-03-31", requirementId: "verksamhet", reason: "woke-late" }, new Date("2025-04-02T00:00:00+02:00"));
+
+    const viewer = await newPage("sv");
+    await signIn(viewer, app, "viewer", `/agreements/${agreement.id}`);
+    expect(await viewer.locator("#reminders + table button").count()).toBe(0);
+    await viewer.context().close();
+
+    const page = await newPage("sv");
+    await signIn(page, app, "editor", `/agreements/${agreement.id}`);
+    const rows = page.locator("#reminders + table tbody tr");
+    const rowOf = (text: string | RegExp) => rows.filter({ hasText: text });
+    const expiryOn = (sendOn: string) => rowOf(new RegExp(`^Avtalet slutar 31 december 2026\\s*${sendOn}`));
+    expect(await rowOf("Dagen passerade medan tjänsten inte var igång.").innerText()).toMatch(/^Rapport ska lämnas 31 mars 2025\s+17 mars 2025\s+Skickas inte/);
+    expect(await expiryOn("4 juli 2026").innerText()).toContain("Skickad");
+    expect(await expiryOn("2 oktober 2026").innerText()).toContain("Osäkert om den kom fram");
+    expect(await expiryOn("1 december 2026").innerText()).toContain("Planerad");
+    const buttons = await page.locator("#reminders + table button").allInnerTexts();
+    expect(buttons.map((text) => text.replace(/\s+/g, " "))).toEqual(["Skicka igen Avtalet slutar 31 december 2026"]);
+    await checkPage(page, "agreement-reminders-sv");
+
+    await Promise.all([page.waitForURL(`${app.origin}/agreements/${agreement.id}?done=resent`), page.locator("#reminders + table button").click()]);
+    expect(await page.locator(".notification-banner--success").innerText()).toContain("Påminnelsen är skickad igen.");
+    expect(await expiryOn("2 oktober 2026").innerText()).toContain("Skickad");
+    expect(await page.locator("#reminders + table button").count()).toBe(0);
     await page.context().close();
   });
 });

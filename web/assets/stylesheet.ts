@@ -100,6 +100,7 @@ p,ul,ol,dl{margin:0 0 20px}
 /* agreement */
 .agreement__caption{color:#4b5257;font-size:1.1875rem;margin:0 0 5px;display:flex;flex-wrap:wrap;align-items:center;gap:5px 15px}
 .agreement__actions{display:flex;flex-wrap:wrap;margin:0 0 10px}
+.agreement__reminder-why{display:block;font-size:1rem;color:#4b5257}
 .agreement__undeliverable{display:block;color:#8a1c13;font-size:1rem}
 .board{display:grid;gap:15px;margin-bottom:30px}
 @media (min-width:40.0625em){.board{grid-template-columns:repeat(3,1fr)}}

@@ -9,15 +9,17 @@ import { ACTIVITY_STATUSES, lastDayInForce, type Agreement } from "../../functio
 import { daysBetween, type CalendarDate } from "../../functions/domain/dates";
 import { availableActions, type Action, type AuditEvent } from "../../functions/domain/lifecycle";
 import { reportIdOf, type Report } from "../../functions/domain/reports";
+import type { ReminderState, ReminderView } from "../../functions/app/reminders";
 import type { Invitation } from "../../functions/store/report-links";
 import type { UndeliverableAddress } from "../../functions/store/undeliverable-addresses";
 import { Board, type BoardCard } from "../components/board";
 import { Button } from "../components/button";
+import { Form } from "../components/form";
 import { Page } from "../components/layout";
 import { NotificationBanner } from "../components/notification-banner";
 import { SummaryList, type SummaryRow } from "../components/summary-list";
 import { Table } from "../components/table";
-import { StatusTag, Tag, type ActivityStatus } from "../components/tag";
+import { StatusTag, Tag, type ActivityStatus, type TagColour } from "../components/tag";
 import { Timeline } from "../components/timeline";
 import type { PageContext } from "../context";
 import type { Messages } from "../i18n/catalogue";
@@ -27,6 +29,7 @@ import { agreementPath, timelineEntries } from "./agreement-words";
 export interface AgreementView {
   agreement: Agreement;
   events: readonly AuditEvent[];
+  reminders: readonly ReminderView[];
   reports: readonly Report[];
   invitations: readonly Invitation[];
   undeliverable: readonly UndeliverableAddress[];
@@ -34,6 +37,10 @@ export interface AgreementView {
   now: Date;
   today: CalendarDate;
 }
+
+/** Why sending a reminder again did not go through, said above the page. */
+export const RESEND_PROBLEMS = ["notSent", "mayHaveBeenSent", "notUncertain"] as const;
+export type ResendProblem = (typeof RESEND_PROBLEMS)[number];
 
 /** What a person did just before landing here, for the success banner (`?done=`). */
 export const DONE_MESSAGES = ["decided", "terminated", "invited", "withdrawn", "resent"] as const;
@@ -76,7 +83,15 @@ export function actionsFor(agreement: Agreement, principal: StaffPrincipal): Pag
   );
 }
 
-export function AgreementPage({ context, principal, view, done }: { context: PageContext; principal: StaffPrincipal; view: AgreementView; done?: Done | undefined }) {
+export interface AgreementPageProps {
+  context: PageContext;
+  principal: StaffPrincipal;
+  view: AgreementView;
+  done?: Done | undefined;
+  resendProblem?: ResendProblem | undefined;
+}
+
+export function AgreementPage({ context, principal, view, done, resendProblem }: AgreementPageProps) {
   const { t } = context.messages;
   const { agreement } = view;
   const title = agreement.title ?? t("agreement.untitled");
@@ -86,6 +101,11 @@ export function AgreementPage({ context, principal, view, done }: { context: Pag
       {done === undefined ? null : (
         <NotificationBanner kind="success">
           <p>{t(`agreement.done.${done}`)}</p>
+        </NotificationBanner>
+      )}
+      {resendProblem === undefined ? null : (
+        <NotificationBanner>
+          <p>{t(`agreement.reminders.problem.${resendProblem}`)}</p>
         </NotificationBanner>
       )}
       <div class="agreement">
@@ -107,6 +127,7 @@ export function AgreementPage({ context, principal, view, done }: { context: Pag
         <Money context={context} agreement={agreement} />
         <DecisionSection context={context} agreement={agreement} />
         <SubEfforts context={context} agreement={agreement} />
+        <Reminders context={context} view={view} mayResend={can(principal, "edit")} />
         <Reports context={context} view={view} />
         <Invitations context={context} view={view} />
         <h2 id="timeline">{t("agreement.timeline")}</h2>
@@ -304,6 +325,48 @@ function SubEfforts({ context, agreement }: { context: PageContext; agreement: A
           <p>{t("agreement.boardIntro")}</p>
           <Board cards={cards} emptyText={t("agreement.boardEmpty")} />
         </>
+      )}
+    </>
+  );
+}
+
+const REMINDER_COLOURS: Record<ReminderState, TagColour> = { planned: "grey", sending: "blue", pending: "yellow", sent: "green", uncertain: "red", skipped: "grey" };
+
+/** Every reminder, planned, sent, skipped or uncertain; an uncertain one can be sent again by staff who may edit. */
+function Reminders({ context, view, mayResend }: { context: PageContext; view: AgreementView; mayResend: boolean }) {
+  const { t, date } = context.messages;
+  const { agreement, reminders } = view;
+  const rows = reminders.map((reminder) => [
+    t(`agreement.reminders.kind.${reminder.kind}`, { date: date(reminder.concerns) }),
+    date(reminder.sendOn),
+    <>
+      <Tag colour={REMINDER_COLOURS[reminder.state]} text={t(`agreement.reminders.state.${reminder.state}`)} />
+      {reminder.skipReason === undefined ? null : <span class="agreement__reminder-why">{t(`agreement.reminders.skipped.${reminder.skipReason}`)}</span>}
+    </>,
+    (reminder.recipients ?? []).join(", "),
+    reminder.canResend && mayResend ? (
+      <Form action={`${agreementPath(agreement.id)}/reminders/${encodeURIComponent(reminder.id)}/send-again`} csrfToken={context.csrfToken}>
+        <button type="submit" class="button button--secondary button--small">
+          {t("agreement.reminders.sendAgain")}
+          <span class="visually-hidden"> {t(`agreement.reminders.kind.${reminder.kind}`, { date: date(reminder.concerns) })}</span>
+        </button>
+      </Form>
+    ) : (
+      ""
+    ),
+  ]);
+  return (
+    <>
+      <h2 id="reminders">{t("agreement.reminders")}</h2>
+      {rows.length === 0 ? (
+        <p>{t("agreement.noReminders")}</p>
+      ) : (
+        <Table
+          caption={t("agreement.reminders")}
+          captionVisible={false}
+          head={[t("agreement.reminders.what"), t("agreement.reminders.sendOn"), t("agreement.reminders.state"), t("agreement.reminders.recipients"), t("agreement.reminders.action")]}
+          rows={rows}
+        />
       )}
     </>
   );

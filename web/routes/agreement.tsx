@@ -8,7 +8,7 @@ import { Hono, type Context } from "hono";
 import type { StaffPrincipal } from "../../functions/api/auth/principal";
 import type { AppEnv } from "../../functions/api/env";
 import type { Application } from "../../functions/app/application";
-import { LifecycleRefusedError, StaleVersionError, UseCaseError } from "../../functions/app/errors";
+import { LifecycleRefusedError, ReminderNotUncertainError, ReminderResendFailedError, StaleVersionError, UseCaseError } from "../../functions/app/errors";
 import { permitted } from "../../functions/app/principal";
 import { stockholmDate } from "../../functions/domain/dates";
 import { fieldErrorsFromZod, type FieldError } from "../../functions/domain/errors";
@@ -17,7 +17,7 @@ import type { Page, PageRequest } from "../../functions/store/paging";
 import { MAX_PAGE_SIZE } from "../../functions/store/paging";
 import { VersionConflictError } from "../../functions/store/errors";
 import { formPoster } from "../csrf";
-import { AgreementPage, canInvite, DONE_MESSAGES, type AgreementView, type Done } from "../pages/agreement";
+import { AgreementPage, canInvite, DONE_MESSAGES, RESEND_PROBLEMS, type AgreementView, type Done, type ResendProblem } from "../pages/agreement";
 import { DECISION_FIELDS, DecisionPage, decisionFormSchema } from "../pages/agreement-decision";
 import { freshForm, postedValues, postedVersion, type AgreementFormState } from "../pages/agreement-form";
 import { defaultInviteEmail, INVITE_FIELDS, InvitePage, inviteFormSchema, reportChoices } from "../pages/agreement-invite";
@@ -43,8 +43,9 @@ async function everyItem<T>(read: (page: PageRequest) => Promise<Page<T>>): Prom
 /** Everything the agreement page shows, read through the use cases. */
 export async function readAgreementView(application: Application, principal: StaffPrincipal, agreementId: string): Promise<AgreementView> {
   const agreement = await application.agreements.read(principal, agreementId);
-  const [events, reports, invitations] = await Promise.all([
+  const [events, reminders, reports, invitations] = await Promise.all([
     everyItem((page) => application.agreements.events(principal, agreementId, page)),
+    application.reminders.list(principal, agreementId),
     everyItem((page) => application.reports.list(principal, agreementId, page)),
     application.invitations.list(principal, agreementId),
   ]);
@@ -56,7 +57,7 @@ export async function readAgreementView(application: Application, principal: Sta
   ];
   const undeliverable = await application.deliveries.undeliverable(principal, addresses);
   const now = application.now();
-  return { agreement, events, reports, invitations, undeliverable, now, today: stockholmDate(now) };
+  return { agreement, events, reminders, reports, invitations, undeliverable, now, today: stockholmDate(now) };
 }
 
 /** The audit events after `version`: what someone else changed since a form was opened on it. */
@@ -67,6 +68,10 @@ async function eventsSince(application: Application, principal: StaffPrincipal, 
 
 function isDone(value: string | undefined): value is Done {
   return (DONE_MESSAGES as readonly string[]).includes(value ?? "");
+}
+
+function isResendProblem(value: string | undefined): value is ResendProblem {
+  return (RESEND_PROBLEMS as readonly string[]).includes(value ?? "");
 }
 
 export function agreementRoutes(dependencies: WebDependencies): Hono<AppEnv> {
@@ -123,9 +128,29 @@ export function agreementRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     return viewing(c, async (principal) => {
       const view = await readAgreementView(application, principal, c.req.param("id"));
       const done = c.req.query("done");
-      return renderPage(c, principal, (context) => <AgreementPage context={context} principal={principal} view={view} done={isDone(done) ? done : undefined} />);
+      const resend = c.req.query("resend");
+      return renderPage(c, principal, (context) => (
+        <AgreementPage context={context} principal={principal} view={view} done={isDone(done) ? done : undefined} resendProblem={isResendProblem(resend) ? resend : undefined} />
+      ));
     });
   });
+
+  // Send an uncertain reminder again: back to the page, which says how it went (a page to reload, not a post).
+  routes.post("/agreements/:id/reminders/:reminderId/send-again", (c) =>
+    posting(c, async (principal) => {
+      const agreementId = c.req.param("id");
+      let problem: ResendProblem;
+      try {
+        await application.reminders.resend(principal, { agreementId, reminderId: c.req.param("reminderId") });
+        return backToAgreement(c, agreementId, "resent");
+      } catch (error) {
+        if (error instanceof ReminderResendFailedError) problem = error.surelyNotSent ? "notSent" : "mayHaveBeenSent";
+        else if (error instanceof ReminderNotUncertainError) problem = "notUncertain";
+        else throw error;
+      }
+      return c.redirect(`${agreementPath(agreementId)}?resend=${problem}#reminders`, 303);
+    }),
+  );
 
   // Record a decision.
   routes.get("/agreements/:id/decision", (c) =>
