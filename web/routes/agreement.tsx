@@ -5,17 +5,21 @@
  * what was typed kept.
  */
 import { Hono, type Context } from "hono";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import type * as z from "zod";
 import type { StaffPrincipal } from "../../functions/api/auth/principal";
 import type { AppEnv } from "../../functions/api/env";
 import type { Application } from "../../functions/app/application";
 import { LifecycleRefusedError, ReminderNotUncertainError, ReminderResendFailedError, StaleVersionError, UseCaseError } from "../../functions/app/errors";
 import { permitted } from "../../functions/app/principal";
+import type { Agreement } from "../../functions/domain/agreement";
 import { stockholmDate } from "../../functions/domain/dates";
 import { fieldErrorsFromZod, type FieldError } from "../../functions/domain/errors";
 import type { AuditEvent } from "../../functions/domain/lifecycle";
 import type { Page, PageRequest } from "../../functions/store/paging";
 import { MAX_PAGE_SIZE } from "../../functions/store/paging";
 import { VersionConflictError } from "../../functions/store/errors";
+import type { PageContext } from "../context";
 import { formPoster } from "../csrf";
 import { AgreementPage, canInvite, DONE_MESSAGES, RESEND_PROBLEMS, type AgreementView, type Done, type ResendProblem } from "../pages/agreement";
 import { DECISION_FIELDS, DecisionPage, decisionFormSchema } from "../pages/agreement-decision";
@@ -135,6 +139,29 @@ export function agreementRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     });
   });
 
+  /**
+   * The post of one of the agreement's forms: what was typed, checked by the form's schema, then the use case on
+   * the version the form was opened on; `act` gets the checked input and that version.
+   */
+  function formPost<Field extends string, Input>(
+    fields: readonly Field[],
+    schema: z.ZodType<Input>,
+    FormPage: (props: { context: PageContext; agreement: Agreement; form: AgreementFormState<Field> }) => JSX.Element,
+    act: (principal: StaffPrincipal, action: { agreementId: string; expectedVersion: number }, input: Input) => Promise<unknown>,
+    done: Done,
+  ) {
+    return (c: Context<AppEnv>) =>
+      posting(c, async (principal) => {
+        const agreement = await application.agreements.read(principal, c.req.param("id") ?? "");
+        const body = await c.req.parseBody();
+        const form: AgreementFormState<Field> = { values: postedValues(body, fields), errors: [], version: postedVersion(body) ?? agreement.version };
+        const show = (shown: AgreementFormState<Field>, status: 400 | 409) => renderPage(c, principal, (context) => <FormPage context={context} agreement={agreement} form={shown} />, status);
+        const parsed = schema.safeParse(form.values);
+        if (!parsed.success) return show({ ...form, errors: fieldErrorsFromZod(parsed.error) }, 400);
+        return submitted(c, principal, agreement.id, form, () => act(principal, { agreementId: agreement.id, expectedVersion: form.version }, parsed.data), done, show);
+      });
+  }
+
   // Send an uncertain reminder again: back to the page, which says how it went (a page to reload, not a post).
   routes.post("/agreements/:id/reminders/:reminderId/send-again", (c) =>
     posting(c, async (principal) => {
@@ -162,16 +189,9 @@ export function agreementRoutes(dependencies: WebDependencies): Hono<AppEnv> {
       return renderPage(c, principal, (context) => <DecisionPage context={context} agreement={agreement} form={form} />);
     }),
   );
-  routes.post("/agreements/:id/decision", (c) =>
-    posting(c, async (principal) => {
-      const agreement = await application.agreements.read(principal, c.req.param("id"));
-      const body = await c.req.parseBody();
-      const form: AgreementFormState<(typeof DECISION_FIELDS)[number]> = { values: postedValues(body, DECISION_FIELDS), errors: [], version: postedVersion(body) ?? agreement.version };
-      const show = (shown: typeof form, status: 400 | 409) => renderPage(c, principal, (context) => <DecisionPage context={context} agreement={agreement} form={shown} />, status);
-      const parsed = decisionFormSchema.safeParse(form.values);
-      if (!parsed.success) return show({ ...form, errors: fieldErrorsFromZod(parsed.error) }, 400);
-      return submitted(c, principal, agreement.id, form, () => application.agreements.decide(principal, { agreementId: agreement.id, expectedVersion: form.version, decision: parsed.data }), "decided", show);
-    }),
+  routes.post(
+    "/agreements/:id/decision",
+    formPost(DECISION_FIELDS, decisionFormSchema, DecisionPage, (principal, action, decision) => application.agreements.decide(principal, { ...action, decision }), "decided"),
   );
 
   // Terminate.
@@ -183,16 +203,9 @@ export function agreementRoutes(dependencies: WebDependencies): Hono<AppEnv> {
       return renderPage(c, principal, (context) => <TerminatePage context={context} agreement={agreement} form={form} />);
     }),
   );
-  routes.post("/agreements/:id/terminate", (c) =>
-    posting(c, async (principal) => {
-      const agreement = await application.agreements.read(principal, c.req.param("id"));
-      const body = await c.req.parseBody();
-      const form: AgreementFormState<(typeof TERMINATION_FIELDS)[number]> = { values: postedValues(body, TERMINATION_FIELDS), errors: [], version: postedVersion(body) ?? agreement.version };
-      const show = (shown: typeof form, status: 400 | 409) => renderPage(c, principal, (context) => <TerminatePage context={context} agreement={agreement} form={shown} />, status);
-      const parsed = terminationFormSchema.safeParse(form.values);
-      if (!parsed.success) return show({ ...form, errors: fieldErrorsFromZod(parsed.error) }, 400);
-      return submitted(c, principal, agreement.id, form, () => application.agreements.terminate(principal, { agreementId: agreement.id, expectedVersion: form.version, termination: parsed.data }), "terminated", show);
-    }),
+  routes.post(
+    "/agreements/:id/terminate",
+    formPost(TERMINATION_FIELDS, terminationFormSchema, TerminatePage, (principal, action, termination) => application.agreements.terminate(principal, { ...action, termination }), "terminated"),
   );
 
   // Withdraw a draft or proposal.
@@ -203,17 +216,9 @@ export function agreementRoutes(dependencies: WebDependencies): Hono<AppEnv> {
       return renderPage(c, principal, (context) => <WithdrawPage context={context} agreement={agreement} form={freshForm(agreement)} />);
     }),
   );
-  routes.post("/agreements/:id/withdraw", (c) =>
-    posting(c, async (principal) => {
-      const agreement = await application.agreements.read(principal, c.req.param("id"));
-      const body = await c.req.parseBody();
-      const form: AgreementFormState<(typeof WITHDRAW_FIELDS)[number]> = { values: postedValues(body, WITHDRAW_FIELDS), errors: [], version: postedVersion(body) ?? agreement.version };
-      const show = (shown: typeof form, status: 400 | 409) => renderPage(c, principal, (context) => <WithdrawPage context={context} agreement={agreement} form={shown} />, status);
-      const parsed = withdrawFormSchema.safeParse(form.values);
-      if (!parsed.success) return show({ ...form, errors: fieldErrorsFromZod(parsed.error) }, 400);
-      const reason = parsed.data.reason;
-      return submitted(c, principal, agreement.id, form, () => application.agreements.withdraw(principal, { agreementId: agreement.id, expectedVersion: form.version, ...(reason === undefined ? {} : { reason }) }), "withdrawn", show);
-    }),
+  routes.post(
+    "/agreements/:id/withdraw",
+    formPost(WITHDRAW_FIELDS, withdrawFormSchema, WithdrawPage, (principal, action, { reason }) => application.agreements.withdraw(principal, { ...action, ...(reason === undefined ? {} : { reason }) }), "withdrawn"),
   );
 
   // Invite an association to report.
