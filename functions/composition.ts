@@ -32,6 +32,7 @@ export function composeApplication(clients: PlaceClients, stores: Stores, workfl
     calendarFeeds: stores.calendarFeeds,
     reminders: stores.reminders,
     teamMailbox: clients.email.teamMailbox,
+    addresses: stores.undeliverableAddresses,
     workflow,
     outbox: stores.workflowOutbox,
     reporting: {

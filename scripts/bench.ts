@@ -7,6 +7,7 @@
  *   BENCH_RUNS=31 npm run bench    more cold-import runs (default 21, odd so the median is a run)
  *   npm run bench -- workflow-transitions   state transitions per agreement-year (needs Java 17)
  *   npm run bench -- search-cost   what a text search reads at 100 and 10,000 agreements (needs Java 17)
+ *   npm run bench -- agreement-page   the agreement page's server render time among 1,000 agreements (needs Java 17)
  */
 import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
@@ -25,6 +26,12 @@ import { stockholmDate } from "../functions/domain/dates";
 import { MovableClock } from "../functions/local/clock";
 import { mammaUnited, type DemoAgreement } from "../functions/local/demo-agreements";
 import { createDynamoDbClient, startDynamoDbLocal } from "../functions/local/dynamodb";
+import { umea } from "../functions/local/demo-agreements";
+import { S3Client } from "@aws-sdk/client-s3";
+import { createApp } from "../functions/api/app";
+import type { StaffPrincipal } from "../functions/api/auth/principal";
+import { composeApplication } from "../functions/composition";
+import { createStores } from "../functions/store/stores";
 import { caughtEmails, MailCatcherComponent } from "../functions/local/mail";
 import { createLocalWorkflow } from "../functions/local/workflow";
 import { createAgreementStore } from "../functions/store/agreements";
@@ -52,6 +59,7 @@ const BENCHMARKS: Benchmark[] = [
   { id: "api-bundle", run: apiBundle },
   { id: "workflow-transitions", run: workflowTransitions },
   { id: "search-cost", run: searchCost },
+  { id: "agreement-page", run: agreementPage },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -482,6 +490,101 @@ async function searchCost(): Promise<string> {
     ``,
     machine(process.version),
   ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The agreement page's server render time
+
+const PAGE_TABLE_SIZE = 1_000;
+const PAGE_RUNS = 51;
+
+/**
+ * The agreement page (`GET /agreements/{id}`) answered in-process by the app as deployed, on DynamoDB Local with
+ * 1,000 agreements in the table: its reads (the agreement, its audit trail, reports, invitations, undeliverable
+ * addresses) and the render. The Umeå agreement is set up through the use cases with its history (created,
+ * submitted, approved, a sub-effort changed), so the page has its board and timeline.
+ */
+async function agreementPage(): Promise<string> {
+  const dynamoDbLocal = await startDynamoDbLocal({ dataDir: null });
+  try {
+    const dynamoDb = createDynamoDbClient(dynamoDbLocal.endpoint);
+    const tableName = `bench-${randomUUID()}`;
+    await ensureTable(dynamoDb, tableName);
+    const client = DynamoDBDocumentClient.from(dynamoDb);
+    await loadSearchTable(client, tableName, PAGE_TABLE_SIZE - 1);
+    const stores = createStores({ client, tableName, cursorSecret: randomBytes(32) });
+    const noWorkflow = { ensureRunning: async () => {}, decisionRecorded: async () => {}, agreementChanged: async () => {} };
+    const offline = { region: "eu-north-1", endpoint: "http://127.0.0.1:9", credentials: { accessKeyId: "bench", secretAccessKey: "bench" } };
+    const clock = new MovableClock(new Date("2026-03-01T10:00:00Z"), () => 0);
+    let nextId = 1;
+    const application = composeApplication(
+      {
+        attachments: { client: new S3Client({ ...offline, forcePathStyle: true }), bucket: "bench" },
+        email: { clientConfig: offline, from: "iop-noreply@example.se", language: "sv", teamMailbox: "iop-team@example.se" },
+        clock,
+        appOrigin: "http://localhost:3000",
+        log: () => {},
+        newId: () => `umea-${nextId++}`,
+      },
+      stores,
+      noWorkflow,
+    );
+    const staff = (roles: StaffPrincipal["roles"]): StaffPrincipal => ({ subject: roles[0]!, email: `${roles[0]}@example.se`, roles, via: "bearer" });
+    const [editor, registrar] = [staff(["editor"]), staff(["registrar"])];
+    const content = { ...umea.content, period: { start: "2026-01-01", end: "2027-12-31" }, budget: [{ year: 2026, amountSek: 650_000 }, { year: 2027, amountSek: 650_000 }] };
+    content.reportingRequirements = [{ id: "aktivitetsplan", kind: "activity", description: "Aktivitetsplan", dueDates: ["2026-06-30", "2026-12-31"] }];
+    const draft = await application.agreements.create(editor, content);
+    await application.agreements.submit(editor, { agreementId: draft.id });
+    const approved = await application.agreements.decide(registrar, {
+      agreementId: draft.id,
+      decision: { outcome: "approved", date: "2026-02-12", body: "Kommunstyrelsen", diaryNumber: "KS 2026/17", minuteReference: "§ 9" },
+    });
+    const subEfforts = approved.subEfforts!.map((effort) => ({ ...effort, activityStatus: "started" as const }));
+    await application.agreements.update(editor, { agreementId: draft.id, changes: { subEfforts } });
+
+    const app = createApp({
+      application,
+      checkHealth: async () => ({ ok: true, components: {} }),
+      appOrigin: "http://localhost:3000",
+      authenticate: async () => editor,
+      clientAddress: () => "127.0.0.1",
+      log: () => {},
+      docsAssetsDir: ROOT,
+    });
+    const render = async () => {
+      const started = performance.now();
+      const response = await app.request(`http://localhost:3000/agreements/${draft.id}`);
+      const html = await response.text();
+      if (response.status !== 200) throw new Error(`The agreement page answered ${response.status}`);
+      return { ms: performance.now() - started, bytes: Buffer.byteLength(html) };
+    };
+    const { bytes } = await render();
+    const times: number[] = [];
+    for (let run = 0; run < PAGE_RUNS; run++) times.push((await render()).ms);
+    dynamoDb.destroy();
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)]!;
+    console.log(`agreement-page: ${PAGE_TABLE_SIZE} agreements: median ${median.toFixed(1)} ms of ${PAGE_RUNS} (${times[0]!.toFixed(1)} to ${times.at(-1)!.toFixed(1)}), ${bytes} bytes of HTML`);
+    return [
+      `## The agreement page's server render time`,
+      ``,
+      `\`GET /agreements/{id}\` answered in-process by the app (functions/api/app.ts, the pages of web/routes/agreement.tsx)`,
+      `on DynamoDB Local with ${PAGE_TABLE_SIZE.toLocaleString("en")} agreements in the table, from the request to the last byte of`,
+      `HTML: the reads through the use cases (the agreement, its audit trail, reminders, reports, invitations,`,
+      `undeliverable addresses) and the render. The agreement is Umeå's activity plan set up through the use cases (created, submitted,`,
+      `approved, its sub-efforts changed), so the page has its board and its timeline. Median of ${PAGE_RUNS} runs after`,
+      `one warm-up run. The page's reads are by key, so the table's size does not enter into them. The spread`,
+      `between min and max is the machine's other work (a shared machine; DynamoDB Local is a Java process).`,
+      ``,
+      `| Agreements in the table | Median | Min to max | HTML |`,
+      `| --- | --- | --- | --- |`,
+      `| ${PAGE_TABLE_SIZE.toLocaleString("en")} | ${median.toFixed(1)} ms | ${times[0]!.toFixed(1)} to ${times.at(-1)!.toFixed(1)} ms | ${(bytes / 1024).toFixed(1)} KB |`,
+      ``,
+      machine(process.version),
+    ].join("\n");
+  } finally {
+    await dynamoDbLocal.stop();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

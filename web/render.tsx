@@ -14,7 +14,7 @@ import { LANGUAGE_QUERY, pageLanguage } from "./i18n/language";
 import { ErrorPage, type PageProblem } from "./pages/errors";
 
 /** A page for a browser that asked for something that is not there; the API's own 404 stays JSON. */
-export function renderProblem(c: Context<AppEnv>, problem: PageProblem, status: 404 | 403 | 500): Response | Promise<Response> {
+export function renderProblem(c: Context<AppEnv>, problem: PageProblem, status: 404 | 403 | 500 | 502): Response | Promise<Response> {
   return renderPage(c, null, (context) => <ErrorPage context={context} problem={problem} />, status);
 }
 
@@ -26,7 +26,7 @@ export function renderPage(
   c: Context<AppEnv>,
   principal: StaffPrincipal | null,
   page: (context: PageContext) => JSX.Element,
-  status: 200 | 400 | 403 | 404 | 500 = 200,
+  status: 200 | 400 | 403 | 404 | 409 | 500 | 502 = 200,
 ): Response | Promise<Response> {
   const messages = messagesFor(pageLanguage(c));
   const url = new URL(c.req.url);

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import type { AppDependencies } from "../functions/api/app";
 import { CsrfRejectedError } from "../functions/api/auth/csrf";
 import type { AppEnv } from "../functions/api/env";
+import { UseCaseError } from "../functions/app/errors";
 import { assetAt } from "./assets";
 import { formPoster } from "./csrf";
 import { AccessibilityPage } from "./pages/accessibility";
@@ -16,6 +17,7 @@ import { HomePage } from "./pages/home";
 import { REMINDER_DATES_PATH, ReminderDatesPage, readReminderForm } from "./pages/reminder-dates";
 import { SignInPage } from "./pages/sign-in";
 import { renderPage, renderProblem } from "./render";
+import { agreementRoutes } from "./routes/agreement";
 
 export { renderProblem };
 
@@ -28,6 +30,9 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
 
   routes.onError(async (error, c) => {
     if (error instanceof CsrfRejectedError) return renderPage(c, null, (context) => <ErrorPage context={context} problem="csrf" />, 403);
+    // A use case's refusal no form explains: something not there (or not to be seen), or a role that may not.
+    if (error instanceof UseCaseError && error.kind === "not-found") return renderProblem(c, "notFound", 404);
+    if (error instanceof UseCaseError && error.kind === "forbidden") return renderProblem(c, "forbidden", 403);
     dependencies.log({ level: "error", message: "Unhandled error in a page", requestId: c.var.requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     return renderPage(c, null, (context) => <ErrorPage context={context} problem="server" />, 500);
   });
@@ -64,6 +69,8 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     const form = readReminderForm(await c.req.parseBody());
     return renderPage(c, principal, (context) => <ReminderDatesPage context={context} form={form} />, form.errors.length === 0 ? 200 : 400);
   });
+
+  routes.route("/", agreementRoutes(dependencies));
 
   return routes;
 }

@@ -10,6 +10,7 @@ import type { ApplicationPorts } from "./ports";
 import { reminderUseCases } from "./reminders";
 import { reportLinkUseCases } from "./report-links";
 import { reportUseCases } from "./reports";
+import { deliveryUseCases } from "./undeliverable";
 import { createWorkflowNotices } from "./workflow-notices";
 
 export function createApplication(ports: ApplicationPorts) {
@@ -22,6 +23,9 @@ export function createApplication(ports: ApplicationPorts) {
     invitations: invitationUseCases(ports, sendReportLink),
     reportLinks: reportLinkUseCases(ports, sendReportLink),
     exports: exportUseCases(ports),
+    deliveries: deliveryUseCases(ports),
+    /** What time it is for the use cases: the pages count days left by it (movable locally and in tests). */
+    now: () => ports.clock.now(),
     /** The reconciler: tells the workflow every notice still in the outbox (workflow-notices.ts). */
     reconcileWorkflow: notices.reconcile,
   };

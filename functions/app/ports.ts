@@ -14,6 +14,7 @@ import type { RateLimitStore } from "../store/rate-limits";
 import type { ReminderStore } from "../store/reminders";
 import type { ReportLinkStore } from "../store/report-links";
 import type { ReportStore } from "../store/reports";
+import type { UndeliverableAddressStore } from "../store/undeliverable-addresses";
 import type { WorkflowOutboxStore } from "../store/workflow-outbox";
 import type { AgreementWorkflow } from "../workflow/port";
 
@@ -72,6 +73,8 @@ export interface ApplicationPorts {
   reminders: ReminderStore;
   /** Gets every reminder in copy, also one sent again. */
   teamMailbox: string;
+  /** Addresses SES reported as bouncing or complaining (functions/store/undeliverable-addresses.ts). */
+  addresses: Pick<UndeliverableAddressStore, "get">;
   workflow: AgreementWorkflow;
   /** What the workflow still has to be told (functions/store/workflow-outbox.ts). */
   outbox: WorkflowOutboxStore;

@@ -1,11 +1,16 @@
 /**
  * Bounces and complaints reported by SES (the configuration set's event destination, infra/Email.ts) mark the
- * addresses that will not receive our email, so staff can correct a contact before the next reminder is lost.
+ * addresses that will not receive our email, so staff can correct a contact before the next reminder is lost;
+ * staff ask which of the addresses they see (an agreement's contacts and invitations) are marked.
  * A permanent bounce or a complaint marks the address; a transient bounce (a full mailbox, a greylisting server)
  * does not, as SES has already retried it and the next message may well arrive.
  */
 import * as z from "zod";
 import type { UndeliverableAddress, UndeliverableAddressStore } from "../store/undeliverable-addresses";
+import { permitted, type Principal } from "./principal";
+
+/** More addresses than any agreement page shows: one read each. */
+const MAX_ADDRESSES_ASKED = 100;
 
 const recipientSchema = z.object({ emailAddress: z.string().min(1), diagnosticCode: z.string().optional() });
 
@@ -58,4 +63,16 @@ export async function recordDeliveryEvent(
   }
   for (const record of marked) await addresses.mark(record);
   return marked;
+}
+
+export function deliveryUseCases({ addresses }: { addresses: Pick<UndeliverableAddressStore, "get"> }) {
+  return {
+    /** Which of these addresses email does not reach, each with why; the others are left out. */
+    async undeliverable(principal: Principal, asked: readonly string[]): Promise<UndeliverableAddress[]> {
+      permitted(principal, "read");
+      const unique = [...new Set(asked.map((address) => address.toLowerCase()))].slice(0, MAX_ADDRESSES_ASKED);
+      const marked = await Promise.all(unique.map((address) => addresses.get(address)));
+      return marked.filter((record) => record !== null);
+    },
+  };
 }

@@ -26,6 +26,10 @@ export const VALIDATION_CODES = [
   "unknownField",
   "endBeforeStart",
   "organisationNumber",
+  "notAfter",
+  "outsidePeriod",
+  "noticeTooShort",
+  "noticePastEnd",
   "invalid",
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];

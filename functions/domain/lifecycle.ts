@@ -364,19 +364,25 @@ function terminationErrors(agreement: CompleteAgreement, termination: Terminatio
   const { start, end } = agreement.period;
   const { ground, givenOn, effectiveDate } = termination;
   const errors: FieldError[] = [];
-  if (givenOn > today) errors.push({ path: "termination.givenOn", message: `Cannot be after today, ${today}` });
+  if (givenOn > today) errors.push({ path: "termination.givenOn", message: `Cannot be after today, ${today}`, code: "notAfter", params: { date: today } });
   if (effectiveDate < start || effectiveDate > end) {
-    errors.push({ path: "termination.effectiveDate", message: `Must be from ${start} to ${end}, the agreement's period` });
+    errors.push({ path: "termination.effectiveDate", message: `Must be from ${start} to ${end}, the agreement's period`, code: "outsidePeriod", params: { start, end } });
   } else if (NOTICE_GROUNDS.includes(ground)) {
     const months = agreement.noticePeriodMonths ?? 0;
     const earliest = addMonths(givenOn, months);
     if (effectiveDate < earliest) {
       const notice = months === 0 ? "Notice given" : `With ${months} months' notice, notice given`;
-      const message =
+      const params = { months, givenOn, earliest, end };
+      errors.push(
         earliest > end
-          ? `${notice} on ${givenOn} cannot take effect before the agreement ends on ${end}: the earliest possible date, ${earliest}, is after it`
-          : `${notice} on ${givenOn} takes effect on ${earliest} at the earliest`;
-      errors.push({ path: "termination.effectiveDate", message });
+          ? {
+              path: "termination.effectiveDate",
+              message: `${notice} on ${givenOn} cannot take effect before the agreement ends on ${end}: the earliest possible date, ${earliest}, is after it`,
+              code: "noticePastEnd",
+              params,
+            }
+          : { path: "termination.effectiveDate", message: `${notice} on ${givenOn} takes effect on ${earliest} at the earliest`, code: "noticeTooShort", params },
+      );
     }
   }
   return errors;
@@ -446,7 +452,9 @@ export function transition(
       if (!parsed.success) return failure(agreement, "invalid", "The decision is invalid", fieldErrorsFromZod(parsed.error, ["decision"]));
       const decision = parsed.data;
       if (decision.date > today) {
-        return failure(agreement, "invalid", "A decision cannot be dated in the future", [{ path: "decision.date", message: `Must be on or before ${today}` }]);
+        return failure(agreement, "invalid", "A decision cannot be dated in the future", [
+          { path: "decision.date", message: `Must be on or before ${today}`, code: "notAfter", params: { date: today } },
+        ]);
       }
       if (decision.outcome === "rejected") {
         return single(apply(agreement, { status: "rejected", decision }, "decide", actor, now));

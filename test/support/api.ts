@@ -20,6 +20,7 @@ import { createFreshLinkRequestStore } from "../../functions/store/fresh-link-re
 import { createReportLinkStore } from "../../functions/store/report-links";
 import { createReportStore } from "../../functions/store/reports";
 import { createS3Attachments } from "../../functions/store/attachments";
+import { createUndeliverableAddressStore } from "../../functions/store/undeliverable-addresses";
 import { createWorkflowOutboxStore } from "../../functions/store/workflow-outbox";
 import type { AgreementWorkflow } from "../../functions/workflow/port";
 import { createTestTable, type TestTable } from "./dynamo";
@@ -101,6 +102,7 @@ export function appDependenciesForTests(table: TestTable, overrides: TestAppOver
     calendarFeeds: overrides.calendarFeeds ?? createCalendarFeedStore(stores),
     reminders: overrides.reminders ?? createReminderStore(stores),
     teamMailbox: overrides.teamMailbox ?? "iop-team@example.se",
+    addresses: overrides.addresses ?? createUndeliverableAddressStore(stores),
     workflow: overrides.workflow ?? new RecordingWorkflow(),
     outbox: overrides.outbox ?? createWorkflowOutboxStore(stores),
     reporting: overrides.reporting ?? reportingForTests(table),

@@ -10,6 +10,8 @@ import { getRequestListener } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { createApp } from "../../functions/api/app";
 import type { Role } from "../../functions/api/auth/principal";
+import type { Application } from "../../functions/app/application";
+import type { ApplicationPorts } from "../../functions/app/ports";
 import { appDependenciesForTests } from "./api";
 import { createTestTable, type TestTable } from "./dynamo";
 import { emailOf, startTestAuth, type TestAuth } from "./tokens";
@@ -50,6 +52,9 @@ export interface PageTestApp {
   table: TestTable;
   auth: TestAuth;
   browser: Browser;
+  /** The use cases the pages call, for a test to set up what a page shows; `ports` are what they were built from. */
+  application: Application;
+  ports: ApplicationPorts;
   stop(): Promise<void>;
 }
 
@@ -60,7 +65,8 @@ export async function startPageTestApp(): Promise<PageTestApp> {
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   const table = await createTestTable();
   const auth = await startTestAuth(table, origin);
-  const app = createApp(appDependenciesForTests(table, { appOrigin: origin, authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes }));
+  const dependencies = appDependenciesForTests(table, { appOrigin: origin, authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes });
+  const app = createApp(dependencies);
   const handle = getRequestListener(app.fetch);
   server.on("request", (request, response) => void handle(request, response));
   const browser = await launchChromium();
@@ -69,6 +75,8 @@ export async function startPageTestApp(): Promise<PageTestApp> {
     table,
     auth,
     browser,
+    application: dependencies.application,
+    ports: dependencies.ports,
     async stop() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));

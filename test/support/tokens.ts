@@ -1,7 +1,7 @@
 // Real staff tokens for tests: the local OpenID Connect provider of `npm start`, started in-process, signs them,
 // and the app verifies them through its ordinary Bearer path (discovery, JWKS, iss, aud, exp).
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { Role } from "../../functions/api/auth/principal";
+import type { Role, StaffPrincipal } from "../../functions/api/auth/principal";
 import { CALLBACK_PATH, createStaffAuth, type StaffAuth } from "../../functions/api/auth/staff-auth";
 import { LocalOidcProvider, LOCAL_USERS } from "../../functions/local/oidc";
 import { createSessionStore } from "../../functions/store/sessions";
@@ -18,6 +18,11 @@ export function emailOf(role: Role): string {
   const user = LOCAL_USERS.find((candidate) => candidate.roles.length === 1 && candidate.roles[0] === role);
   if (user === undefined) throw new Error(`No seeded local user has only the role ${role}`);
   return user.email;
+}
+
+/** The seeded staff member with this role, as the use cases take them: for setting up through the application. */
+export function staffPrincipal(role: Role): StaffPrincipal {
+  return { subject: role, email: emailOf(role), roles: [role], via: "bearer" };
 }
 
 export interface TestAuth {

@@ -103,7 +103,7 @@ describe("decisions", () => {
 
   it("refuses a decision dated in the future", () => {
     const refusal = error(transition(proposed(), { type: "decide", decision: { ...approval, date: "2024-01-20" } }, registrar, at("2024-01-19T23:30:00+01:00")));
-    expect(refusal.fieldErrors).toEqual([{ path: "decision.date", message: "Must be on or before 2024-01-19" }]);
+    expect(refusal.fieldErrors).toEqual([{ path: "decision.date", message: "Must be on or before 2024-01-19", code: "notAfter", params: { date: "2024-01-19" } }]);
   });
 
   it("refuses a diary number with odd characters", () => {
@@ -158,7 +158,9 @@ describe("termination", () => {
   it("refuses a notice shorter than the notice period, naming the earliest possible date", () => {
     const refusal = error(transition(withNotice(), terminate({ ground: "municipality-notice", givenOn: "2025-06-01", effectiveDate: "2025-08-31" }), editor, june));
     expect(refusal.code).toBe("invalid");
-    expect(refusal.fieldErrors).toEqual([{ path: "termination.effectiveDate", message: expect.stringContaining("2025-09-01") }]);
+    expect(refusal.fieldErrors).toEqual([
+      { path: "termination.effectiveDate", message: expect.stringContaining("2025-09-01"), code: "noticeTooShort", params: { months: 3, givenOn: "2025-06-01", earliest: "2025-09-01", end: "2026-12-31" } },
+    ]);
     expect(refusal.message).toContain("2025-09-01");
     const byAssociation = must(withNotice(), terminate({ ground: "association-notice", givenOn: "2025-06-01", effectiveDate: "2025-09-01" }), editor, june);
     expect(byAssociation.termination).toMatchObject({ ground: "association-notice", givenOn: "2025-06-01", effectiveDate: "2025-09-01" });
@@ -193,7 +195,7 @@ describe("termination", () => {
 
   it("records a past effective date, down to the start date, as ended at once and says so in the audit event", () => {
     expect(error(transition(active(), terminate({ ground: "breach", givenOn: "2025-05-01", effectiveDate: "2024-01-31" }), editor, june)).fieldErrors).toEqual([
-      { path: "termination.effectiveDate", message: "Must be from 2024-02-01 to 2026-12-31, the agreement's period" },
+      { path: "termination.effectiveDate", message: "Must be from 2024-02-01 to 2026-12-31, the agreement's period", code: "outsidePeriod", params: { start: "2024-02-01", end: "2026-12-31" } },
     ]);
     const result = transition(active(), terminate({ ground: "mutual-agreement", givenOn: "2025-03-15", effectiveDate: "2025-03-31", reason: "Beslut i mars" }), editor, june);
     expect(result.ok).toBe(true);
@@ -205,7 +207,7 @@ describe("termination", () => {
 
   it("refuses a notice dated in the future and a termination in a status that has none", () => {
     expect(error(transition(active(), terminate({ ground: "breach", givenOn: "2025-06-02", effectiveDate: "2025-06-30" }), editor, june)).fieldErrors).toEqual([
-      { path: "termination.givenOn", message: "Cannot be after today, 2025-06-01" },
+      { path: "termination.givenOn", message: "Cannot be after today, 2025-06-01", code: "notAfter", params: { date: "2025-06-01" } },
     ]);
     expect(error(transition(proposed(), terminate({ ground: "breach", givenOn: "2025-06-01", effectiveDate: "2025-06-30" }), editor, june)).code).toBe("not_allowed");
   });

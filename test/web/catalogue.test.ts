@@ -8,7 +8,8 @@ import { fromAcceptLanguage, LANGUAGE_COOKIE } from "../../web/i18n/language";
 import { ANONYMOUS_CSRF_COOKIE } from "../../web/csrf";
 import { appDependenciesForTests } from "../support/api";
 import { createTestTable, type TestTable } from "../support/dynamo";
-import { signInWithBrowser, startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "../support/tokens";
+import { mammaUnitedContent } from "../support/agreements";
+import { signInWithBrowser, staffPrincipal, startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "../support/tokens";
 
 const placeholders = (message: string) => [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
@@ -59,10 +60,23 @@ describe("the language of a page", () => {
 let table: TestTable;
 let auth: TestAuth;
 let app: ReturnType<typeof createApp>;
+/** An approved agreement and a proposed one, for the agreement page and its forms. */
+let approvedId: string;
+let proposedId: string;
 beforeAll(async () => {
   table = await createTestTable();
   auth = await startTestAuth(table);
-  app = createApp(appDependenciesForTests(table, { authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes }));
+  const dependencies = appDependenciesForTests(table, { authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes });
+  app = createApp(dependencies);
+  const { agreements } = dependencies.application;
+  const [editor, registrar] = [staffPrincipal("editor"), staffPrincipal("registrar")];
+  // Data in neither language's words, so that what the test finds is the pages' own.
+  const reportingRequirements = mammaUnitedContent().reportingRequirements!.map((requirement) => ({ ...requirement, description: "" }));
+  const content = { ...mammaUnitedContent(), reportingRequirements, noticePeriodMonths: 3 };
+  const propose = async (title: string) => (await agreements.submit(editor, { agreementId: (await agreements.create(editor, { ...content, title })).id })).id;
+  approvedId = await propose("IOP 1");
+  await agreements.decide(registrar, { agreementId: approvedId, decision: { outcome: "approved", date: "2026-02-12", body: "KS", diaryNumber: "KS 2026/17", minuteReference: "§ 9" } });
+  proposedId = await propose("IOP 2");
 });
 afterAll(async () => {
   await auth.stop();
@@ -71,10 +85,14 @@ afterAll(async () => {
 
 const request = async (path: string, init: RequestInit = {}) => app.request(new URL(path, TEST_APP_ORIGIN).toString(), init);
 
-/** The page's text as a person reads it, leaving out what is marked as another language (the language switch). */
+/**
+ * The page's text as a person reads it, leaving out what is marked as another language (the language switch) and
+ * email addresses, which are data ("registrar@…" is not the English role).
+ */
 function visibleText(html: string, language: Language): string {
   const other = LANGUAGES.filter((candidate) => candidate !== language).join("|");
   return html
+    .replace(/[\w.+-]+@[\w.-]+/g, " ")
     .replace(new RegExp(`<(\\w+)[^>]* lang="(?:${other})"[^>]*>[\\s\\S]*?</\\1>`, "g"), " ")
     .replace(/<(script|style)[\s\S]*?<\/\1>/g, " ")
     .replace(/<[^>]+>/g, " ")
@@ -117,6 +135,26 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
       () => request("/help/reminder-dates", { method: "POST", headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, "Content-Type": "application/x-www-form-urlencoded" }, body: "endDate=2026-12-31" }),
     ],
     ["/ signed in", async () => request("/", { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } })],
+    ...(["", "/terminate", "/invite"].map((page) => [
+      `/agreements/{approved}${page}`,
+      async () => request(`/agreements/${approvedId}${page}`, { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } }),
+    ]) satisfies [string, () => Promise<Response>][]),
+    ...(["", "/decision", "/withdraw"].map((page) => [
+      `/agreements/{proposed}${page}`,
+      async () => request(`/agreements/${proposedId}${page}`, { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } }),
+    ]) satisfies [string, () => Promise<Response>][]),
+    [
+      "/agreements/{approved}/terminate with errors",
+      async () => {
+        const { browser, csrfToken } = await signInWithBrowser(app, "editor");
+        return browser.postForm(
+          `/agreements/${approvedId}/terminate`,
+          { csrf_token: csrfToken, ground: "municipality-notice", givenOn: "2026-03-01", effectiveDate: "2026-04-30" },
+          { Origin: TEST_APP_ORIGIN, "Accept-Language": language },
+        );
+      },
+    ],
+    ["a missing agreement", async () => request("/agreements/no-such-agreement", { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } })],
   ];
 
   it.each(pages)("%s has no string of the other language", async (_name, load) => {
@@ -129,7 +167,7 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
     const leaked = foreignPhrases(language).filter((phrase) => text.includes(phrase));
     expect(leaked).toEqual([]);
     // A key that reached the page instead of its message.
-    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn)\.\w+/);
+    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn|agreement|timeline)\.\w+/);
   });
 });
 

@@ -97,6 +97,42 @@ p,ul,ol,dl{margin:0 0 20px}
 .pagination__link{font-weight:700}
 .status-list{margin:0 0 30px;padding:0;list-style:none}
 .status-list li{margin-bottom:10px}
+/* agreement */
+.agreement__caption{color:#4b5257;font-size:1.1875rem;margin:0 0 5px;display:flex;flex-wrap:wrap;align-items:center;gap:5px 15px}
+.agreement__actions{display:flex;flex-wrap:wrap;margin:0 0 10px}
+.agreement__reminder-why{display:block;font-size:1rem;color:#4b5257}
+.agreement__undeliverable{display:block;color:#8a1c13;font-size:1rem}
+.board{display:grid;gap:15px;margin-bottom:30px}
+@media (min-width:40.0625em){.board{grid-template-columns:repeat(3,1fr)}}
+.board__column{border-top:8px solid #b1b4b6;background:#f3f2f1;padding:10px 15px}
+.board__column--done{border-top-color:#1c6b39}
+.board__column--started{border-top-color:#c9a200}
+.board__column--planned{border-top-color:#b3261e}
+.board__title{margin:0 0 10px;font-size:1.1875rem}
+.board__count{font-weight:400}
+.board__cards{list-style:none;margin:0;padding:0}
+.board__card{background:#fff;border:1px solid #b1b4b6;padding:10px;margin-bottom:10px}
+.board__card-title{display:block}
+.board__card-text{margin:5px 0 0;font-size:1rem}
+.board__empty{margin:0;color:#4b5257}
+.timeline{list-style:none;margin:0 0 30px;padding:0 0 0 20px;border-left:4px solid #1a4fa0}
+.timeline__entry{position:relative;margin-bottom:20px}
+.timeline__entry::before{content:"";position:absolute;left:-30px;top:.35em;width:16px;height:16px;border-radius:50%;background:#1a4fa0}
+.timeline__what{margin:0 0 2px;font-size:1.1875rem}
+.timeline__meta{margin:0 0 5px;color:#4b5257;font-size:1rem}
+.timeline__changes{margin:0 0 5px;padding-left:1.25em;font-size:1rem}
+.timeline__field{font-weight:700}
+.timeline__from{text-decoration:line-through}
+.timeline__note{margin:0;font-size:1rem}
+@media print{
+  .agreement__actions,.agreement__actions *{display:none!important}
+  .board{grid-template-columns:repeat(3,1fr)}
+  .board__column{background:none;border:1px solid #000;border-top-width:6px}
+  .board__card{border-color:#000}
+  .board__column,.board__card,.timeline__entry{break-inside:avoid}
+  .timeline{border-left-color:#000}
+  .timeline__entry::before{background:#000}
+}
 @media print{
   .header,.footer,.skip-link,.header__sign-out,.button,.pagination{display:none!important}
   body{font-size:12pt;color:#000}

@@ -2,6 +2,7 @@
  * Every string the pages show, in English. Typed against the Swedish catalogue: a key missing here, or one that
  * Swedish does not have, fails the typecheck.
  */
+import { agreementEn } from "./agreement";
 import type { Catalogue } from "./catalogue";
 
 export const en: Catalogue = {
@@ -47,6 +48,8 @@ export const en: Catalogue = {
   "field.optional": "(optional)",
   "field.dateHint": "Write the date as year-month-day, for example 2026-12-31.",
   "summaryList.change": "Change",
+  "timeline.by": "by {who}",
+  "timeline.changedTo": "changed to",
   "banner.important": "Important",
   "banner.success": "Success",
   "pagination.label": "Pages",
@@ -72,10 +75,16 @@ export const en: Catalogue = {
   "validation.unknownField": "Not a field of this request",
   "validation.endBeforeStart": "The end date must be the same as the start date or later",
   "validation.organisationNumber": "Write a valid organisation number, for example 802012-3456",
+  "validation.notAfter": "Must be on or before {date}",
+  "validation.outsidePeriod": "Must be from {start} to {end}, the agreement's period",
+  "validation.noticeTooShort": "With {months} months' notice, notice given on {givenOn} takes effect on {earliest} at the earliest",
+  "validation.noticePastEnd": "Notice given on {givenOn} cannot take effect before the agreement ends on {end}: the earliest possible date, {earliest}, is after it",
   "validation.invalid": "Check this value",
 
   "error.notFound.title": "Page not found",
   "error.notFound.body": "Check that the address is right. If you followed a link, it may be out of date.",
+  "error.forbidden.title": "You do not have permission",
+  "error.forbidden.body": "Your role does not allow this. Ask an administrator for another role if you need it for your work.",
   "error.csrf.title": "The form could not be sent",
   "error.csrf.body": "The page was too old or was opened from another website. Go back, reload the page and send it again. What you wrote has not been saved.",
   "error.server.title": "Something went wrong on our side",
@@ -159,4 +168,6 @@ export const en: Catalogue = {
   "statement.testingHeading": "How we tested the service",
   "statement.testing": "We tested the service ourselves. Every page is checked automatically with the axe-core tool in the Chromium browser, in Swedish and English, and we check that the pages can be used with a keyboard alone.",
   "statement.date": "This statement was last updated on {date}.",
+
+  ...agreementEn,
 };

@@ -3,6 +3,8 @@
  * English catalogue (en.ts) must have exactly the same keys, or the typecheck fails. Placeholders in braces
  * ("{name}") are filled in by `t` (web/i18n/index.ts). Plain Swedish (klarspråk): short sentences, "du", no jargon.
  */
+import { agreementSv } from "./agreement";
+
 export const sv = {
   "layout.productName": "IOP-avtal",
   "layout.title": "{title} – IOP-avtal",
@@ -46,6 +48,8 @@ export const sv = {
   "field.optional": "(frivilligt)",
   "field.dateHint": "Skriv datumet som år-månad-dag, till exempel 2026-12-31.",
   "summaryList.change": "Ändra",
+  "timeline.by": "av {who}",
+  "timeline.changedTo": "ändrades till",
   "banner.important": "Viktigt",
   "banner.success": "Klart",
   "pagination.label": "Sidor",
@@ -71,10 +75,16 @@ export const sv = {
   "validation.unknownField": "Är inte ett fält i den här begäran",
   "validation.endBeforeStart": "Slutdatumet måste vara samma dag som startdatumet eller senare",
   "validation.organisationNumber": "Skriv ett giltigt organisationsnummer, till exempel 802012-3456",
+  "validation.notAfter": "Får inte vara senare än {date}",
+  "validation.outsidePeriod": "Måste vara från {start} till {end}, avtalets period",
+  "validation.noticeTooShort": "Med {months} månaders uppsägningstid och uppsägning den {givenOn} kan avtalet sluta tidigast {earliest}",
+  "validation.noticePastEnd": "Uppsägning den {givenOn} hinner inte gälla innan avtalet slutar {end}: tidigast möjliga datum, {earliest}, är senare",
   "validation.invalid": "Kontrollera värdet",
 
   "error.notFound.title": "Sidan finns inte",
   "error.notFound.body": "Kontrollera att adressen är rätt. Om du klickade på en länk kan den vara gammal.",
+  "error.forbidden.title": "Du har inte behörighet",
+  "error.forbidden.body": "Din roll räcker inte för det här. Be en administratör om en annan roll om du behöver det i ditt arbete.",
   "error.csrf.title": "Formuläret kunde inte skickas",
   "error.csrf.body": "Sidan var för gammal eller öppnades från en annan webbplats. Gå tillbaka, ladda om sidan och skicka igen. Det du skrev har inte sparats.",
   "error.server.title": "Något gick fel hos oss",
@@ -158,4 +168,6 @@ export const sv = {
   "statement.testingHeading": "Hur vi har testat tjänsten",
   "statement.testing": "Vi har själva testat tjänsten. Varje sida kontrolleras automatiskt med verktyget axe-core i webbläsaren Chromium, på svenska och engelska, och vi kontrollerar att sidorna går att använda med bara tangentbordet.",
   "statement.date": "Redogörelsen uppdaterades senast {date}.",
+
+  ...agreementSv,
 };
