@@ -9,6 +9,7 @@ import { CsrfRejectedError } from "../functions/api/auth/csrf";
 import type { AppEnv } from "../functions/api/env";
 import { assetAt } from "./assets";
 import { formPoster } from "./csrf";
+import { draftRoutes } from "./routes/draft";
 import { AccessibilityPage } from "./pages/accessibility";
 import { ErrorPage } from "./pages/errors";
 import { HELP_PATH, HelpPage } from "./pages/help";
@@ -43,6 +44,8 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
       ...(gzip ? { "Content-Encoding": "gzip" } : {}),
     });
   });
+
+  routes.route("/", draftRoutes(dependencies));
 
   routes.get("/", async (c) => {
     const principal = await dependencies.authenticate(c);

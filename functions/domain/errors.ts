@@ -26,6 +26,13 @@ export const VALIDATION_CODES = [
   "unknownField",
   "endBeforeStart",
   "organisationNumber",
+  "budgetYearTwice",
+  "budgetYearMissing",
+  "budgetYearOutsidePeriod",
+  "reportingRequirementMissing",
+  "dueBeforeStart",
+  "renewalStart",
+  "overlap",
   "invalid",
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];

@@ -10,6 +10,8 @@ import { getRequestListener } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { createApp } from "../../functions/api/app";
 import type { Role } from "../../functions/api/auth/principal";
+import type { Application } from "../../functions/app/application";
+import type { AgreementStore } from "../../functions/store/agreements";
 import { appDependenciesForTests } from "./api";
 import { createTestTable, type TestTable } from "./dynamo";
 import { emailOf, startTestAuth, type TestAuth } from "./tokens";
@@ -48,6 +50,10 @@ export interface PageTestApp {
   /** http://localhost:<port>; also the app's configured origin, so its same-origin checks pass. */
   origin: string;
   table: TestTable;
+  /** The use cases the pages call, to read what a page did and to set up what it needs. */
+  application: Application;
+  /** The agreement store under them, to load agreements with a history (functions/local/demo-data.ts). */
+  store: AgreementStore;
   auth: TestAuth;
   browser: Browser;
   stop(): Promise<void>;
@@ -60,13 +66,16 @@ export async function startPageTestApp(): Promise<PageTestApp> {
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   const table = await createTestTable();
   const auth = await startTestAuth(table, origin);
-  const app = createApp(appDependenciesForTests(table, { appOrigin: origin, authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes }));
+  const dependencies = appDependenciesForTests(table, { appOrigin: origin, authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes });
+  const app = createApp(dependencies);
   const handle = getRequestListener(app.fetch);
   server.on("request", (request, response) => void handle(request, response));
   const browser = await launchChromium();
   return {
     origin,
     table,
+    application: dependencies.application,
+    store: dependencies.ports.store,
     auth,
     browser,
     async stop() {

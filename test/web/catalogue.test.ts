@@ -6,6 +6,9 @@ import { createApp } from "../../functions/api/app";
 import { CATALOGUES, LANGUAGES, messagesFor, type Language, type MessageKey } from "../../web/i18n/catalogue";
 import { fromAcceptLanguage, LANGUAGE_COOKIE } from "../../web/i18n/language";
 import { ANONYMOUS_CSRF_COOKIE } from "../../web/csrf";
+import type { StaffPrincipal } from "../../functions/api/auth/principal";
+import { mammaUnited } from "../../functions/local/demo-agreements";
+import { replayDemoAgreement } from "../../functions/local/demo-data";
 import { appDependenciesForTests } from "../support/api";
 import { createTestTable, type TestTable } from "../support/dynamo";
 import { signInWithBrowser, startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "../support/tokens";
@@ -59,10 +62,21 @@ describe("the language of a page", () => {
 let table: TestTable;
 let auth: TestAuth;
 let app: ReturnType<typeof createApp>;
+/** A complete draft, one lacking its reporting requirements, and an active agreement to renew. */
+const agreements = { draft: "", incomplete: "", active: "catalogue-active" };
 beforeAll(async () => {
   table = await createTestTable();
   auth = await startTestAuth(table);
-  app = createApp(appDependenciesForTests(table, { authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes }));
+  const dependencies = appDependenciesForTests(table, { authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes });
+  app = createApp(dependencies);
+  const editor: StaffPrincipal = { subject: "catalogue", email: "editor@example.se", roles: ["editor"], via: "bearer" };
+  // Without the requirements' own descriptions: an agreement's text is the person's, in whatever language it is written.
+  const { reportingRequirements, ...content } = mammaUnited.content;
+  const requirements = reportingRequirements!.map((requirement) => ({ ...requirement, description: "" }));
+  agreements.draft = (await dependencies.application.agreements.create(editor, { ...content, reportingRequirements: requirements })).id;
+  agreements.incomplete = (await dependencies.application.agreements.create(editor, { ...content, title: "Utan rapportering" })).id;
+  const active = { ...mammaUnited, id: agreements.active, content: { ...content, title: "Att förnya", reportingRequirements: requirements } };
+  for (const changes of replayDemoAgreement(active, new Date("2026-03-01T10:00:00Z"))) await dependencies.ports.store.applyChanges(changes);
 });
 afterAll(async () => {
   await auth.stop();
@@ -117,6 +131,11 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
       () => request("/help/reminder-dates", { method: "POST", headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, "Content-Type": "application/x-www-form-urlencoded" }, body: "endDate=2026-12-31" }),
     ],
     ["/ signed in", async () => request("/", { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } })],
+    ...draftPages().map(([name, path]): [string, () => Promise<Response>] => [name, async () => request(path(), { headers: { "Accept-Language": language, ...(await auth.bearer("editor")) } })]),
+    ["/agreements/new with errors", async () => postAs(language, "/agreements/new", { title: "", "associations.0.organisationNumber": "123" })],
+    ["a draft's period with errors", async () => postAs(language, `/agreements/${agreements.draft}/edit/period`, { version: "1", "period.start": "2026-02-30", "period.end": "" })],
+    ["a draft's stale save", async () => postAs(language, `/agreements/${agreements.draft}/edit/assessment`, { version: "0", procurementAssessment: "Ny bedömning" })],
+    ["check your answers refused", async () => postAs(language, `/agreements/${agreements.incomplete}/check`, { version: "1" })],
   ];
 
   it.each(pages)("%s has no string of the other language", async (_name, load) => {
@@ -129,9 +148,30 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
     const leaked = foreignPhrases(language).filter((phrase) => text.includes(phrase));
     expect(leaked).toEqual([]);
     // A key that reached the page instead of its message.
-    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn)\.\w+/);
+    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn|draft)\.\w+/);
   });
 });
+
+/** The draft forms' pages; their addresses are known once beforeAll has created the agreements. */
+function draftPages(): [string, () => string][] {
+  const sections = ["parties", "purpose", "period", "money", "follow-up", "assessment"];
+  return [
+    ["/agreements/new", () => "/agreements/new"],
+    ["a draft's task list", () => `/agreements/${agreements.draft}/edit`],
+    ...sections.map((section): [string, () => string] => [`a draft's ${section} section`, () => `/agreements/${agreements.draft}/edit/${section}`]),
+    ["check your answers", () => `/agreements/${agreements.draft}/check`],
+    ["start a renewal", () => `/agreements/${agreements.active}/renew`],
+  ];
+}
+
+/** A form post by staff with a token (no CSRF proof needed), in the language. */
+async function postAs(language: Language, path: string, fields: Record<string, string>): Promise<Response> {
+  return request(path, {
+    method: "POST",
+    headers: { "Accept-Language": language, "Content-Type": "application/x-www-form-urlencoded", ...(await auth.bearer("editor")) },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
 
 describe("the reminder-dates form", () => {
   it("shows the domain's field errors from the catalogue and keeps what was typed", async () => {

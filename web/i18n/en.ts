@@ -3,6 +3,7 @@
  * Swedish does not have, fails the typecheck.
  */
 import type { Catalogue } from "./catalogue";
+import { draftEn } from "./draft";
 
 export const en: Catalogue = {
   "layout.productName": "IOP agreements",
@@ -72,10 +73,19 @@ export const en: Catalogue = {
   "validation.unknownField": "Not a field of this request",
   "validation.endBeforeStart": "The end date must be the same as the start date or later",
   "validation.organisationNumber": "Write a valid organisation number, for example 802012-3456",
+  "validation.budgetYearTwice": "Each year may appear only once",
+  "validation.budgetYearMissing": "No budget for {year}, a year of the period",
+  "validation.budgetYearOutsidePeriod": "{year} is outside the period",
+  "validation.reportingRequirementMissing": "At least one reporting requirement: how the association reports on its work",
+  "validation.dueBeforeStart": "A report cannot be due before the period starts",
+  "validation.renewalStart": "A renewal starts the day after its predecessor ends: {date}",
+  "validation.overlap": "Overlaps “{title}” for the same association, {start} to {end}",
   "validation.invalid": "Check this value",
 
   "error.notFound.title": "Page not found",
   "error.notFound.body": "Check that the address is right. If you followed a link, it may be out of date.",
+  "error.forbidden.title": "You do not have permission",
+  "error.forbidden.body": "Your role does not allow this. Ask an administrator for permission if you need it for your work.",
   "error.csrf.title": "The form could not be sent",
   "error.csrf.body": "The page was too old or was opened from another website. Go back, reload the page and send it again. What you wrote has not been saved.",
   "error.server.title": "Something went wrong on our side",
@@ -159,4 +169,5 @@ export const en: Catalogue = {
   "statement.testingHeading": "How we tested the service",
   "statement.testing": "We tested the service ourselves. Every page is checked automatically with the axe-core tool in the Chromium browser, in Swedish and English, and we check that the pages can be used with a keyboard alone.",
   "statement.date": "This statement was last updated on {date}.",
+  ...draftEn,
 };

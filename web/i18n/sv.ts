@@ -3,6 +3,8 @@
  * English catalogue (en.ts) must have exactly the same keys, or the typecheck fails. Placeholders in braces
  * ("{name}") are filled in by `t` (web/i18n/index.ts). Plain Swedish (klarspråk): short sentences, "du", no jargon.
  */
+import { draftSv } from "./draft";
+
 export const sv = {
   "layout.productName": "IOP-avtal",
   "layout.title": "{title} – IOP-avtal",
@@ -71,10 +73,19 @@ export const sv = {
   "validation.unknownField": "Är inte ett fält i den här begäran",
   "validation.endBeforeStart": "Slutdatumet måste vara samma dag som startdatumet eller senare",
   "validation.organisationNumber": "Skriv ett giltigt organisationsnummer, till exempel 802012-3456",
+  "validation.budgetYearTwice": "Varje år får bara finnas med en gång",
+  "validation.budgetYearMissing": "Det saknas en budget för {year}, som är ett år i avtalsperioden",
+  "validation.budgetYearOutsidePeriod": "{year} ligger utanför avtalsperioden",
+  "validation.reportingRequirementMissing": "Lägg till minst ett rapporteringskrav: hur föreningen rapporterar om sitt arbete",
+  "validation.dueBeforeStart": "En rapport kan inte lämnas före avtalsperiodens start",
+  "validation.renewalStart": "En förnyelse börjar dagen efter att det tidigare avtalet slutar: {date}",
+  "validation.overlap": "Överlappar avtalet ”{title}” för samma förening, {start} till {end}",
   "validation.invalid": "Kontrollera värdet",
 
   "error.notFound.title": "Sidan finns inte",
   "error.notFound.body": "Kontrollera att adressen är rätt. Om du klickade på en länk kan den vara gammal.",
+  "error.forbidden.title": "Du har inte behörighet",
+  "error.forbidden.body": "Din roll räcker inte för det här. Be en administratör om behörighet om du behöver den i ditt arbete.",
   "error.csrf.title": "Formuläret kunde inte skickas",
   "error.csrf.body": "Sidan var för gammal eller öppnades från en annan webbplats. Gå tillbaka, ladda om sidan och skicka igen. Det du skrev har inte sparats.",
   "error.server.title": "Något gick fel hos oss",
@@ -158,4 +169,5 @@ export const sv = {
   "statement.testingHeading": "Hur vi har testat tjänsten",
   "statement.testing": "Vi har själva testat tjänsten. Varje sida kontrolleras automatiskt med verktyget axe-core i webbläsaren Chromium, på svenska och engelska, och vi kontrollerar att sidorna går att använda med bara tangentbordet.",
   "statement.date": "Redogörelsen uppdaterades senast {date}.",
+  ...draftSv,
 };
