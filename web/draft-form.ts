@@ -300,7 +300,7 @@ export function sectionChanges(section: SectionId, values: FormValues, language:
       changes.procurementAssessment = field("procurementAssessment");
       break;
   }
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as DraftContent;
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
 }
 
 export type SectionStatus = "completed" | "inProgress" | "notStarted";

@@ -131,11 +131,17 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
       () => request("/help/reminder-dates", { method: "POST", headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, "Content-Type": "application/x-www-form-urlencoded" }, body: "endDate=2026-12-31" }),
     ],
     ["/ signed in", async () => request("/", { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } })],
-    ...draftPages().map(([name, path]): [string, () => Promise<Response>] => [name, async () => request(path(), { headers: { "Accept-Language": language, ...(await auth.bearer("editor")) } })]),
-    ["/agreements/new with errors", async () => postAs(language, "/agreements/new", { title: "", "associations.0.organisationNumber": "123" })],
-    ["a draft's period with errors", async () => postAs(language, `/agreements/${agreements.draft}/edit/period`, { version: "1", "period.start": "2026-02-30", "period.end": "" })],
-    ["a draft's stale save", async () => postAs(language, `/agreements/${agreements.draft}/edit/assessment`, { version: "0", procurementAssessment: "Ny bedömning" })],
-    ["check your answers refused", async () => postAs(language, `/agreements/${agreements.incomplete}/check`, { version: "1" })],
+    ...draftPages().map(([name, path]): [string, () => Promise<Response>] => [
+      name,
+      async () => answered(200, await request(path(), { headers: { "Accept-Language": language, ...(await auth.bearer("editor")) } })),
+    ]),
+    ["/agreements/new with errors", async () => answered(400, await postAs(language, "/agreements/new", { title: "", "associations.0.organisationNumber": "123" }))],
+    [
+      "a draft's period with errors",
+      async () => answered(400, await postAs(language, `/agreements/${agreements.draft}/edit/period`, { version: "1", "period.start": "2026-02-30", "period.end": "" })),
+    ],
+    ["a draft's stale save", async () => answered(409, await postAs(language, `/agreements/${agreements.draft}/edit/assessment`, { version: "0", procurementAssessment: "Ny bedömning" }))],
+    ["check your answers refused", async () => answered(400, await postAs(language, `/agreements/${agreements.incomplete}/check`, { version: "1" }))],
   ];
 
   it.each(pages)("%s has no string of the other language", async (_name, load) => {
@@ -162,6 +168,12 @@ function draftPages(): [string, () => string][] {
     ["check your answers", () => `/agreements/${agreements.draft}/check`],
     ["start a renewal", () => `/agreements/${agreements.active}/renew`],
   ];
+}
+
+/** The response, once it is known to be the page meant (not an error page, which passes the language check too). */
+function answered(status: number, response: Response): Response {
+  expect(response.status).toBe(status);
+  return response;
 }
 
 /** A form post by staff with a token (no CSRF proof needed), in the language. */

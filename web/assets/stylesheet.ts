@@ -106,6 +106,7 @@ p,ul,ol,dl{margin:0 0 20px}
 .draft-row{border-left:5px solid #b1b4b6;padding-left:15px;margin-bottom:25px}
 .draft-row__legend{font-weight:700}
 .button-group{display:flex;flex-wrap:wrap;align-items:center;gap:15px 30px;margin-bottom:30px}
+.button-group .button{margin:0}
 .notification-banner__heading{font-weight:700;font-size:1.25rem}
 @media print{
   .header,.footer,.skip-link,.header__sign-out,.button,.pagination{display:none!important}

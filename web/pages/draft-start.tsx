@@ -30,7 +30,7 @@ export function startContent(values: FormValues): DraftContent {
   const association = { name: text("associations.0.name"), organisationNumber: text("associations.0.organisationNumber") };
   const content: Record<string, unknown> = { title: text("title") };
   if (association.name !== undefined || association.organisationNumber !== undefined) content.associations = [association];
-  return Object.fromEntries(Object.entries(content).filter(([, value]) => value !== undefined)) as DraftContent;
+  return Object.fromEntries(Object.entries(content).filter(([, value]) => value !== undefined));
 }
 
 export function DraftStartPage({ context, values, errors }: { context: PageContext; values: FormValues; errors: readonly FieldError[] }) {

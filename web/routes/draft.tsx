@@ -130,8 +130,8 @@ export function draftRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     const add = posted.add;
     if (add !== undefined && isList(add) && SECTION_LISTS[section].includes(add)) return show({ values: addRow(typed, add), errors: [], version });
     const remove = /^(\w+)\.(\d+)$/.exec(posted.remove ?? "");
-    if (remove !== null && isList(remove[1]!) && SECTION_LISTS[section].includes(remove[1]!)) {
-      return show({ values: removeRow(typed, remove[1]!, Number(remove[2])), errors: [], version });
+    if (remove !== null && isList(remove[1]!) && SECTION_LISTS[section].includes(remove[1])) {
+      return show({ values: removeRow(typed, remove[1], Number(remove[2])), errors: [], version });
     }
     const values = withoutEmptyRows(typed, SECTION_LISTS[section]);
     const language = pageLanguage(c);
@@ -184,7 +184,7 @@ export function draftRoutes(dependencies: WebDependencies): Hono<AppEnv> {
 
   routes.post("/agreements/:id/renew", (c) =>
     posted(c, async (principal, values) => {
-      const agreementId = c.req.param("id")!;
+      const agreementId = c.req.param("id");
       const expectedVersion = values.version === undefined ? undefined : versionOf(values);
       const messages = messagesFor(pageLanguage(c));
       try {
