@@ -45,6 +45,7 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     });
   });
 
+  // Before any /agreements/:id route: /agreements/new is the draft form, not an agreement called "new".
   routes.route("/", draftRoutes(dependencies));
 
   routes.get("/", async (c) => {

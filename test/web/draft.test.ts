@@ -10,9 +10,8 @@ import type { StaffPrincipal } from "../../functions/api/auth/principal";
 import { balltorp, mammaUnited } from "../../functions/local/demo-agreements";
 import { replayDemoAgreement } from "../../functions/local/demo-data";
 import { LANGUAGES, type Language } from "../../web/i18n/catalogue";
-import { axeViolations, focused, pageWeight, screenshot, signIn, startPageTestApp, watchPage, type PageTestApp, type PageWatch } from "../support/browser";
+import { checkPage, focused, newPageIn, signIn, startPageTestApp, watchPage, type PageTestApp, type PageWatch } from "../support/browser";
 
-const PAGE_BUDGET_BYTES = 60 * 1024;
 /** The walk through every section loads some thirty pages, each checked by axe; a shared machine needs the room. */
 const WHOLE_DRAFT_TIMEOUT_MS = 300_000;
 const editor: StaffPrincipal = { subject: "draft-test", email: "editor@example.se", roles: ["editor"], via: "bearer" };
@@ -23,16 +22,8 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-async function newPage(language: Language): Promise<Page> {
-  const context = await app.browser.newContext({ locale: language === "sv" ? "sv-SE" : "en-GB" });
-  return context.newPage();
-}
-
-async function checkPage(page: Page, name: string) {
-  expect(await axeViolations(page), `${name}: axe`).toEqual([]);
-  expect(await pageWeight(page), `${name}: weight`).toBeLessThanOrEqual(PAGE_BUDGET_BYTES);
-  await screenshot(page, name);
-}
+/** A fresh browser context in a language, as a person whose browser asks for it. */
+const newPage = (language: Language) => newPageIn(app, language);
 
 function expectClean(watch: PageWatch) {
   expect(watch.elsewhere).toEqual([]);
