@@ -10,6 +10,7 @@ import type { AppEnv } from "../functions/api/env";
 import { UseCaseError } from "../functions/app/errors";
 import { assetAt } from "./assets";
 import { formPoster } from "./csrf";
+import { draftRoutes } from "./routes/draft";
 import { AccessibilityPage } from "./pages/accessibility";
 import { ErrorPage } from "./pages/errors";
 import { HELP_PATH, HelpPage } from "./pages/help";
@@ -48,6 +49,9 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
       ...(gzip ? { "Content-Encoding": "gzip" } : {}),
     });
   });
+
+  // Before any /agreements/:id route: /agreements/new is the draft form, not an agreement called "new".
+  routes.route("/", draftRoutes(dependencies));
 
   routes.get("/", async (c) => {
     const principal = await dependencies.authenticate(c);

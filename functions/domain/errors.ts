@@ -30,6 +30,13 @@ export const VALIDATION_CODES = [
   "outsidePeriod",
   "noticeTooShort",
   "noticePastEnd",
+  "budgetYearTwice",
+  "budgetYearMissing",
+  "budgetYearOutsidePeriod",
+  "reportingRequirementMissing",
+  "dueBeforeStart",
+  "renewalStart",
+  "overlap",
   "invalid",
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];

@@ -234,21 +234,27 @@ export function completenessErrors(agreement: Agreement, related: Related = {}):
   const errors: FieldError[] = [];
   const { start, end } = content.period;
   const budgetYears = new Set(content.budget.map((entry) => entry.year));
-  if (budgetYears.size !== content.budget.length) errors.push({ path: "budget", message: "Each year may appear only once" });
+  if (budgetYears.size !== content.budget.length) errors.push({ path: "budget", message: "Each year may appear only once", code: "budgetYearTwice" });
   for (let year = yearOf(start); year <= yearOf(end); year++) {
-    if (!budgetYears.has(year)) errors.push({ path: "budget", message: `No budget for ${year}, a year of the period` });
+    if (!budgetYears.has(year)) errors.push({ path: "budget", message: `No budget for ${year}, a year of the period`, code: "budgetYearMissing", params: { year } });
   }
   content.budget.forEach((entry, index) => {
     if (entry.year < yearOf(start) || entry.year > yearOf(end)) {
-      errors.push({ path: `budget.${index}.year`, message: `${entry.year} is outside the period` });
+      errors.push({ path: `budget.${index}.year`, message: `${entry.year} is outside the period`, code: "budgetYearOutsidePeriod", params: { year: entry.year } });
     }
   });
   if (content.reportingRequirements.length === 0) {
-    errors.push({ path: "reportingRequirements", message: "At least one reporting requirement: how the association reports on its work" });
+    errors.push({
+      path: "reportingRequirements",
+      message: "At least one reporting requirement: how the association reports on its work",
+      code: "reportingRequirementMissing",
+    });
   }
   content.reportingRequirements.forEach((requirement, index) => {
     requirement.dueDates.forEach((due, dueIndex) => {
-      if (due < start) errors.push({ path: `reportingRequirements.${index}.dueDates.${dueIndex}`, message: "A report cannot be due before the period starts" });
+      if (due < start) {
+        errors.push({ path: `reportingRequirements.${index}.dueDates.${dueIndex}`, message: "A report cannot be due before the period starts", code: "dueBeforeStart" });
+      }
     });
   });
   if (agreement.renewalOf !== null) {
@@ -256,7 +262,12 @@ export function completenessErrors(agreement: Agreement, related: Related = {}):
     if (predecessor?.id === agreement.renewalOf && predecessor.period) {
       const expectedStart = addDays(predecessor.period.end, 1);
       if (start !== expectedStart) {
-        errors.push({ path: "period.start", message: `A renewal starts the day after its predecessor ends: ${expectedStart}` });
+        errors.push({
+          path: "period.start",
+          message: `A renewal starts the day after its predecessor ends: ${expectedStart}`,
+          code: "renewalStart",
+          params: { date: expectedStart },
+        });
       }
     }
   }
@@ -441,7 +452,7 @@ export function transition(
           agreement,
           "overlap",
           `"${overlap.title}" (${overlap.id}, ${overlap.status}) already covers this association from ${overlap.period?.start} to ${overlap.period?.end}`,
-          [{ path: "period", message: "Overlaps another agreement for the same association and title" }],
+          [{ path: "period", message: "Overlaps another agreement for the same association and title", code: "overlap", params: { title: overlap.title ?? "", start: overlap.period?.start ?? "", end: overlap.period?.end ?? "" } }],
         );
       }
       return single(apply(agreement, { status: "proposed" }, "submit", actor, now));

@@ -8,10 +8,13 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { getRequestListener } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { createApp } from "../../functions/api/app";
 import type { Role } from "../../functions/api/auth/principal";
 import type { Application } from "../../functions/app/application";
 import type { ApplicationPorts } from "../../functions/app/ports";
+import type { AgreementStore } from "../../functions/store/agreements";
+import type { Language } from "../../web/i18n/catalogue";
 import { appDependenciesForTests } from "./api";
 import { createTestTable, type TestTable } from "./dynamo";
 import { emailOf, startTestAuth, type TestAuth } from "./tokens";
@@ -52,9 +55,11 @@ export interface PageTestApp {
   table: TestTable;
   auth: TestAuth;
   browser: Browser;
-  /** The use cases the pages call, for a test to set up what a page shows; `ports` are what they were built from. */
+  /** The use cases the pages call, to read what a page did and to set up what it needs; `ports` are what they were built from. */
   application: Application;
   ports: ApplicationPorts;
+  /** The agreement store under them, to load agreements with a history (functions/local/demo-data.ts). */
+  store: AgreementStore;
   stop(): Promise<void>;
 }
 
@@ -77,6 +82,7 @@ export async function startPageTestApp(): Promise<PageTestApp> {
     browser,
     application: dependencies.application,
     ports: dependencies.ports,
+    store: dependencies.ports.store,
     async stop() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));
@@ -84,6 +90,22 @@ export async function startPageTestApp(): Promise<PageTestApp> {
       await table.dispose();
     },
   };
+}
+
+/** Each page's budget: HTML, CSS and JavaScript, uncompressed. */
+export const PAGE_BUDGET_BYTES = 60 * 1024;
+
+/** A fresh browser context in a language, as a person whose browser asks for it. */
+export async function newPageIn(app: PageTestApp, language: Language): Promise<Page> {
+  const context = await app.browser.newContext({ locale: language === "sv" ? "sv-SE" : "en-GB" });
+  return context.newPage();
+}
+
+/** What every page must pass, as it is now: axe-core with no violation, the budget; its screenshot is kept as test output. */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  expect(await axeViolations(page), `${name}: axe`).toEqual([]);
+  expect(await pageWeight(page), `${name}: weight`).toBeLessThanOrEqual(PAGE_BUDGET_BYTES);
+  await screenshot(page, name);
 }
 
 /** What a page did that a page must not: ask another site for anything, log an error (CSP refusals are errors). */

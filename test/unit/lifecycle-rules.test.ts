@@ -44,7 +44,7 @@ describe("creating and submitting a draft", () => {
     const content = mammaUnitedContent();
     const refusal = error(transition(draft({ ...content, budget: content.budget!.slice(0, 2) }), { type: "submit" }, editor, at("2023-12-05T10:00:00+01:00")));
     expect(refusal.code).toBe("incomplete");
-    expect(refusal.fieldErrors).toContainEqual({ path: "budget", message: "No budget for 2026, a year of the period" });
+    expect(refusal.fieldErrors).toContainEqual({ path: "budget", message: "No budget for 2026, a year of the period", code: "budgetYearMissing", params: { year: 2026 } });
   });
 
   it("refuses an end date before the start date", () => {
@@ -67,7 +67,7 @@ describe("creating and submitting a draft", () => {
   it("requires at least one reporting requirement", () => {
     const refusal = error(transition(draft({ ...mammaUnitedContent(), reportingRequirements: [] }), { type: "submit" }, editor, at("2023-12-05T10:00:00+01:00")));
     expect(refusal.code).toBe("incomplete");
-    expect(refusal.fieldErrors).toEqual([{ path: "reportingRequirements", message: expect.stringContaining("At least one reporting requirement") }]);
+    expect(refusal.fieldErrors).toEqual([{ path: "reportingRequirements", message: expect.stringContaining("At least one reporting requirement"), code: "reportingRequirementMissing" }]);
   });
 
   it("refuses a submission that overlaps a live agreement for the same association and title", () => {
@@ -257,7 +257,7 @@ describe("renewal", () => {
     const successor = must(predecessor, { type: "renew", successorId: "agr-next" }, editor, at("2026-06-01T10:00:00+02:00"));
     const moved = must(successor, { type: "update", changes: { period: { start: "2027-02-01", end: "2029-11-30" } } }, editor, at("2026-06-02T10:00:00+02:00"));
     const refusal = error(transition(moved, { type: "submit" }, editor, at("2026-06-03T10:00:00+02:00"), { predecessor }));
-    expect(refusal.fieldErrors).toContainEqual({ path: "period.start", message: "A renewal starts the day after its predecessor ends: 2027-01-01" });
+    expect(refusal.fieldErrors).toContainEqual({ path: "period.start", message: "A renewal starts the day after its predecessor ends: 2027-01-01", code: "renewalStart", params: { date: "2027-01-01" } });
   });
 
   it("marks the predecessor renewed in the same change set, and it ends as renewed", () => {

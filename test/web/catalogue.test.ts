@@ -6,6 +6,8 @@ import { createApp } from "../../functions/api/app";
 import { CATALOGUES, LANGUAGES, messagesFor, type Language, type MessageKey } from "../../web/i18n/catalogue";
 import { fromAcceptLanguage, LANGUAGE_COOKIE } from "../../web/i18n/language";
 import { ANONYMOUS_CSRF_COOKIE } from "../../web/csrf";
+import { mammaUnited } from "../../functions/local/demo-agreements";
+import { replayDemoAgreement } from "../../functions/local/demo-data";
 import { appDependenciesForTests } from "../support/api";
 import { createTestTable, type TestTable } from "../support/dynamo";
 import { mammaUnitedContent } from "../support/agreements";
@@ -63,20 +65,28 @@ let app: ReturnType<typeof createApp>;
 /** An approved agreement and a proposed one, for the agreement page and its forms. */
 let approvedId: string;
 let proposedId: string;
+/** A complete draft, one lacking its reporting requirements, and an active agreement to renew. */
+const agreements = { draft: "", incomplete: "", active: "catalogue-active" };
 beforeAll(async () => {
   table = await createTestTable();
   auth = await startTestAuth(table);
   const dependencies = appDependenciesForTests(table, { authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes });
   app = createApp(dependencies);
-  const { agreements } = dependencies.application;
+  const useCases = dependencies.application.agreements;
   const [editor, registrar] = [staffPrincipal("editor"), staffPrincipal("registrar")];
   // Data in neither language's words, so that what the test finds is the pages' own.
   const reportingRequirements = mammaUnitedContent().reportingRequirements!.map((requirement) => ({ ...requirement, description: "" }));
   const content = { ...mammaUnitedContent(), reportingRequirements, noticePeriodMonths: 3 };
-  const propose = async (title: string) => (await agreements.submit(editor, { agreementId: (await agreements.create(editor, { ...content, title })).id })).id;
+  const propose = async (title: string) => (await useCases.submit(editor, { agreementId: (await useCases.create(editor, { ...content, title })).id })).id;
   approvedId = await propose("IOP 1");
-  await agreements.decide(registrar, { agreementId: approvedId, decision: { outcome: "approved", date: "2026-02-12", body: "KS", diaryNumber: "KS 2026/17", minuteReference: "§ 9" } });
+  await useCases.decide(registrar, { agreementId: approvedId, decision: { outcome: "approved", date: "2026-02-12", body: "KS", diaryNumber: "KS 2026/17", minuteReference: "§ 9" } });
   proposedId = await propose("IOP 2");
+  const { reportingRequirements: demoRequirements, ...demoContent } = mammaUnited.content;
+  const requirements = demoRequirements!.map((requirement) => ({ ...requirement, description: "" }));
+  agreements.draft = (await useCases.create(editor, { ...demoContent, reportingRequirements: requirements })).id;
+  agreements.incomplete = (await useCases.create(editor, { ...demoContent, title: "Utan rapportering" })).id;
+  const active = { ...mammaUnited, id: agreements.active, content: { ...demoContent, title: "Att förnya", reportingRequirements: requirements } };
+  for (const changes of replayDemoAgreement(active, new Date("2026-03-01T10:00:00Z"))) await dependencies.ports.store.applyChanges(changes);
 });
 afterAll(async () => {
   await auth.stop();
@@ -155,6 +165,17 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
       },
     ],
     ["a missing agreement", async () => request("/agreements/no-such-agreement", { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } })],
+    ...draftPages().map(([name, path]): [string, () => Promise<Response>] => [
+      name,
+      async () => answered(200, await request(path(), { headers: { "Accept-Language": language, ...(await auth.bearer("editor")) } })),
+    ]),
+    ["/agreements/new with errors", async () => answered(400, await postAs(language, "/agreements/new", { title: "", "associations.0.organisationNumber": "123" }))],
+    [
+      "a draft's period with errors",
+      async () => answered(400, await postAs(language, `/agreements/${agreements.draft}/edit/period`, { version: "1", "period.start": "2026-02-30", "period.end": "" })),
+    ],
+    ["a draft's stale save", async () => answered(409, await postAs(language, `/agreements/${agreements.draft}/edit/assessment`, { version: "0", procurementAssessment: "Ny bedömning" }))],
+    ["check your answers refused", async () => answered(400, await postAs(language, `/agreements/${agreements.incomplete}/check`, { version: "1" }))],
   ];
 
   it.each(pages)("%s has no string of the other language", async (_name, load) => {
@@ -167,9 +188,36 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
     const leaked = foreignPhrases(language).filter((phrase) => text.includes(phrase));
     expect(leaked).toEqual([]);
     // A key that reached the page instead of its message.
-    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn|agreement|timeline)\.\w+/);
+    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn|agreement|timeline|draft|dashboard|report|review)\.\w+/);
   });
 });
+
+/** The draft forms' pages; their addresses are known once beforeAll has created the agreements. */
+function draftPages(): [string, () => string][] {
+  const sections = ["parties", "purpose", "period", "money", "follow-up", "assessment"];
+  return [
+    ["/agreements/new", () => "/agreements/new"],
+    ["a draft's task list", () => `/agreements/${agreements.draft}/edit`],
+    ...sections.map((section): [string, () => string] => [`a draft's ${section} section`, () => `/agreements/${agreements.draft}/edit/${section}`]),
+    ["check your answers", () => `/agreements/${agreements.draft}/check`],
+    ["start a renewal", () => `/agreements/${agreements.active}/renew`],
+  ];
+}
+
+/** The response, once it is known to be the page meant (not an error page, which passes the language check too). */
+function answered(status: number, response: Response): Response {
+  expect(response.status).toBe(status);
+  return response;
+}
+
+/** A form post by staff with a token (no CSRF proof needed), in the language. */
+async function postAs(language: Language, path: string, fields: Record<string, string>): Promise<Response> {
+  return request(path, {
+    method: "POST",
+    headers: { "Accept-Language": language, "Content-Type": "application/x-www-form-urlencoded", ...(await auth.bearer("editor")) },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
 
 describe("the reminder-dates form", () => {
   it("shows the domain's field errors from the catalogue and keeps what was typed", async () => {

@@ -2,11 +2,8 @@
 // the app's CSP with nothing fetched from elsewhere, within the weight budget, usable by keyboard, and with the
 // GOV.UK error pattern on a real form. Screenshots go to test-output/screenshots/.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
 import { LANGUAGES, type Language } from "../../web/i18n/catalogue";
-import { axeViolations, focused, pageWeight, screenshot, signIn, startPageTestApp, watchPage, type PageTestApp } from "../support/browser";
-
-const PAGE_BUDGET_BYTES = 60 * 1024;
+import { checkPage, focused, newPageIn, signIn, startPageTestApp, watchPage, type PageTestApp } from "../support/browser";
 
 let app: PageTestApp;
 beforeAll(async () => {
@@ -15,17 +12,7 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 /** A fresh browser context in a language, as a person whose browser asks for it. */
-async function newPage(language: Language): Promise<Page> {
-  const context = await app.browser.newContext({ locale: language === "sv" ? "sv-SE" : "en-GB" });
-  return context.newPage();
-}
-
-/** What every page must pass, as it is now; its screenshot is kept as test output. */
-async function checkPage(page: Page, name: string) {
-  expect(await axeViolations(page), `${name}: axe`).toEqual([]);
-  expect(await pageWeight(page), `${name}: weight`).toBeLessThanOrEqual(PAGE_BUDGET_BYTES);
-  await screenshot(page, name);
-}
+const newPage = (language: Language) => newPageIn(app, language);
 
 describe.each(LANGUAGES)("the pages in %s", (language) => {
   const other = language === "sv" ? "en" : "sv";

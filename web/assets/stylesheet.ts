@@ -133,6 +133,17 @@ p,ul,ol,dl{margin:0 0 20px}
   .timeline{border-left-color:#000}
   .timeline__entry::before{background:#000}
 }
+/* draft */
+.caption{display:block;color:#505a5f;font-size:1.1875rem;margin-bottom:5px}
+.task-list{list-style:none;margin:0 0 40px;padding:0;border-top:1px solid #b1b4b6}
+.task-list__item{display:flex;flex-wrap:wrap;justify-content:space-between;gap:5px 20px;padding:12px 0;border-bottom:1px solid #b1b4b6}
+.task-list__link{font-weight:700}
+.task-list__status{text-align:right}
+.draft-row{border-left:5px solid #b1b4b6;padding-left:15px;margin-bottom:25px}
+.draft-row__legend{font-weight:700}
+.button-group{display:flex;flex-wrap:wrap;align-items:center;gap:15px 30px;margin-bottom:30px}
+.button-group .button{margin:0}
+.notification-banner__heading{font-weight:700;font-size:1.25rem}
 @media print{
   .header,.footer,.skip-link,.header__sign-out,.button,.pagination{display:none!important}
   body{font-size:12pt;color:#000}

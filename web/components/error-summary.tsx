@@ -1,7 +1,7 @@
 /**
  * The error summary at the top of a page with validation errors: each error once, each a link to its field
- * (web/assets/script.ts moves focus onto the field itself). It takes focus when the page loads (`autofocus`, no
- * script needed), so a screen reader announces it first.
+ * (web/assets/script.ts moves focus onto the field itself) or to the page that has it. It takes focus when the page
+ * loads (`autofocus`, no script needed), so a screen reader announces it first.
  */
 import { useContext } from "hono/jsx";
 import { fieldId } from "./fields";
@@ -12,6 +12,8 @@ export interface SummaryError {
   field: string;
   /** In the page's language, the same text as beside the field. */
   message: string;
+  /** Where the field is when it is on another page (check your answers links to the section that has it). */
+  href?: string;
 }
 
 export function ErrorSummary({ errors }: { errors: readonly SummaryError[] }) {
@@ -26,7 +28,7 @@ export function ErrorSummary({ errors }: { errors: readonly SummaryError[] }) {
         <ul class="error-summary__list">
           {errors.map((error) => (
             <li>
-              <a href={`#${fieldId(error.field)}`}>{error.message}</a>
+              <a href={error.href ?? `#${fieldId(error.field)}`}>{error.message}</a>
             </li>
           ))}
         </ul>

@@ -4,6 +4,7 @@
  */
 import { agreementEn } from "./agreement";
 import type { Catalogue } from "./catalogue";
+import { draftEn } from "./draft";
 
 export const en: Catalogue = {
   "layout.productName": "IOP agreements",
@@ -79,6 +80,13 @@ export const en: Catalogue = {
   "validation.outsidePeriod": "Must be from {start} to {end}, the agreement's period",
   "validation.noticeTooShort": "With {months} months' notice, notice given on {givenOn} takes effect on {earliest} at the earliest",
   "validation.noticePastEnd": "Notice given on {givenOn} cannot take effect before the agreement ends on {end}: the earliest possible date, {earliest}, is after it",
+  "validation.budgetYearTwice": "Each year may appear only once",
+  "validation.budgetYearMissing": "No budget for {year}, a year of the period",
+  "validation.budgetYearOutsidePeriod": "{year} is outside the period",
+  "validation.reportingRequirementMissing": "At least one reporting requirement: how the association reports on its work",
+  "validation.dueBeforeStart": "A report cannot be due before the period starts",
+  "validation.renewalStart": "A renewal starts the day after its predecessor ends: {date}",
+  "validation.overlap": "Overlaps “{title}” for the same association, {start} to {end}",
   "validation.invalid": "Check this value",
 
   "error.notFound.title": "Page not found",
@@ -170,4 +178,5 @@ export const en: Catalogue = {
   "statement.date": "This statement was last updated on {date}.",
 
   ...agreementEn,
+  ...draftEn,
 };

@@ -4,6 +4,7 @@
  * ("{name}") are filled in by `t` (web/i18n/index.ts). Plain Swedish (klarspråk): short sentences, "du", no jargon.
  */
 import { agreementSv } from "./agreement";
+import { draftSv } from "./draft";
 
 export const sv = {
   "layout.productName": "IOP-avtal",
@@ -79,6 +80,13 @@ export const sv = {
   "validation.outsidePeriod": "Måste vara från {start} till {end}, avtalets period",
   "validation.noticeTooShort": "Med {months} månaders uppsägningstid och uppsägning den {givenOn} kan avtalet sluta tidigast {earliest}",
   "validation.noticePastEnd": "Uppsägning den {givenOn} hinner inte gälla innan avtalet slutar {end}: tidigast möjliga datum, {earliest}, är senare",
+  "validation.budgetYearTwice": "Varje år får bara finnas med en gång",
+  "validation.budgetYearMissing": "Det saknas en budget för {year}, som är ett år i avtalsperioden",
+  "validation.budgetYearOutsidePeriod": "{year} ligger utanför avtalsperioden",
+  "validation.reportingRequirementMissing": "Lägg till minst ett rapporteringskrav: hur föreningen rapporterar om sitt arbete",
+  "validation.dueBeforeStart": "En rapport kan inte lämnas före avtalsperiodens start",
+  "validation.renewalStart": "En förnyelse börjar dagen efter att det tidigare avtalet slutar: {date}",
+  "validation.overlap": "Överlappar avtalet ”{title}” för samma förening, {start} till {end}",
   "validation.invalid": "Kontrollera värdet",
 
   "error.notFound.title": "Sidan finns inte",
@@ -170,4 +178,5 @@ export const sv = {
   "statement.date": "Redogörelsen uppdaterades senast {date}.",
 
   ...agreementSv,
+  ...draftSv,
 };
