@@ -16,6 +16,8 @@ import { HomePage } from "./pages/home";
 import { REMINDER_DATES_PATH, ReminderDatesPage, readReminderForm } from "./pages/reminder-dates";
 import { SignInPage } from "./pages/sign-in";
 import { renderPage, renderProblem } from "./render";
+import { reportRoutes } from "./routes/report";
+import { reviewRoutes } from "./routes/review";
 
 export { renderProblem };
 
@@ -64,6 +66,9 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     const form = readReminderForm(await c.req.parseBody());
     return renderPage(c, principal, (context) => <ReminderDatesPage context={context} form={form} />, form.errors.length === 0 ? 200 : 400);
   });
+
+  routes.route("/", reportRoutes(dependencies));
+  routes.route("/", reviewRoutes(dependencies));
 
   return routes;
 }

@@ -12,6 +12,8 @@ export interface SummaryError {
   field: string;
   /** In the page's language, the same text as beside the field. */
   message: string;
+  /** Where the link goes when the field is on another page (check your answers links to the question's page). */
+  href?: string;
 }
 
 export function ErrorSummary({ errors }: { errors: readonly SummaryError[] }) {
@@ -26,7 +28,7 @@ export function ErrorSummary({ errors }: { errors: readonly SummaryError[] }) {
         <ul class="error-summary__list">
           {errors.map((error) => (
             <li>
-              <a href={`#${fieldId(error.field)}`}>{error.message}</a>
+              <a href={error.href ?? `#${fieldId(error.field)}`}>{error.message}</a>
             </li>
           ))}
         </ul>

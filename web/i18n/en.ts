@@ -4,6 +4,9 @@
  */
 import type { Catalogue } from "./catalogue";
 
+import { reportEn } from "./report";
+import { reviewEn } from "./review";
+
 export const en: Catalogue = {
   "layout.productName": "IOP agreements",
   "layout.title": "{title} – IOP agreements",
@@ -76,6 +79,8 @@ export const en: Catalogue = {
 
   "error.notFound.title": "Page not found",
   "error.notFound.body": "Check that the address is right. If you followed a link, it may be out of date.",
+  "error.forbidden.title": "You do not have access to this page",
+  "error.forbidden.body": "Your role does not give access to this. Contact the person who administers the service if you need it.",
   "error.csrf.title": "The form could not be sent",
   "error.csrf.body": "The page was too old or was opened from another website. Go back, reload the page and send it again. What you wrote has not been saved.",
   "error.server.title": "Something went wrong on our side",
@@ -159,4 +164,6 @@ export const en: Catalogue = {
   "statement.testingHeading": "How we tested the service",
   "statement.testing": "We tested the service ourselves. Every page is checked automatically with the axe-core tool in the Chromium browser, in Swedish and English, and we check that the pages can be used with a keyboard alone.",
   "statement.date": "This statement was last updated on {date}.",
+  ...reportEn,
+  ...reviewEn,
 };

@@ -3,6 +3,9 @@
  * English catalogue (en.ts) must have exactly the same keys, or the typecheck fails. Placeholders in braces
  * ("{name}") are filled in by `t` (web/i18n/index.ts). Plain Swedish (klarspråk): short sentences, "du", no jargon.
  */
+import { reportSv } from "./report";
+import { reviewSv } from "./review";
+
 export const sv = {
   "layout.productName": "IOP-avtal",
   "layout.title": "{title} – IOP-avtal",
@@ -75,6 +78,8 @@ export const sv = {
 
   "error.notFound.title": "Sidan finns inte",
   "error.notFound.body": "Kontrollera att adressen är rätt. Om du klickade på en länk kan den vara gammal.",
+  "error.forbidden.title": "Du har inte behörighet till sidan",
+  "error.forbidden.body": "Din roll ger inte tillgång till det här. Kontakta den som administrerar tjänsten om du behöver det.",
   "error.csrf.title": "Formuläret kunde inte skickas",
   "error.csrf.body": "Sidan var för gammal eller öppnades från en annan webbplats. Gå tillbaka, ladda om sidan och skicka igen. Det du skrev har inte sparats.",
   "error.server.title": "Något gick fel hos oss",
@@ -158,4 +163,6 @@ export const sv = {
   "statement.testingHeading": "Hur vi har testat tjänsten",
   "statement.testing": "Vi har själva testat tjänsten. Varje sida kontrolleras automatiskt med verktyget axe-core i webbläsaren Chromium, på svenska och engelska, och vi kontrollerar att sidorna går att använda med bara tangentbordet.",
   "statement.date": "Redogörelsen uppdaterades senast {date}.",
+  ...reportSv,
+  ...reviewSv,
 };
