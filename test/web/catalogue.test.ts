@@ -6,7 +6,12 @@ import { createApp } from "../../functions/api/app";
 import { CATALOGUES, LANGUAGES, messagesFor, type Language, type MessageKey } from "../../web/i18n/catalogue";
 import { fromAcceptLanguage, LANGUAGE_COOKIE } from "../../web/i18n/language";
 import { ANONYMOUS_CSRF_COOKIE } from "../../web/csrf";
-import { appDependenciesForTests } from "../support/api";
+import { runCommand } from "../../functions/app/commands";
+import type { ApplicationPorts } from "../../functions/app/ports";
+import type { Agreement } from "../../functions/domain/agreement";
+import { approval, mammaUnitedContent, workflow } from "../support/agreements";
+import { appDependenciesForTests, RecordingMailer } from "../support/api";
+import { completeReportContent } from "../reports/fixtures";
 import { createTestTable, type TestTable } from "../support/dynamo";
 import { signInWithBrowser, startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "../support/tokens";
 
@@ -59,10 +64,37 @@ describe("the language of a page", () => {
 let table: TestTable;
 let auth: TestAuth;
 let app: ReturnType<typeof createApp>;
+let ports: ApplicationPorts;
+/** A report link left as a draft (the form's pages), one submitted (its receipt and staff's review page). */
+const report = { agreementId: "", draftToken: "", submittedToken: "" };
 beforeAll(async () => {
   table = await createTestTable();
   auth = await startTestAuth(table);
-  app = createApp(appDependenciesForTests(table, { authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes }));
+  const dependencies = appDependenciesForTests(table, { authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes });
+  app = createApp(dependencies);
+  ports = dependencies.ports;
+  const api = async (path: string, body?: unknown, role: "editor" | "registrar" = "editor") =>
+    request(path, {
+      method: "POST",
+      headers: { ...(await auth.bearer(role)), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const { id } = (await (await api("/api/agreements", { ...mammaUnitedContent(), title: "Katalog: Mamma United" })).json()) as Agreement;
+  await api(`/api/agreements/${id}/submit`);
+  await api(`/api/agreements/${id}/decision`, approval, "registrar");
+  await runCommand(ports.store, { agreementId: id, command: { type: "activate" }, actor: workflow, now: ports.clock.now() });
+  // The association's own words are theirs, not the catalogue's: none of these is a phrase of either catalogue.
+  const invite = async (dueDate: string) => {
+    await api(`/api/agreements/${id}/invitations`, { requirementId: "verksamhet", dueDate, email: "kassor@katalog.example.se" });
+    return /\/report\/([\w-]{43})/.exec((ports.reporting.mailer as RecordingMailer).sent.at(-1)!.text)![1]!;
+  };
+  report.agreementId = id;
+  report.draftToken = await invite("2026-03-31");
+  report.submittedToken = await invite("2027-03-31");
+  const json = { "Content-Type": "application/json" };
+  await request(`/api/report-links/${report.draftToken}/draft`, { method: "PUT", headers: json, body: JSON.stringify({ peopleReached: 12 }) });
+  await request(`/api/report-links/${report.submittedToken}/draft`, { method: "PUT", headers: json, body: JSON.stringify({ ...completeReportContent(), activities: [{ description: "Läxhjälp två kvällar i veckan" }] }) });
+  await request(`/api/report-links/${report.submittedToken}/submit`, { method: "POST" });
 });
 afterAll(async () => {
   await auth.stop();
@@ -117,6 +149,39 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
       () => request("/help/reminder-dates", { method: "POST", headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, "Content-Type": "application/x-www-form-urlencoded" }, body: "endDate=2026-12-31" }),
     ],
     ["/ signed in", async () => request("/", { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } })],
+    ...["", "/activities", "/people", "/outcomes", "/money", "/comments", "/attachments", "/attachments?refused=content", "/check"].map(
+      (page): [string, () => Promise<Response>] => [`/report/{token}${page}`, () => request(`/report/${report.draftToken}${page}`, { headers: { "Accept-Language": language } })],
+    ),
+    [
+      "/report/{token}/check with errors",
+      async () => {
+        const page = await request(`/report/${report.draftToken}/check`, { headers: { "Accept-Language": language } });
+        const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!;
+        return request(`/report/${report.draftToken}/submit`, {
+          method: "POST",
+          headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, Cookie: `${ANONYMOUS_CSRF_COOKIE}=${token}`, "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ csrf_token: token }).toString(),
+        });
+      },
+    ],
+    ["/report/{token}/receipt", () => request(`/report/${report.submittedToken}/receipt`, { headers: { "Accept-Language": language } })],
+    ["/report/{token} of a link that does not work", () => request(`/report/${"A".repeat(43)}`, { headers: { "Accept-Language": language } })],
+    [
+      "/report/new-link with errors",
+      async () => {
+        const page = await request(`/report/${"A".repeat(43)}`, { headers: { "Accept-Language": language } });
+        const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!;
+        return request("/report/new-link", {
+          method: "POST",
+          headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, Cookie: `${ANONYMOUS_CSRF_COOKIE}=${token}`, "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ csrf_token: token, email: "nej" }).toString(),
+        });
+      },
+    ],
+    [
+      "/reports/{reportId} signed in",
+      async () => request(`/reports/2027-03-31_verksamhet?agreement=${report.agreementId}`, { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } }),
+    ],
   ];
 
   it.each(pages)("%s has no string of the other language", async (_name, load) => {
@@ -129,7 +194,7 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
     const leaked = foreignPhrases(language).filter((phrase) => text.includes(phrase));
     expect(leaked).toEqual([]);
     // A key that reached the page instead of its message.
-    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn)\.\w+/);
+    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn|report|review)\.\w+/);
   });
 });
 

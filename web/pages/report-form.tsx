@@ -326,13 +326,16 @@ export function ReportCheckPage({ context, token, form, errors = [] }: { context
   const { t } = messages;
   const content = form.report?.content ?? {};
   const title = t("report.check.title");
-  // The summary links each missing answer to the step that asks it.
-  const stepOf = (path: string): ReportStep => (path.startsWith("money") ? "money" : path.startsWith("peopleReached") ? "people" : ((REPORT_STEPS as readonly string[]).find((step) => path.startsWith(step)) as ReportStep | undefined) ?? "activities");
-  const summary = formErrors(errors, messages).summary.map((error) => ({ ...error, message: t("report.check.incomplete"), href: reportPath(token, stepOf(error.field)) }));
-  const unique = summary.filter((error, index) => summary.findIndex((other) => other.href === error.href) === index);
+  // One error per step with something missing, linked to that step's page.
+  const stepOf = (path: string): ReportStep => (path === "peopleReached" ? "people" : (REPORT_STEPS.find((step) => path.startsWith(step)) ?? "activities"));
+  const summary = [...new Set(errors.map((error) => stepOf(error.path)))].map((step) => ({
+    field: step,
+    message: `${t(STEP_TITLES[step])}: ${t("report.check.incomplete")}`,
+    href: reportPath(token, step),
+  }));
   return (
-    <Page context={context} title={title} hasErrors={unique.length > 0}>
-      <ErrorSummary errors={unique.map((error) => ({ ...error, message: `${t(`report.${stepOf(error.field)}.title` as "report.activities.title")}: ${error.message}` }))} />
+    <Page context={context} title={title} hasErrors={summary.length > 0}>
+      <ErrorSummary errors={summary} />
       <SupplementRequest form={form} messages={messages} />
       <StepHeader token={token} page="check" messages={messages} title={title} />
       <ReportAnswers

@@ -47,7 +47,7 @@ function rowValues(list: string, rows: readonly Record<string, string | undefine
   );
 }
 
-const text = (fields: Record<string, unknown>, name: string): string => (typeof fields[name] === "string" ? (fields[name] as string) : "");
+const text = (fields: Record<string, unknown>, name: string): string => (typeof fields[name] === "string" ? fields[name] : "");
 
 /** The values a step shows from the answers saved so far. */
 export function stepValues(step: ReportStep, content: DraftReportContent): StepValues {
