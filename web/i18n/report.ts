@@ -80,7 +80,7 @@ export const reportSv = {
   "report.attachments.uploading": "Laddar upp {name} …",
   "report.attachments.continue": "Fortsätt",
   "report.attachments.added": "Filen {name} är bifogad.",
-  "report.attachments.removed": "Filen {name} är borttagen.",
+  "report.attachments.removed": "Filen är borttagen.",
   "report.attachments.refused.missing": "Välj en fil att ladda upp",
   "report.attachments.refused.type": "Filen har en typ som inte går att bifoga. Välj en PDF-, Word-, Excel-, ODT-, PNG- eller JPEG-fil",
   "report.attachments.refused.size": "Filen är större än 25 MB. Välj en mindre fil",
@@ -91,7 +91,6 @@ export const reportSv = {
 
   "report.check.title": "Kontrollera rapporten innan du skickar den",
   "report.check.missing": "Inte ifyllt",
-  "report.check.fill": "Fyll i",
   "report.check.sendHeading": "Skicka rapporten",
   "report.check.sendText": "När du skickar rapporten får du ett kvitto här och med e-post. Kommunen kan be dig komplettera den.",
   "report.check.send": "Skicka rapporten",
@@ -203,7 +202,7 @@ export const reportEn: Record<keyof typeof reportSv, string> = {
   "report.attachments.uploading": "Uploading {name} …",
   "report.attachments.continue": "Continue",
   "report.attachments.added": "The file {name} is attached.",
-  "report.attachments.removed": "The file {name} has been removed.",
+  "report.attachments.removed": "The file has been removed.",
   "report.attachments.refused.missing": "Choose a file to upload",
   "report.attachments.refused.type": "Files of this type cannot be attached. Choose a PDF, Word, Excel, ODT, PNG or JPEG file",
   "report.attachments.refused.size": "The file is larger than 25 MB. Choose a smaller file",
@@ -214,7 +213,6 @@ export const reportEn: Record<keyof typeof reportSv, string> = {
 
   "report.check.title": "Check the report before you send it",
   "report.check.missing": "Not filled in",
-  "report.check.fill": "Fill in",
   "report.check.sendHeading": "Send the report",
   "report.check.sendText": "When you send the report you get a receipt here and by email. The municipality may ask you to add to it.",
   "report.check.send": "Send the report",

@@ -31,7 +31,6 @@ export const reviewSv = {
   "review.emailFailed": "Granskningen är sparad, men e-postmeddelandet till föreningen kunde inte skickas. Skicka en ny inbjudan från avtalets sida.",
   "review.notWaiting": "Rapporten väntar inte på granskning. Någon kan ha granskat den nyss.",
   "review.backToAgreement": "Till avtalet",
-  "review.notFound": "Rapporten finns inte",
 };
 
 export const reviewEn: Record<keyof typeof reviewSv, string> = {
@@ -66,5 +65,4 @@ export const reviewEn: Record<keyof typeof reviewSv, string> = {
   "review.emailFailed": "The review is saved, but the email to the association could not be sent. Send a new invitation from the agreement's page.",
   "review.notWaiting": "The report is not waiting for review. Someone may have reviewed it just now.",
   "review.backToAgreement": "To the agreement",
-  "review.notFound": "The report does not exist",
 };
