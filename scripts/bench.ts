@@ -8,8 +8,10 @@
  *   npm run bench -- workflow-transitions   state transitions per agreement-year (needs Java 17)
  *   npm run bench -- search-cost   what a text search reads at 100 and 10,000 agreements (needs Java 17)
  *   npm run bench -- agreement-page   the agreement page's server render time among 1,000 agreements (needs Java 17)
+ *   npm run bench -- report-form   the weight of each page of the association's report form (needs Java 17)
  */
 import { execFile } from "node:child_process";
+import { createServer } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -34,6 +36,8 @@ import { composeApplication } from "../functions/composition";
 import { createStores } from "../functions/store/stores";
 import { caughtEmails, MailCatcherComponent } from "../functions/local/mail";
 import { createLocalWorkflow } from "../functions/local/workflow";
+import { runtimeInfoFile, startRuntime, type RuntimeInfo } from "../functions/local/runtime";
+import { ASSETS } from "../web/assets";
 import { createAgreementStore } from "../functions/store/agreements";
 import { createAgreement, runCommand } from "../functions/app/commands";
 import { createDraft } from "../functions/domain/lifecycle";
@@ -60,6 +64,7 @@ const BENCHMARKS: Benchmark[] = [
   { id: "workflow-transitions", run: workflowTransitions },
   { id: "search-cost", run: searchCost },
   { id: "agreement-page", run: agreementPage },
+  { id: "report-form", run: reportFormWeight },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -584,6 +589,123 @@ async function agreementPage(): Promise<string> {
     ].join("\n");
   } finally {
     await dynamoDbLocal.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The association's report form: the weight of each page
+
+const PAGE_BUDGET_KB = 60;
+const SCRIPT_BUDGET_KB = 10;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts the embedded runtime on an empty data directory, lets an officer invite a contact to a decided Mamma
+ * United agreement's report, fills the report in through the API, and weighs every page of the form as a browser
+ * loads it: the HTML and the stylesheet and script it links, uncompressed, as test/support/browser.ts pageWeight.
+ */
+async function reportFormWeight(): Promise<string> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "iop-bench-report-"));
+  const runtime = await startRuntime({
+    dataDir,
+    port: await freePort(),
+    host: "127.0.0.1",
+    tableName: "iop",
+    progress: (line) => console.log(line),
+    warn: (line) => console.warn(line),
+    demoData: false,
+    mailPort: 0,
+  });
+  try {
+    const { url, mail } = JSON.parse(await readFile(runtimeInfoFile(dataDir), "utf8")) as RuntimeInfo;
+    const json = { "Content-Type": "application/json" };
+    const bearer = async (email: string) => {
+      const answer = await fetch(`${url}/api/dev/token`, { method: "POST", headers: json, body: JSON.stringify({ email }) });
+      return { Authorization: `Bearer ${((await answer.json()) as { token: string }).token}` };
+    };
+    const editor = await bearer("editor@example.se");
+    const call = async (target: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) => {
+      const response = await fetch(`${url}${target}`, {
+        method: init.method ?? "POST",
+        headers: { ...(init.body === undefined ? {} : json), ...init.headers },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+      if (!response.ok) throw new Error(`${target} answered ${response.status}: ${await response.text()}`);
+      return response;
+    };
+    const { id } = (await (await call("/api/agreements", { headers: editor, body: mammaUnited.content })).json()) as { id: string };
+    await call(`/api/agreements/${id}/submit`, { headers: editor });
+    await call(`/api/agreements/${id}/decision`, {
+      headers: await bearer("registrar@example.se"),
+      body: { outcome: "approved", date: "2024-01-18", body: "Kultur-, idrotts- och fritidsnämnden", diaryNumber: "KIFN 2023/412", minuteReference: "Protokoll 2024-01-18 § 7" },
+    });
+    const contact = "kassor@mammaunited.example.se";
+    await call(`/api/agreements/${id}/invitations`, { headers: editor, body: { requirementId: "verksamhet", dueDate: "2027-03-31", email: contact } });
+    const emails = await caughtEmails(mail.url);
+    const token = /\/report\/([\w-]{43})/.exec(emails.filter((email) => email.destination.to.includes(contact)).at(-1)?.body.text ?? "")?.[1];
+    if (token === undefined) throw new Error("No report link was mailed");
+    await call(`/api/report-links/${token}/draft`, {
+      method: "PUT",
+      body: {
+        activities: [{ description: "Språkcafé varje tisdag i Bäckby" }, { description: "Föräldragrupper med 8 träffar" }],
+        peopleReached: 214,
+        outcomes: [{ goal: "Fler mammor i arbete eller studier", outcome: "17 deltagare började studera eller fick arbete" }],
+        money: { receivedSek: 450_000, spentSek: 431_250 },
+        comments: "",
+      },
+    });
+
+    const weigh = async (target: string, headers: Record<string, string> = {}) => {
+      const html = await (await fetch(`${url}${target}`, { headers })).text();
+      const assets = [...html.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((match) => match[1]!);
+      const assetBytes = await Promise.all(assets.map(async (asset) => (await (await fetch(`${url}${asset}`)).arrayBuffer()).byteLength));
+      return { html: Buffer.byteLength(html), assets: assetBytes.reduce((sum, size) => sum + size, 0) };
+    };
+    const pages: [string, string, Record<string, string>?][] = [
+      ["Start", `/report/${token}`],
+      ...(["activities", "people", "outcomes", "money", "comments", "attachments", "check"] as const).map((step): [string, string] => [`Step: ${step}`, `/report/${token}/${step}`]),
+      ["A link that does not work", `/report/${"A".repeat(43)}`],
+    ];
+    const rows: string[] = [];
+    const measure = async (name: string, target: string, headers?: Record<string, string>) => {
+      const { html, assets } = await weigh(target, headers);
+      const total = (html + assets) / 1024;
+      rows.push(`| ${name} | ${(html / 1024).toFixed(1)} KB | ${(assets / 1024).toFixed(1)} KB | ${total.toFixed(1)} KB | ${total <= PAGE_BUDGET_KB ? "within budget" : "**over budget**"} |`);
+    };
+    for (const [name, target] of pages) await measure(name, target);
+    await call(`/api/report-links/${token}/submit`);
+    await measure("Receipt", `/report/${token}/receipt`);
+    await measure("Staff: the report and its review form", `/reports/2027-03-31_verksamhet?agreement=${id}`, editor);
+    const script = ASSETS.script.body.byteLength / 1024;
+    return [
+      "## The association's report form: page weight",
+      "",
+      "Each page of the form at `/report/<token>`, and staff's page of the report, as the embedded runtime serves it",
+      "(`npm start`'s components, an empty table): a decided Mamma United agreement, a contact invited, the report",
+      "filled in through the API (two activities, one outcome), then submitted for the receipt and staff's page.",
+      "Weight is the page's HTML and the stylesheet and script it links, uncompressed, as a browser first loads it",
+      `(the assets are then cached for a year). Budgets: ${PAGE_BUDGET_KB} KB a page, ${SCRIPT_BUDGET_KB} KB for the script. 1 KB = 1024 bytes.`,
+      "",
+      "| Page | HTML | Stylesheet + script | Total | |",
+      "| --- | --- | --- | --- | --- |",
+      ...rows,
+      "",
+      `The one script (web/assets/script.ts: the error summary's focus, the attachments' direct upload with its`,
+      `progress bar, the receipt's print button) is ${script.toFixed(1)} KB uncompressed, ${(ASSETS.script.gzipped.byteLength / 1024).toFixed(1)} KB gzipped:`,
+      `${script <= SCRIPT_BUDGET_KB ? "within" : "**over**"} the ${SCRIPT_BUDGET_KB} KB budget. The stylesheet is ${(ASSETS.stylesheet.body.byteLength / 1024).toFixed(1)} KB.`,
+      "",
+      machine(process.version),
+    ].join("\n");
+  } finally {
+    await runtime.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -19,6 +19,8 @@ import { REMINDER_DATES_PATH, ReminderDatesPage, readReminderForm } from "./page
 import { SignInPage } from "./pages/sign-in";
 import { renderPage, renderProblem } from "./render";
 import { agreementRoutes } from "./routes/agreement";
+import { reportRoutes } from "./routes/report";
+import { reviewRoutes } from "./routes/review";
 
 export { renderProblem };
 
@@ -75,6 +77,8 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
   });
 
   routes.route("/", agreementRoutes(dependencies));
+  routes.route("/", reportRoutes(dependencies));
+  routes.route("/", reviewRoutes(dependencies));
 
   return routes;
 }

@@ -25,6 +25,7 @@ import { reportRoutes } from "./routes/reports";
 import { healthSchema } from "./schemas";
 import { bodyLimits, securityHeaders } from "./security";
 import { renderProblem, webRoutes } from "../../web/routes";
+import { ATTACHMENT_UPLOAD_BODY_BYTES, ATTACHMENT_UPLOAD_PATH } from "../../web/routes/report";
 
 export interface ComponentStatus {
   ok: boolean;
@@ -56,6 +57,11 @@ export interface AppDependencies {
   devTokenRoutes?: Hono<AppEnv>;
   /** Local runtime only: `GET`/`POST /api/dev/clock` (functions/api/dev-clock.ts), passed in for the same reason. */
   devClockRoutes?: Hono<AppEnv>;
+  /**
+   * Where browsers upload attachments with presigned URLs (the bucket's origin): the report form's script may
+   * connect there (Content-Security-Policy `connect-src`). Without it the form uploads through the app.
+   */
+  uploadOrigin?: string;
   /** Who is calling: a Bearer token or the session cookie (functions/api/auth/staff-auth.ts); null when anonymous. */
   authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null>;
   /** The caller's network address, for rate limits and the health check's details: from the platform, never a header. */
@@ -83,7 +89,10 @@ export const API_INFO = {
 export function createApp(dependencies: AppDependencies) {
   const app = new Hono<AppEnv>();
   app.use(requestContext(dependencies.log));
-  app.use(securityHeaders(dependencies.appOrigin), bodyLimits());
+  app.use(
+    securityHeaders(dependencies.appOrigin, dependencies.uploadOrigin),
+    bodyLimits({ path: ATTACHMENT_UPLOAD_PATH, maxBytes: ATTACHMENT_UPLOAD_BODY_BYTES }),
+  );
 
   app.onError((error, c) => {
     const problem = problemFor(error);

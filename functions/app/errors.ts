@@ -91,6 +91,20 @@ export class ReportLinkNotWorkingError extends UseCaseError {
   }
 }
 
+/**
+ * An attachment refused: not a type accepted (`type`), over the size limit (`size`), empty (`empty`), or its content
+ * is not what its type requires (`content`; the file was deleted). `reason` lets a page say which in its language.
+ */
+export class AttachmentRefusedError extends UseCaseError {
+  override readonly name = "AttachmentRefusedError";
+  constructor(
+    readonly reason: "type" | "size" | "empty" | "content",
+    message: string,
+  ) {
+    super("invalid", "File refused", message);
+  }
+}
+
 export class RateLimitedError extends UseCaseError {
   override readonly name = "RateLimitedError";
   constructor(readonly retryAfterSeconds: number) {

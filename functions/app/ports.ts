@@ -38,6 +38,8 @@ export interface StoredObject {
 export interface AttachmentStorage {
   /** A URL the browser PUTs the file to; it works only with exactly this content type and size. */
   uploadUrl(object: { key: string; contentType: string; size: number }, expiresInSeconds: number): Promise<string>;
+  /** Stores bytes the app received itself (the form's upload without JavaScript) where a presigned upload would. */
+  put(object: { key: string; contentType: string }, body: Uint8Array): Promise<void>;
   /** What is stored at the key; null when nothing was uploaded. */
   describe(key: string): Promise<StoredObject | null>;
   /** The stored object's bytes from `range.start` to `range.end`, both inclusive. */

@@ -14,6 +14,8 @@ import {
   acceptAttachment,
   addAttachment,
   associationReportSchema,
+  attachmentRequestSchema,
+  attachmentTypeOf,
   associationVersionSchema,
   confirmedKeyOf,
   dropAttachment,
@@ -30,12 +32,14 @@ import {
   type AttachmentRequest,
   type DraftReportContent,
   type Receipt,
+  type ReportContent,
   type Report,
 } from "../domain/reports";
 import type { Language } from "../email/reminder-message";
+import { receiptMessage } from "../email/report-messages";
 import { ContactAccessChangedError, type Invitation } from "../store/report-links";
 import type { RateLimit } from "../store/rate-limits";
-import { EmailNotSentError, RateLimitedError, ReportLinkNotWorkingError, UseCaseError } from "./errors";
+import { AttachmentRefusedError, EmailNotSentError, RateLimitedError, ReportLinkNotWorkingError, UseCaseError } from "./errors";
 import type { SendReportLink } from "./invitations";
 import type { ApplicationPorts } from "./ports";
 import { valueOf } from "./reports";
@@ -53,7 +57,16 @@ const FRESH_LINK_BATCH = 50;
  * answer to the association, built from its own schema (functions/domain/reports.ts), never from a stored item.
  */
 export const reportFormSchema = z.object({
-  agreement: z.object({ id: z.string(), title: z.string(), municipality: z.string(), associations: z.array(z.string()) }),
+  agreement: z.object({
+    id: z.string(),
+    title: z.string(),
+    municipality: z.string(),
+    associations: z.array(z.string()),
+    /** What the outcomes are reported against. */
+    purpose: z.string(),
+    /** Whom the association asks about the report: the responsible officer's name and phone, never an address. */
+    officer: z.object({ name: z.string(), phone: z.string().optional() }).nullable(),
+  }),
   requirement: z.object({ id: z.string(), kind: z.enum(REPORT_KINDS), description: z.string(), dueDate: calendarDateSchema }),
   linkExpiresAt: z.iso.datetime(),
   /** null until the first save. */
@@ -76,6 +89,9 @@ export type StartedUpload = z.infer<typeof startedUploadSchema>;
 export const submissionSchema = z.object({ receipt: associationVersionSchema.shape.receipt, report: associationReportSchema });
 
 const associationReport = (report: Report): AssociationReport => associationReportSchema.parse(report);
+
+/** Some of a report's answers, as one step of the form gives them: an answer given as undefined is cleared. */
+export type ReportAnswers = { [Field in keyof ReportContent]?: unknown };
 
 interface Opened {
   invitation: Invitation;
@@ -121,6 +137,47 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
     return hasStructureOf(attachment.contentType, attachment.size, head, tail) ? null : `The file's content is not ${attachment.contentType}`;
   }
 
+  const saveWorkingCopy = async (token: string, contentOf: (current: DraftReportContent) => unknown): Promise<AssociationReport> => {
+    const { invitation, report } = await open(token);
+    const saved = valueOf(saveDraft(report, contentOf(report.content), invitation.email, clock.now()));
+    await reporting.reports.save(saved);
+    return associationReport(saved);
+  };
+
+  /** Adds a pending attachment to the report: its upload is still to come, and to be checked. */
+  const addPending = async (token: string, request: AttachmentRequest): Promise<Attachment> => {
+    const { report } = await open(token);
+    const now = clock.now();
+    const attachment: Attachment = {
+      id: randomUUID(),
+      fileName: request.fileName,
+      contentType: request.contentType as Attachment["contentType"],
+      size: request.size,
+      key: pendingUploadKey(randomUUID()),
+      status: "pending",
+      addedAt: now.toISOString(),
+    };
+    await reporting.reports.save(valueOf(addAttachment(report, attachment, now)));
+    return attachment;
+  };
+
+  async function confirmAttachment(token: string, attachmentId: string): Promise<AssociationReport> {
+    const { report } = await open(token);
+    const attachment = attachmentOf(report, attachmentId);
+    const now = clock.now();
+    const mismatch = await uploadMismatch(attachment);
+    if (mismatch !== null) {
+      await attachments.remove(attachment.key);
+      await reporting.reports.save(dropAttachment(report, attachment.id, now));
+      throw new AttachmentRefusedError("content", `${mismatch}; the file was deleted, upload it again`);
+    }
+    const confirmedKey = confirmedKeyOf(attachment.key);
+    const accepted = valueOf(acceptAttachment(report, attachment.id, confirmedKey, now));
+    if (confirmedKey !== attachment.key) await attachments.move(attachment.key, confirmedKey);
+    await reporting.reports.save(accepted);
+    return associationReport(accepted);
+  }
+
   return {
     /** The report form's data: the agreement and requirement, the report as saved so far, every version submitted. */
     async open(token: string): Promise<ReportForm> {
@@ -132,6 +189,11 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
           title: agreement.title ?? "",
           municipality: agreement.municipality?.organisation ?? "",
           associations: (agreement.associations ?? []).map((association) => association.name),
+          purpose: agreement.purpose ?? "",
+          officer:
+            agreement.responsibleOfficer === undefined
+              ? null
+              : { name: agreement.responsibleOfficer.name, ...(agreement.responsibleOfficer.phone === undefined ? {} : { phone: agreement.responsibleOfficer.phone }) },
         },
         requirement: { id: requirement.id, kind: requirement.kind, description: requirement.description, dueDate: invitation.dueDate },
         linkExpiresAt: invitation.expiresAt,
@@ -142,27 +204,23 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
 
     /** Replaces the working copy; it may be incomplete, but each field given must be valid. */
     async saveDraft(token: string, content: DraftReportContent): Promise<AssociationReport> {
-      const { invitation, report } = await open(token);
-      const saved = valueOf(saveDraft(report, content, invitation.email, clock.now()));
-      await reporting.reports.save(saved);
-      return associationReport(saved);
+      return saveWorkingCopy(token, () => content);
+    },
+
+    /**
+     * Saves one step's answers into the working copy and keeps the others, so the form can be filled in step by
+     * step; each answer given must be valid, and an answer given as undefined is cleared.
+     */
+    async saveAnswers(token: string, answers: ReportAnswers): Promise<AssociationReport> {
+      return saveWorkingCopy(token, (current) =>
+        Object.fromEntries(Object.entries({ ...current, ...answers }).filter(([, value]) => value !== undefined)),
+      );
     },
 
     /** Adds a pending attachment and answers where to upload its bytes, for {@link UPLOAD_SECONDS}. */
     async startAttachment(token: string, request: AttachmentRequest): Promise<StartedUpload> {
-      const { report } = await open(token);
+      const attachment = await addPending(token, request);
       const now = clock.now();
-      const attachment: Attachment = {
-        id: randomUUID(),
-        fileName: request.fileName,
-        contentType: request.contentType as Attachment["contentType"],
-        size: request.size,
-        key: pendingUploadKey(randomUUID()),
-        status: "pending",
-        addedAt: now.toISOString(),
-      };
-      const withAttachment = valueOf(addAttachment(report, attachment, now));
-      await reporting.reports.save(withAttachment);
       const headers = { "Content-Type": attachment.contentType, "Content-Length": String(attachment.size) };
       const url = await attachments.uploadUrl(attachment, UPLOAD_SECONDS);
       const expiresAt = new Date(now.getTime() + UPLOAD_SECONDS * 1000).toISOString();
@@ -173,21 +231,24 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
      * Accepts an uploaded attachment that is what was declared, moving its object out of the pending uploads;
      * anything else is deleted and dropped.
      */
-    async confirmAttachment(token: string, attachmentId: string): Promise<AssociationReport> {
-      const { report } = await open(token);
-      const attachment = attachmentOf(report, attachmentId);
-      const now = clock.now();
-      const mismatch = await uploadMismatch(attachment);
-      if (mismatch !== null) {
-        await attachments.remove(attachment.key);
-        await reporting.reports.save(dropAttachment(report, attachment.id, now));
-        throw new UseCaseError("invalid", "File refused", `${mismatch}; the file was deleted, upload it again`);
+    confirmAttachment,
+
+    /**
+     * Takes a file the app received itself (the form's upload without JavaScript): its type from its name, the
+     * same limits as a presigned upload, stored where that would be and checked by the same confirmation.
+     * @throws AttachmentRefusedError for a file of another type, too large, empty, or whose content is not its type
+     */
+    async uploadAttachment(token: string, file: { fileName: string; bytes: Uint8Array }): Promise<AssociationReport> {
+      const contentType = attachmentTypeOf(file.fileName);
+      const request = attachmentRequestSchema.safeParse({ fileName: file.fileName, contentType: contentType ?? "", size: file.bytes.byteLength });
+      if (!request.success) {
+        const size = request.error.issues.find((issue) => issue.path[0] === "size");
+        const reason = size === undefined ? "type" : size.code === "too_big" ? "size" : "empty";
+        throw new AttachmentRefusedError(reason, request.error.issues.map((issue) => issue.message).join("; "));
       }
-      const confirmedKey = confirmedKeyOf(attachment.key);
-      const accepted = valueOf(acceptAttachment(report, attachment.id, confirmedKey, now));
-      if (confirmedKey !== attachment.key) await attachments.move(attachment.key, confirmedKey);
-      await reporting.reports.save(accepted);
-      return associationReport(accepted);
+      const attachment = await addPending(token, request.data);
+      await attachments.put(attachment, file.bytes);
+      return confirmAttachment(token, attachment.id);
     },
 
     /**
@@ -206,11 +267,24 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
       return associationReport(removed);
     },
 
-    /** Submits the saved working copy, which must be complete, as a new version. */
-    async submit(token: string): Promise<{ receipt: Receipt; report: AssociationReport }> {
-      const { invitation, report } = await open(token);
+    /**
+     * Submits the saved working copy, which must be complete, as a new version, and emails the contact its
+     * receipt. The submission stands when that email fails: the receipt is in the answer too.
+     */
+    async submit(token: string, options: { language?: Language } = {}): Promise<{ receipt: Receipt; report: AssociationReport }> {
+      const { invitation, agreement, report } = await open(token);
       const { report: submitted, version } = valueOf(submitReport(report, invitation.email, clock.now()));
       await reporting.reports.saveSubmission(submitted, version);
+      const requirement = requirementFor(agreement, invitation.requirementId, invitation.dueDate)!;
+      const email = receiptMessage(
+        { agreementTitle: agreement.title ?? agreement.id, requirement, receipt: version.receipt, language: options.language ?? reporting.language },
+        invitation.email,
+      );
+      try {
+        await reporting.mailer.send(email);
+      } catch (error) {
+        log({ level: "error", message: "A report receipt email was not sent", agreementId: agreement.id, error: String(error) });
+      }
       return submissionSchema.parse({ receipt: version.receipt, report: submitted });
     },
 

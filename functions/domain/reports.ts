@@ -91,6 +91,13 @@ export const ATTACHMENT_TYPES = {
 } as const satisfies Record<string, readonly string[]>;
 export type AttachmentType = keyof typeof ATTACHMENT_TYPES;
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+
+/** The type a file's name says it has, by its extension; null for a file of no type accepted here. */
+export function attachmentTypeOf(fileName: string): AttachmentType | null {
+  const name = fileName.toLowerCase();
+  const found = Object.entries(ATTACHMENT_TYPES).find(([, extensions]) => extensions.some((extension) => name.endsWith(extension)));
+  return found === undefined ? null : (found[0] as AttachmentType);
+}
 export const MAX_ATTACHMENTS = 20;
 /**
  * How long an upload may take: the presigned URL works this long, and a pending attachment not confirmed by then

@@ -46,11 +46,12 @@ const workflow = createStepFunctionsWorkflow({
   clock: systemClock,
 });
 
+const attachmentsBucket = requiredEnv("ATTACHMENTS_BUCKET");
 const log = jsonLines((line) => process.stdout.write(line));
 const application = composeApplication(
   {
     // Presigned URLs point at the bucket's regional address, which browsers reach.
-    attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
+    attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: attachmentsBucket },
     email: emailFromEnvironment(),
     clock: systemClock,
     appOrigin,
@@ -64,6 +65,8 @@ const application = composeApplication(
 const app = createApp({
   application,
   appOrigin,
+  // The bucket's virtual-hosted regional address, where the presigned upload URLs point.
+  uploadOrigin: `https://${attachmentsBucket}.s3.${requiredEnv("AWS_REGION")}.amazonaws.com`,
   authenticate: staffAuth.authenticate,
   signInRoutes: staffAuth.routes,
   // The HTTP API's view of the caller; X-Forwarded-For is the client's to write.

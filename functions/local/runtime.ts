@@ -212,6 +212,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       application,
       checkHealth: async () => mergeHealth(await components.health(), await tableComponents.health()),
       appOrigin: url,
+      uploadOrigin: localS3.endpoint,
       authenticate: staffAuth.authenticate,
       signInRoutes: staffAuth.routes,
       devTokenRoutes: devTokenRoutes(oidc),

@@ -32,6 +32,9 @@ export function createS3Attachments({ client, bucket }: { client: S3Client; buck
         signableHeaders: new Set(["content-type", "content-length"]),
       });
     },
+    async put({ key, contentType }, body) {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: body.byteLength, Body: body }));
+    },
     async describe(key) {
       try {
         const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));

@@ -68,7 +68,7 @@ export const TEST_CLIENT_ADDRESS_HEADER = "X-Test-Client-Address";
  * Reports on the test table, emails recorded, and an S3 client for a bucket nobody listens at: tests of
  * attachments pass one for a local S3 (test/reports/).
  */
-function reportingForTests(table: TestTable, overrides: Partial<ReportingPorts> = {}): ReportingPorts {
+export function reportingForTests(table: TestTable, overrides: Partial<ReportingPorts> = {}): ReportingPorts {
   const stores = { client: table.documentClient, tableName: table.tableName };
   return {
     reports: createReportStore(stores),
@@ -114,6 +114,7 @@ export function appDependenciesForTests(table: TestTable, overrides: TestAppOver
   return {
     checkHealth: overrides.checkHealth ?? (async () => ({ ok: true, components: {} })),
     appOrigin: ports.appOrigin,
+    ...(overrides.uploadOrigin === undefined ? {} : { uploadOrigin: overrides.uploadOrigin }),
     authenticate: overrides.authenticate ?? (async () => null),
     clientAddress: overrides.clientAddress ?? ((c) => c.req.header(TEST_CLIENT_ADDRESS_HEADER) ?? "192.0.2.1"),
     log: ports.log,

@@ -10,12 +10,12 @@ import { getRequestListener } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { createApp } from "../../functions/api/app";
+import type { ApplicationPorts, ReportingPorts } from "../../functions/app/ports";
 import type { Role } from "../../functions/api/auth/principal";
 import type { Application } from "../../functions/app/application";
-import type { ApplicationPorts } from "../../functions/app/ports";
 import type { AgreementStore } from "../../functions/store/agreements";
 import type { Language } from "../../web/i18n/catalogue";
-import { appDependenciesForTests } from "./api";
+import { appDependenciesForTests, reportingForTests } from "./api";
 import { createTestTable, type TestTable } from "./dynamo";
 import { emailOf, startTestAuth, type TestAuth } from "./tokens";
 
@@ -63,14 +63,34 @@ export interface PageTestApp {
   stop(): Promise<void>;
 }
 
+/** Emulators a page test starts once the app's origin is known (a local S3's CORS names it). */
+export interface PageEmulators {
+  /** Parts of the report ports they replace: a local S3, the mail catcher. */
+  reporting: Partial<ReportingPorts>;
+  /** Where the browser may upload attachments (the local S3's address). */
+  uploadOrigin?: string;
+  stop(): Promise<void>;
+}
+
+export interface PageTestOptions {
+  emulators?: (origin: string) => Promise<PageEmulators>;
+}
+
 /** The app over HTTP on a fresh table, and a browser; `stop` in afterAll. */
-export async function startPageTestApp(): Promise<PageTestApp> {
+export async function startPageTestApp(options: PageTestOptions = {}): Promise<PageTestApp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   const table = await createTestTable();
   const auth = await startTestAuth(table, origin);
-  const dependencies = appDependenciesForTests(table, { appOrigin: origin, authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes });
+  const emulators = await options.emulators?.(origin);
+  const dependencies = appDependenciesForTests(table, {
+    appOrigin: origin,
+    authenticate: auth.auth.authenticate,
+    signInRoutes: auth.auth.routes,
+    reporting: reportingForTests(table, emulators?.reporting),
+    ...(emulators?.uploadOrigin === undefined ? {} : { uploadOrigin: emulators.uploadOrigin }),
+  });
   const app = createApp(dependencies);
   const handle = getRequestListener(app.fetch);
   server.on("request", (request, response) => void handle(request, response));
@@ -88,6 +108,7 @@ export async function startPageTestApp(): Promise<PageTestApp> {
       await new Promise((resolve) => server.close(resolve));
       await auth.stop();
       await table.dispose();
+      await emulators?.stop();
     },
   };
 }

@@ -8,9 +8,13 @@ import { fromAcceptLanguage, LANGUAGE_COOKIE } from "../../web/i18n/language";
 import { ANONYMOUS_CSRF_COOKIE } from "../../web/csrf";
 import { mammaUnited } from "../../functions/local/demo-agreements";
 import { replayDemoAgreement } from "../../functions/local/demo-data";
-import { appDependenciesForTests } from "../support/api";
+import { appDependenciesForTests, RecordingMailer } from "../support/api";
+import { runCommand } from "../../functions/app/commands";
+import type { ApplicationPorts } from "../../functions/app/ports";
+import type { Agreement } from "../../functions/domain/agreement";
+import { approval, mammaUnitedContent, workflow } from "../support/agreements";
+import { completeReportContent } from "../reports/fixtures";
 import { createTestTable, type TestTable } from "../support/dynamo";
-import { mammaUnitedContent } from "../support/agreements";
 import { signInWithBrowser, staffPrincipal, startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "../support/tokens";
 
 const placeholders = (message: string) => [...message.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
@@ -67,6 +71,9 @@ let approvedId: string;
 let proposedId: string;
 /** A complete draft, one lacking its reporting requirements, and an active agreement to renew. */
 const agreements = { draft: "", incomplete: "", active: "catalogue-active" };
+let ports: ApplicationPorts;
+/** A report link left as a draft (the form's pages), one submitted (its receipt and staff's review page). */
+const report = { agreementId: "", draftToken: "", submittedToken: "" };
 beforeAll(async () => {
   table = await createTestTable();
   auth = await startTestAuth(table);
@@ -87,6 +94,29 @@ beforeAll(async () => {
   agreements.incomplete = (await useCases.create(editor, { ...demoContent, title: "Utan rapportering" })).id;
   const active = { ...mammaUnited, id: agreements.active, content: { ...demoContent, title: "Att förnya", reportingRequirements: requirements } };
   for (const changes of replayDemoAgreement(active, new Date("2026-03-01T10:00:00Z"))) await dependencies.ports.store.applyChanges(changes);
+  ports = dependencies.ports;
+  const api = async (path: string, body?: unknown, role: "editor" | "registrar" = "editor") =>
+    request(path, {
+      method: "POST",
+      headers: { ...(await auth.bearer(role)), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const { id } = (await (await api("/api/agreements", { ...mammaUnitedContent(), title: "Katalog: Mamma United" })).json()) as Agreement;
+  await api(`/api/agreements/${id}/submit`);
+  await api(`/api/agreements/${id}/decision`, approval, "registrar");
+  await runCommand(ports.store, { agreementId: id, command: { type: "activate" }, actor: workflow, now: ports.clock.now() });
+  // The association's own words are theirs, not the catalogue's: none of these is a phrase of either catalogue.
+  const invite = async (dueDate: string) => {
+    await api(`/api/agreements/${id}/invitations`, { requirementId: "verksamhet", dueDate, email: "kassor@katalog.example.se" });
+    return /\/report\/([\w-]{43})/.exec((ports.reporting.mailer as RecordingMailer).sent.at(-1)!.text)![1]!;
+  };
+  report.agreementId = id;
+  report.draftToken = await invite("2026-03-31");
+  report.submittedToken = await invite("2027-03-31");
+  const json = { "Content-Type": "application/json" };
+  await request(`/api/report-links/${report.draftToken}/draft`, { method: "PUT", headers: json, body: JSON.stringify({ peopleReached: 12 }) });
+  await request(`/api/report-links/${report.submittedToken}/draft`, { method: "PUT", headers: json, body: JSON.stringify({ ...completeReportContent(), activities: [{ description: "Läxhjälp två kvällar i veckan" }] }) });
+  await request(`/api/report-links/${report.submittedToken}/submit`, { method: "POST" });
 });
 afterAll(async () => {
   await auth.stop();
@@ -176,6 +206,39 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
     ],
     ["a draft's stale save", async () => answered(409, await postAs(language, `/agreements/${agreements.draft}/edit/assessment`, { version: "0", procurementAssessment: "Ny bedömning" }))],
     ["check your answers refused", async () => answered(400, await postAs(language, `/agreements/${agreements.incomplete}/check`, { version: "1" }))],
+    ...["", "/activities", "/people", "/outcomes", "/money", "/comments", "/attachments", "/attachments?refused=content", "/check"].map(
+      (page): [string, () => Promise<Response>] => [`/report/{token}${page}`, () => request(`/report/${report.draftToken}${page}`, { headers: { "Accept-Language": language } })],
+    ),
+    [
+      "/report/{token}/check with errors",
+      async () => {
+        const page = await request(`/report/${report.draftToken}/check`, { headers: { "Accept-Language": language } });
+        const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!;
+        return request(`/report/${report.draftToken}/submit`, {
+          method: "POST",
+          headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, Cookie: `${ANONYMOUS_CSRF_COOKIE}=${token}`, "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ csrf_token: token }).toString(),
+        });
+      },
+    ],
+    ["/report/{token}/receipt", () => request(`/report/${report.submittedToken}/receipt`, { headers: { "Accept-Language": language } })],
+    ["/report/{token} of a link that does not work", () => request(`/report/${"A".repeat(43)}`, { headers: { "Accept-Language": language } })],
+    [
+      "/report/new-link with errors",
+      async () => {
+        const page = await request(`/report/${"A".repeat(43)}`, { headers: { "Accept-Language": language } });
+        const token = /name="csrf_token" value="([^"]+)"/.exec(await page.text())![1]!;
+        return request("/report/new-link", {
+          method: "POST",
+          headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, Cookie: `${ANONYMOUS_CSRF_COOKIE}=${token}`, "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ csrf_token: token, email: "nej" }).toString(),
+        });
+      },
+    ],
+    [
+      "/reports/{reportId} signed in",
+      async () => request(`/reports/2027-03-31_verksamhet?agreement=${report.agreementId}`, { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } }),
+    ],
   ];
 
   it.each(pages)("%s has no string of the other language", async (_name, load) => {
@@ -189,6 +252,7 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
     expect(leaked).toEqual([]);
     // A key that reached the page instead of its message.
     expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn|agreement|timeline|draft|dashboard|report|review)\.\w+/);
+    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn|report|review)\.\w+/);
   });
 });
 

@@ -28,7 +28,8 @@ a:focus-visible{outline:3px solid transparent;background:#ffd53d;color:#1b1b1b;b
 .header__sign-out{margin:0}
 .main{display:block;padding:30px 0 45px}
 .main:focus{outline:none}
-h1,.heading-l{font-size:2.25rem;line-height:1.1;margin:0 0 30px;font-weight:700}
+h1,.heading-l{font-size:2.25rem;line-height:1.1;margin:0 0 30px;font-weight:700;overflow-wrap:break-word}
+@media (max-width:40em){h1,.heading-l,.label--l,.fieldset__legend--l{font-size:1.75rem}}
 h2,.heading-m{font-size:1.5rem;line-height:1.2;margin:40px 0 15px;font-weight:700}
 h3{font-size:1.1875rem;margin:30px 0 10px}
 p,ul,ol,dl{margin:0 0 20px}
@@ -144,7 +145,34 @@ p,ul,ol,dl{margin:0 0 20px}
 .button-group{display:flex;flex-wrap:wrap;align-items:center;gap:15px 30px;margin-bottom:30px}
 .button-group .button{margin:0}
 .notification-banner__heading{font-weight:700;font-size:1.25rem}
+/* report */
+.caption{display:block;color:#4b5257;font-size:1.1875rem;margin-bottom:5px}
+.back-link,.back-link:visited{color:#1b1b1b;font-size:1rem}
+.back-link::before{content:"‹ "}
+.button-group{display:flex;flex-wrap:wrap;align-items:center}
+.inline-form{margin:0}
+.file-upload{font:inherit;display:block;max-width:100%;padding:5px 0}
+.file-upload:focus{outline:3px solid #ffd53d;outline-offset:0;box-shadow:0 0 0 7px #1b1b1b}
+.upload-progress[hidden],button[hidden]{display:none}
+.upload-progress progress{display:block;width:100%;height:24px;margin-bottom:10px;accent-color:#1c6b39}
+.upload-status{margin-bottom:20px}
+.panel{background:#1c6b39;color:#fff;text-align:center;padding:25px;margin-bottom:30px}
+.panel__title{margin:0 0 15px}
+.panel__body{font-size:1.5rem;margin:0;overflow-wrap:anywhere}
+.notification-banner__heading{margin:0 0 10px;font-size:1.1875rem}
+.report-comment{margin:0 0 15px;padding:5px 15px;border-left:5px solid #b1b4b6;white-space:pre-wrap}
+.report-answer{white-space:pre-wrap;overflow-wrap:anywhere}
+.report-missing{color:#4b5257;font-style:italic}
+.report-outcomes dt{font-weight:700}
+.report-outcomes dd{margin:0 0 10px}
+.report-row{border-bottom:1px solid #b1b4b6;margin-bottom:30px}
+.report-purpose{border-left:5px solid #b1b4b6;padding-left:15px;white-space:pre-wrap}
+.report-version{border-top:1px solid #b1b4b6}
+.summary-list__value{overflow-wrap:anywhere}
+.report-files .table__header,.report-files .table__cell{overflow-wrap:anywhere;padding-right:10px}
 @media print{
+  .back-link,.upload-form{display:none!important}
+  .panel{background:none;color:#000;border:3px solid #000}
   .header,.footer,.skip-link,.header__sign-out,.button,.pagination{display:none!important}
   body{font-size:12pt;color:#000}
   a,a:visited{color:#000}

@@ -6,6 +6,9 @@ import { agreementEn } from "./agreement";
 import type { Catalogue } from "./catalogue";
 import { draftEn } from "./draft";
 
+import { reportEn } from "./report";
+import { reviewEn } from "./review";
+
 export const en: Catalogue = {
   "layout.productName": "IOP agreements",
   "layout.title": "{title} – IOP agreements",
@@ -179,4 +182,6 @@ export const en: Catalogue = {
 
   ...agreementEn,
   ...draftEn,
+  ...reportEn,
+  ...reviewEn,
 };

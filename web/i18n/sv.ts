@@ -5,6 +5,8 @@
  */
 import { agreementSv } from "./agreement";
 import { draftSv } from "./draft";
+import { reportSv } from "./report";
+import { reviewSv } from "./review";
 
 export const sv = {
   "layout.productName": "IOP-avtal",
@@ -179,4 +181,6 @@ export const sv = {
 
   ...agreementSv,
   ...draftSv,
+  ...reportSv,
+  ...reviewSv,
 };
