@@ -4,6 +4,7 @@
  * throws a typed error (errors.ts).
  */
 import { agreementUseCases } from "./agreements";
+import { dashboardUseCases } from "./dashboard";
 import { exportUseCases } from "./exports";
 import { invitationUseCases, reportLinkSender } from "./invitations";
 import type { ApplicationPorts } from "./ports";
@@ -22,6 +23,7 @@ export function createApplication(ports: ApplicationPorts) {
     invitations: invitationUseCases(ports, sendReportLink),
     reportLinks: reportLinkUseCases(ports, sendReportLink),
     exports: exportUseCases(ports),
+    dashboard: dashboardUseCases(ports),
     /** The reconciler: tells the workflow every notice still in the outbox (workflow-notices.ts). */
     reconcileWorkflow: notices.reconcile,
   };

@@ -14,7 +14,9 @@ import type { RateLimitStore } from "../store/rate-limits";
 import type { ReminderStore } from "../store/reminders";
 import type { ReportLinkStore } from "../store/report-links";
 import type { ReportStore } from "../store/reports";
+import type { UndeliverableAddressStore } from "../store/undeliverable-addresses";
 import type { WorkflowOutboxStore } from "../store/workflow-outbox";
+import type { WorkflowStateStore } from "../store/workflow-state";
 import type { AgreementWorkflow } from "../workflow/port";
 
 export interface LogRecord {
@@ -76,6 +78,10 @@ export interface ApplicationPorts {
   /** What the workflow still has to be told (functions/store/workflow-outbox.ts). */
   outbox: WorkflowOutboxStore;
   reporting: ReportingPorts;
+  /** The workflows that failed (functions/store/workflow-state.ts). */
+  workflowStates: Pick<WorkflowStateStore, "listFailed">;
+  /** Addresses SES reported undeliverable (functions/store/undeliverable-addresses.ts). */
+  undeliverable: Pick<UndeliverableAddressStore, "list">;
   clock: Clock;
   /** Ids for new agreements. */
   newId(): string;

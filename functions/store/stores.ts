@@ -7,6 +7,7 @@ import { createReminderStore } from "./reminders";
 import { createReportLinkStore } from "./report-links";
 import { createReportStore } from "./reports";
 import { createSessionStore } from "./sessions";
+import { createUndeliverableAddressStore } from "./undeliverable-addresses";
 import { createWorkflowOutboxStore } from "./workflow-outbox";
 import { createWorkflowStateStore } from "./workflow-state";
 
@@ -33,6 +34,7 @@ export function createStores({
     reportLinks: createReportLinkStore(table),
     freshLinkRequests: createFreshLinkRequestStore(table),
     rateLimits: createRateLimitStore(table),
+    undeliverableAddresses: createUndeliverableAddressStore(table),
   };
 }
 

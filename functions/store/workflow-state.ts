@@ -14,6 +14,7 @@ import {
 import * as z from "zod";
 import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
 import { TABLE_DEFINITION } from "./table";
+import { batchGetItems } from "./batch-get";
 import { queryPartition } from "./query";
 
 const WORKFLOW_SORT_KEY = "WORKFLOW";
@@ -59,6 +60,8 @@ export interface WorkflowStateStore {
   finish(agreementId: string, generation: number, now: Date): Promise<void>;
   /** Agreements whose workflow has a generation that has not finished. */
   listUnfinished(): Promise<string[]>;
+  /** The states of unfinished workflows that recorded a failure: the registry's Query, then a BatchGetItem. */
+  listFailed(): Promise<(WorkflowState & { failure: WorkflowFailure })[]>;
 }
 
 export interface WorkflowStateStoreOptions {
@@ -78,6 +81,11 @@ const unfinishedSchema = z.object({ agreementId: z.string() });
 
 export function createWorkflowStateStore({ client, tableName }: WorkflowStateStoreOptions): WorkflowStateStore {
   const { partitionKey } = TABLE_DEFINITION;
+
+  async function listUnfinished(): Promise<string[]> {
+    const items = await queryPartition(client, tableName, OPEN_WORKFLOWS_PARTITION);
+    return items.map((item) => parseItem(item, unfinishedSchema).agreementId);
+  }
 
   /**
    * One write of the state item, only while it does not exist yet (`generation: null`) or is at `generation`;
@@ -168,9 +176,11 @@ export function createWorkflowStateStore({ client, tableName }: WorkflowStateSto
       );
     },
 
-    async listUnfinished() {
-      const items = await queryPartition(client, tableName, OPEN_WORKFLOWS_PARTITION);
-      return items.map((item) => parseItem(item, unfinishedSchema).agreementId);
+    listUnfinished,
+
+    async listFailed() {
+      const states = (await batchGetItems(client, tableName, (await listUnfinished()).map(workflowStateKey))).map((item) => parseItem(item, workflowStateSchema));
+      return states.filter((state): state is WorkflowState & { failure: WorkflowFailure } => state.failure !== undefined);
     },
   };
 }

@@ -10,7 +10,7 @@ import { getRequestListener } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { createApp } from "../../functions/api/app";
 import type { Role } from "../../functions/api/auth/principal";
-import { appDependenciesForTests } from "./api";
+import { appDependenciesForTests, type TestAppOverrides } from "./api";
 import { createTestTable, type TestTable } from "./dynamo";
 import { emailOf, startTestAuth, type TestAuth } from "./tokens";
 
@@ -50,17 +50,20 @@ export interface PageTestApp {
   table: TestTable;
   auth: TestAuth;
   browser: Browser;
+  /** What the app was built from: the use cases the pages call, and their ports, to set up data as staff would. */
+  dependencies: ReturnType<typeof appDependenciesForTests>;
   stop(): Promise<void>;
 }
 
-/** The app over HTTP on a fresh table, and a browser; `stop` in afterAll. */
-export async function startPageTestApp(): Promise<PageTestApp> {
+/** The app over HTTP on a fresh table, and a browser; `stop` in afterAll. `overrides` replaces ports (the clock…). */
+export async function startPageTestApp(overrides: TestAppOverrides = {}): Promise<PageTestApp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   const table = await createTestTable();
   const auth = await startTestAuth(table, origin);
-  const app = createApp(appDependenciesForTests(table, { appOrigin: origin, authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes }));
+  const dependencies = appDependenciesForTests(table, { ...overrides, appOrigin: origin, authenticate: auth.auth.authenticate, signInRoutes: auth.auth.routes });
+  const app = createApp(dependencies);
   const handle = getRequestListener(app.fetch);
   server.on("request", (request, response) => void handle(request, response));
   const browser = await launchChromium();
@@ -69,6 +72,7 @@ export async function startPageTestApp(): Promise<PageTestApp> {
     table,
     auth,
     browser,
+    dependencies,
     async stop() {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));

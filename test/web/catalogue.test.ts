@@ -117,6 +117,11 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
       () => request("/help/reminder-dates", { method: "POST", headers: { "Accept-Language": language, Origin: TEST_APP_ORIGIN, "Content-Type": "application/x-www-form-urlencoded" }, body: "endDate=2026-12-31" }),
     ],
     ["/ signed in", async () => request("/", { headers: { "Accept-Language": language, ...(await auth.bearer("admin")) } })],
+    ["/agreements", async () => request("/agreements", { headers: { "Accept-Language": language, ...(await auth.bearer("viewer")) } })],
+    [
+      "/agreements with errors",
+      async () => request("/agreements?q=a&endsBefore=2026-02-30&status=x", { headers: { "Accept-Language": language, ...(await auth.bearer("viewer")) } }),
+    ],
   ];
 
   it.each(pages)("%s has no string of the other language", async (_name, load) => {
@@ -129,7 +134,7 @@ describe.each(LANGUAGES)("every page in %s", (language) => {
     const leaked = foreignPhrases(language).filter((phrase) => text.includes(phrase));
     expect(leaked).toEqual([]);
     // A key that reached the page instead of its message.
-    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|home|signIn)\.\w+/);
+    expect(text).not.toMatch(/\b(layout|help|statement|validation|error|dashboard|signIn)\.\w+/);
   });
 });
 

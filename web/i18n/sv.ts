@@ -3,6 +3,8 @@
  * English catalogue (en.ts) must have exactly the same keys, or the typecheck fails. Placeholders in braces
  * ("{name}") are filled in by `t` (web/i18n/index.ts). Plain Swedish (klarspråk): short sentences, "du", no jargon.
  */
+import { dashboardSv } from "./dashboard";
+
 export const sv = {
   "layout.productName": "IOP-avtal",
   "layout.title": "{title} – IOP-avtal",
@@ -23,10 +25,6 @@ export const sv = {
   "role.editor": "handläggare",
   "role.registrar": "registrator",
   "role.admin": "administratör",
-  "permission.read": "läsa alla avtal, rapporter och påminnelser",
-  "permission.edit": "skapa och ändra avtal, skicka dem till beslut, förnya, säga upp, bjuda in föreningar och granska rapporter",
-  "permission.decide": "registrera politiska beslut",
-  "permission.administer": "sköta användare och inställningar",
 
   "status.draft": "Utkast",
   "status.proposed": "Väntar på beslut",
@@ -71,6 +69,8 @@ export const sv = {
   "validation.unknownField": "Är inte ett fält i den här begäran",
   "validation.endBeforeStart": "Slutdatumet måste vara samma dag som startdatumet eller senare",
   "validation.organisationNumber": "Skriv ett giltigt organisationsnummer, till exempel 802012-3456",
+  "validation.searchWords": "Skriv minst ett ord med minst {min} bokstäver eller siffror",
+  "validation.tooManySearchWords": "Sök på högst {max} ord",
   "validation.invalid": "Kontrollera värdet",
 
   "error.notFound.title": "Sidan finns inte",
@@ -87,20 +87,6 @@ export const sv = {
   "signIn.button": "Logga in",
   "signIn.associationsHeading": "Rapporterar du för en förening?",
   "signIn.associations": "Du behöver inte logga in. Använd länken i e-postmeddelandet som du fick från kommunen. Om länken har slutat gälla kan du be om en ny på sidan som länken öppnar.",
-
-  "home.title": "Start",
-  "home.heading": "Välkommen, {name}",
-  "home.lead": "Här är dina uppgifter och det du kan göra i tjänsten just nu.",
-  "home.you": "Du",
-  "home.name": "Namn",
-  "home.email": "E-post",
-  "home.roles": "Roll",
-  "home.mayDo": "Du får",
-  "home.workHeading": "Arbeta med avtalen",
-  "home.work": "Sidorna för att se och ändra avtal kommer härnäst. Till dess arbetar du med avtalen genom tjänstens API, som är beskrivet i API-dokumentationen. Där kan du också prova varje anrop när du är inloggad.",
-  "home.apiDocs": "Öppna API-dokumentationen",
-  "home.openApi": "API-beskrivningen som OpenAPI-fil (JSON)",
-  "home.helpLink": "Läs hur avtal och påminnelser fungerar",
 
   "help.title": "Så fungerar avtal och påminnelser",
   "help.lead": "Tjänsten följer varje IOP-avtal från utkast till slut och skickar påminnelser i tid, så att inget avtal löper ut av misstag och inga rapporter glöms bort.",
@@ -158,4 +144,6 @@ export const sv = {
   "statement.testingHeading": "Hur vi har testat tjänsten",
   "statement.testing": "Vi har själva testat tjänsten. Varje sida kontrolleras automatiskt med verktyget axe-core i webbläsaren Chromium, på svenska och engelska, och vi kontrollerar att sidorna går att använda med bara tangentbordet.",
   "statement.date": "Redogörelsen uppdaterades senast {date}.",
+
+  ...dashboardSv,
 };
