@@ -638,6 +638,10 @@ async function pageRender(): Promise<string> {
         `${row.read.items} | ${units(row.read.units)} | ${(row.bytes / 1024).toFixed(1)} KB |`,
     ),
     ``,
+    `Nearly all of the dashboard's reads are one \`Query\` of the reports of each active agreement (reports due, overdue`,
+    `and waiting for review are worked out per agreement); the counts by status and end date are ten \`Select: COUNT\``,
+    `Queries. A report index by status and due date would make those figures cost what they show.`,
+    ``,
     machine(process.version),
   ].join("\n");
 }

@@ -28,6 +28,9 @@ export function AgreementLink({ agreement, messages }: { agreement: AgreementRef
   return <a href={`/agreements/${encodeURIComponent(agreement.id)}`}>{agreement.title ?? messages.t("dashboard.untitled", { id: agreement.id })}</a>;
 }
 
+/** Rows a list on the dashboard shows at most, so the page stays light however much is overdue. */
+export const MAX_SECTION_ROWS = 25;
+
 /** A list the figures link to: its heading is the link's target; "none" rather than an empty table. */
 function Section({ id, heading, intro, head, rows, messages }: {
   id: string;
@@ -37,11 +40,13 @@ function Section({ id, heading, intro, head, rows, messages }: {
   rows: Child[][];
   messages: Messages;
 }) {
+  const { t, number } = messages;
   return (
     <>
       <h2 id={id}>{heading}</h2>
       {intro === undefined ? null : <p>{intro}</p>}
-      {rows.length === 0 ? <p>{messages.t("dashboard.none")}</p> : <Table caption={heading} captionVisible={false} head={head} rows={rows} />}
+      {rows.length === 0 ? <p>{t("dashboard.none")}</p> : <Table caption={heading} captionVisible={false} head={head} rows={rows.slice(0, MAX_SECTION_ROWS)} />}
+      {rows.length > MAX_SECTION_ROWS ? <p>{t("dashboard.firstOf", { shown: number(MAX_SECTION_ROWS), count: number(rows.length) })}</p> : null}
     </>
   );
 }
