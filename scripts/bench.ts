@@ -22,7 +22,6 @@ import { API_ENVIRONMENT } from "../infra/environment";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { SESv2Client } from "@aws-sdk/client-sesv2";
 import type { StaffPrincipal } from "../functions/api/auth/principal";
 import { composeApplication } from "../functions/composition";
 import type { Actor, ReportingRequirement } from "../functions/domain/agreement";
@@ -575,7 +574,7 @@ async function pageRender(): Promise<string> {
     const application = composeApplication(
       {
         attachments: { client: new S3Client({ ...unused, forcePathStyle: true }), bucket: "bench" },
-        email: { client: new SESv2Client(unused), from: "noreply@kommun.example", language: "sv" },
+        email: { clientConfig: unused, from: "noreply@kommun.example", language: "sv", teamMailbox: "iop@kommun.example" },
         clock: { now: () => new Date(RENDER_NOW) },
         appOrigin: "https://iop.kommun.example",
         log: () => {},
