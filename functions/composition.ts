@@ -44,6 +44,8 @@ export function composeApplication(clients: PlaceClients, stores: Stores, workfl
       mailer: createSesMailer(clients.email),
       language: clients.email.language,
     },
+    workflowStates: stores.workflowState,
+    undeliverable: stores.undeliverableAddresses,
     clock: clients.clock,
     newId: clients.newId,
     log: clients.log,

@@ -9,6 +9,7 @@
  *   npm run bench -- search-cost   what a text search reads at 100 and 10,000 agreements (needs Java 17)
  *   npm run bench -- agreement-page   the agreement page's server render time among 1,000 agreements (needs Java 17)
  *   npm run bench -- report-form   the weight of each page of the association's report form (needs Java 17)
+ *   npm run bench -- page-render   server render of the dashboard and the agreement list, 1,000 agreements (Java 17)
  */
 import { execFile } from "node:child_process";
 import { createServer } from "node:net";
@@ -23,24 +24,26 @@ import { API_ENTRY, deployedEsbuildOptions, sstEsbuild } from "../infra/bundling
 import { API_ENVIRONMENT } from "../infra/environment";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { ReportingRequirement } from "../functions/domain/agreement";
-import { stockholmDate } from "../functions/domain/dates";
-import { MovableClock } from "../functions/local/clock";
-import { mammaUnited, type DemoAgreement } from "../functions/local/demo-agreements";
-import { createDynamoDbClient, startDynamoDbLocal } from "../functions/local/dynamodb";
-import { umea } from "../functions/local/demo-agreements";
 import { S3Client } from "@aws-sdk/client-s3";
-import { createApp } from "../functions/api/app";
 import type { StaffPrincipal } from "../functions/api/auth/principal";
 import { composeApplication } from "../functions/composition";
+import type { Actor, ReportingRequirement } from "../functions/domain/agreement";
+import { addDays, stockholmDate, yearOf } from "../functions/domain/dates";
+import { luhnCheckDigit } from "../functions/domain/organisation-number";
 import { createStores } from "../functions/store/stores";
+import { webRoutes } from "../web/routes";
+import { MovableClock } from "../functions/local/clock";
+import { mammaUnited, umea, type DemoAgreement } from "../functions/local/demo-agreements";
+import { createDynamoDbClient, startDynamoDbLocal } from "../functions/local/dynamodb";
+
+import { createApp } from "../functions/api/app";
 import { caughtEmails, MailCatcherComponent } from "../functions/local/mail";
 import { createLocalWorkflow } from "../functions/local/workflow";
 import { runtimeInfoFile, startRuntime, type RuntimeInfo } from "../functions/local/runtime";
 import { ASSETS } from "../web/assets";
 import { createAgreementStore } from "../functions/store/agreements";
 import { createAgreement, runCommand } from "../functions/app/commands";
-import { createDraft } from "../functions/domain/lifecycle";
+import { createDraft, transition, type Command } from "../functions/domain/lifecycle";
 import { agreementItem, associationLinkItem } from "../functions/store/items";
 import { MAX_PAGE_SIZE } from "../functions/store/paging";
 import { textIndexEntries, textItem } from "../functions/store/search";
@@ -65,6 +68,7 @@ const BENCHMARKS: Benchmark[] = [
   { id: "search-cost", run: searchCost },
   { id: "agreement-page", run: agreementPage },
   { id: "report-form", run: reportFormWeight },
+  { id: "page-render", run: pageRender },
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -420,6 +424,11 @@ async function loadSearchTable(client: DynamoDBDocumentClient, tableName: string
     items.push(agreementItem(agreement), ...(agreement.associations ?? []).map((association) => associationLinkItem(association.organisationNumber, id)));
     items.push(...[...textIndexEntries(agreement)].map(([word, shared]) => textItem(word, id, shared, agreement.version)));
   }
+  await batchWrite(client, tableName, items);
+}
+
+/** Items written with BatchWriteItem, 25 a call, 8 calls at a time: for loading a table fast. */
+async function batchWrite(client: DynamoDBDocumentClient, tableName: string, items: Record<string, unknown>[]): Promise<void> {
   const batches = [];
   for (let offset = 0; offset < items.length; offset += 25) batches.push(items.slice(offset, offset + 25));
   const write = async (batch: Record<string, unknown>[]) => {
@@ -492,6 +501,154 @@ async function searchCost(): Promise<string> {
     `read the whole bucket of the term: for a word found in 10 of 10,000 agreements, 3,243 entries of \`TEXT#ma\`;`,
     `the first page held 1 of the 10 matches and a cursor, and the CSV export read 140 units in 33 Queries +`,
     `10 BatchGets, against 12 units at 100 agreements.`,
+    ``,
+    machine(process.version),
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Server render of the dashboard and the agreement list
+
+const RENDER_TABLE_SIZE = 1_000;
+const RENDER_RUNS = 21;
+/** The day the pages are rendered on. */
+const RENDER_NOW = new Date("2026-03-01T10:00:00Z");
+const RENDER_PAGES = [
+  { name: "Dashboard (`/`)", path: "/" },
+  { name: "Agreement list, first page (`/agreements`)", path: "/agreements" },
+  { name: "Agreement list, active, ending within 90 days", path: "/agreements?status=active&endsBefore=2026-05-31" },
+];
+
+/** Where agreement `index` of the render table is in its life: most in force or ended, some on their way. */
+function renderTableStage(index: number): "draft" | "proposed" | "approved" | "active" | "expired" {
+  const slot = index % 20;
+  return slot < 2 ? "draft" : slot < 4 ? "proposed" : slot < 5 ? "approved" : slot < 13 ? "active" : "expired";
+}
+
+/**
+ * `total` agreements as the store writes them, each brought to its stage by the lifecycle itself: in force ones
+ * end over the next three years, half with a notice period, each with a report due in the year.
+ */
+async function loadRenderTable(client: DynamoDBDocumentClient, tableName: string, total: number): Promise<void> {
+  const base = mammaUnited.content;
+  const [submitStep, decideStep, activateStep] = mammaUnited.steps;
+  const items: Record<string, unknown>[] = [];
+  for (let index = 0; index < total; index++) {
+    const id = `agr-${String(index).padStart(5, "0")}`;
+    const stage = renderTableStage(index);
+    const end = stage === "expired" ? addDays("2025-12-31", -(index % 700)) : addDays(stage === "approved" ? "2026-06-01" : "2026-03-01", (index * 37) % 1_100);
+    const start = stage === "approved" ? "2026-06-01" : "2024-01-01";
+    const reportDue = addDays("2026-03-01", ((index * 13) % 90) - 45);
+    const nine = `80${String(index).padStart(7, "0")}`;
+    const content = {
+      ...base,
+      title: `${TITLE_WORDS[index % TITLE_WORDS.length]} ${TITLE_WORDS[(index * 7) % TITLE_WORDS.length]} ${index}`,
+      associations: [{ ...base.associations![0]!, organisationNumber: `${nine.slice(0, 6)}-${nine.slice(6)}${luhnCheckDigit(nine)}` }],
+      period: { start, end },
+      budget: Array.from({ length: yearOf(end) - yearOf(start) + 1 }, (_, year) => ({ year: yearOf(start) + year, amountSek: 100_000 })),
+      noticePeriodMonths: index % 2 === 0 ? 6 : null,
+      reportingRequirements: [{ id: "verksamhet", kind: "activity" as const, description: "", dueDates: [reportDue < start || reportDue > end ? end : reportDue] }],
+    };
+    const steps: { at: Date; actor: Actor; command: Command }[] = [];
+    // Staff's and the workflow's steps at the demo agreement's dates.
+    for (const step of [submitStep!, decideStep!, activateStep!].slice(0, { draft: 0, proposed: 1, approved: 2, active: 3, expired: 3 }[stage])) {
+      steps.push({ at: new Date(step.at), actor: step.actor, command: step.command });
+    }
+    if (stage === "expired") steps.push({ at: RENDER_NOW, actor: activateStep!.actor, command: { type: "expire" } });
+    const created = createDraft(id, content, submitStep!.actor, new Date("2023-11-20T10:00:00Z"));
+    if (!created.ok) throw new Error(created.error.message);
+    let agreement = created.agreement;
+    for (const step of steps) {
+      const result = transition(agreement, step.command, step.actor, step.at, { sameAssociation: [] });
+      if (!result.ok) throw new Error(`${id}: ${step.command.type} refused: ${result.error.message}`);
+      agreement = result.agreement;
+    }
+    items.push(agreementItem(agreement), ...(agreement.associations ?? []).map((association) => associationLinkItem(association.organisationNumber, id)));
+    items.push(...[...textIndexEntries(agreement)].map(([word, shared]) => textItem(word, id, shared, agreement.version)));
+  }
+  await batchWrite(client, tableName, items);
+}
+
+async function pageRender(): Promise<string> {
+  const dynamoDbLocal = await startDynamoDbLocal({ dataDir: null });
+  const rows = [];
+  try {
+    const dynamoDb = createDynamoDbClient(dynamoDbLocal.endpoint);
+    const tableName = `bench-${randomUUID()}`;
+    await ensureTable(dynamoDb, tableName);
+    const client = DynamoDBDocumentClient.from(dynamoDb);
+    await loadRenderTable(client, tableName, RENDER_TABLE_SIZE);
+    const stores = createStores({ client, tableName, cursorSecret: randomBytes(32) });
+    const unused = { region: "eu-north-1", endpoint: "http://127.0.0.1:9", credentials: { accessKeyId: "bench", secretAccessKey: "bench" } };
+    const application = composeApplication(
+      {
+        attachments: { client: new S3Client({ ...unused, forcePathStyle: true }), bucket: "bench" },
+        email: { clientConfig: unused, from: "noreply@kommun.example", language: "sv", teamMailbox: "iop@kommun.example" },
+        clock: { now: () => new Date(RENDER_NOW) },
+        appOrigin: "https://iop.kommun.example",
+        log: () => {},
+        newId: randomUUID,
+      },
+      stores,
+      { ensureRunning: async () => {}, decisionRecorded: async () => {}, agreementChanged: async () => {} },
+    );
+    const principal: StaffPrincipal = { subject: "bench", email: "editor@example.se", roles: ["viewer"], via: "session" };
+    const pages = webRoutes({
+      application,
+      authenticate: async () => principal,
+      appOrigin: "https://iop.kommun.example",
+      clientAddress: () => "192.0.2.1",
+      log: () => {},
+      afterResponse: () => {},
+    });
+    const reads = countReads(dynamoDb);
+    for (const { name, path: pagePath } of RENDER_PAGES) {
+      const render = async () => {
+        const started = performance.now();
+        const response = await pages.request(`https://iop.kommun.example${pagePath}`);
+        const html = await response.text();
+        if (response.status !== 200) throw new Error(`${pagePath} answered ${response.status}: ${html.slice(0, 200)}`);
+        return { ms: performance.now() - started, bytes: Buffer.byteLength(html) };
+      };
+      await render();
+      reads.take();
+      const { bytes } = await render();
+      const read = reads.take();
+      const times: number[] = [];
+      for (let run = 0; run < RENDER_RUNS; run++) times.push((await render()).ms);
+      times.sort((a, b) => a - b);
+      const median = times[Math.floor(times.length / 2)]!;
+      console.log(`page-render: ${name}: median ${median.toFixed(1)} ms, ${read.queries} queries + ${read.batchGets} batch gets, ${read.items} items, ${bytes} bytes`);
+      rows.push({ name, median, min: times[0]!, max: times.at(-1)!, read, bytes });
+    }
+    dynamoDb.destroy();
+  } finally {
+    await dynamoDbLocal.stop();
+  }
+  const units = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
+  const counts = Object.fromEntries(["draft", "proposed", "approved", "active", "expired"].map((stage) => [stage, 0]));
+  for (let index = 0; index < RENDER_TABLE_SIZE; index++) counts[renderTableStage(index)]! += 1;
+  return [
+    `## Server render of the dashboard and the agreement list`,
+    ``,
+    `The pages rendered by the app's own routes (web/routes/dashboard.tsx) on ${RENDER_NOW.toISOString().slice(0, 10)}, from a request to the`,
+    `last byte of HTML, DynamoDB Local's reads included, with ${RENDER_TABLE_SIZE.toLocaleString("en")} agreements in the table`,
+    `(${Object.entries(counts).map(([stage, count]) => `${count} ${stage}`).join(", ")}): those in force end over the next three years,`,
+    `half of them with a notice period, each with a report due within 45 days either side of the day. Median of ${RENDER_RUNS} renders`,
+    `after one warm-up; reads counted with \`ReturnConsumedCapacity\` on one render. What each figure reads is in`,
+    `[data-model.md](data-model.md#what-the-dashboard-reads).`,
+    ``,
+    `| Page | Render, median (min to max) | Queries + BatchGets | Items read | Read units | HTML |`,
+    `| --- | --- | --- | --- | --- | --- |`,
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${row.median.toFixed(1)} ms (${row.min.toFixed(1)} to ${row.max.toFixed(1)}) | ${row.read.queries} + ${row.read.batchGets} | ` +
+        `${row.read.items} | ${units(row.read.units)} | ${(row.bytes / 1024).toFixed(1)} KB |`,
+    ),
+    ``,
+    `Nearly all of the dashboard's reads are one \`Query\` of the reports of each active agreement (reports due, overdue`,
+    `and waiting for review are worked out per agreement); the counts by status and end date are ten \`Select: COUNT\``,
+    `Queries. A report index by status and due date would make those figures cost what they show.`,
     ``,
     machine(process.version),
   ].join("\n");

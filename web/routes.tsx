@@ -14,13 +14,12 @@ import { draftRoutes } from "./routes/draft";
 import { AccessibilityPage } from "./pages/accessibility";
 import { ErrorPage } from "./pages/errors";
 import { HELP_PATH, HelpPage } from "./pages/help";
-import { HomePage } from "./pages/home";
 import { REMINDER_DATES_PATH, ReminderDatesPage, readReminderForm } from "./pages/reminder-dates";
-import { SignInPage } from "./pages/sign-in";
 import { renderPage, renderProblem } from "./render";
 import { agreementRoutes } from "./routes/agreement";
 import { reportRoutes } from "./routes/report";
 import { reviewRoutes } from "./routes/review";
+import { dashboardRoutes } from "./routes/dashboard";
 
 export { renderProblem };
 
@@ -54,12 +53,7 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
 
   // Before any /agreements/:id route: /agreements/new is the draft form, not an agreement called "new".
   routes.route("/", draftRoutes(dependencies));
-
-  routes.get("/", async (c) => {
-    const principal = await dependencies.authenticate(c);
-    if (principal === null) return renderPage(c, null, (context) => <SignInPage context={context} returnTo="/" />);
-    return renderPage(c, principal, (context) => <HomePage context={context} principal={principal} />);
-  });
+  routes.route("/", dashboardRoutes(dependencies));
 
   routes.get("/accessibility", async (c) =>
     renderPage(c, await dependencies.authenticate(c), (context) => <AccessibilityPage context={context} />),

@@ -51,8 +51,14 @@ export const agreementFiltersSchema = {
     .string()
     .trim()
     .max(200, "At most 200 characters")
-    .refine((text) => searchWords(text).length > 0, `At least one word of ${MIN_WORD_LENGTH} or more letters or digits`)
-    .refine((text) => new Set(searchWords(text)).size <= MAX_SEARCH_TERMS, `At most ${MAX_SEARCH_TERMS} words`)
+    .refine((text) => searchWords(text).length > 0, {
+      message: `At least one word of ${MIN_WORD_LENGTH} or more letters or digits`,
+      params: { code: "searchWords", min: MIN_WORD_LENGTH },
+    })
+    .refine((text) => new Set(searchWords(text)).size <= MAX_SEARCH_TERMS, {
+      message: `At most ${MAX_SEARCH_TERMS} words`,
+      params: { code: "tooManySearchWords", max: MAX_SEARCH_TERMS },
+    })
     .optional()
     .meta({
       description:

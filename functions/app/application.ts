@@ -4,6 +4,7 @@
  * throws a typed error (errors.ts).
  */
 import { agreementUseCases } from "./agreements";
+import { dashboardUseCases } from "./dashboard";
 import { exportUseCases } from "./exports";
 import { invitationUseCases, reportLinkSender } from "./invitations";
 import type { ApplicationPorts } from "./ports";
@@ -26,6 +27,7 @@ export function createApplication(ports: ApplicationPorts) {
     deliveries: deliveryUseCases(ports),
     /** What time it is for the use cases: the pages count days left by it (movable locally and in tests). */
     now: () => ports.clock.now(),
+    dashboard: dashboardUseCases(ports),
     /** The reconciler: tells the workflow every notice still in the outbox (workflow-notices.ts). */
     reconcileWorkflow: notices.reconcile,
   };

@@ -16,6 +16,7 @@ import type { ReportLinkStore } from "../store/report-links";
 import type { ReportStore } from "../store/reports";
 import type { UndeliverableAddressStore } from "../store/undeliverable-addresses";
 import type { WorkflowOutboxStore } from "../store/workflow-outbox";
+import type { WorkflowStateStore } from "../store/workflow-state";
 import type { AgreementWorkflow } from "../workflow/port";
 
 export interface LogRecord {
@@ -81,6 +82,10 @@ export interface ApplicationPorts {
   /** What the workflow still has to be told (functions/store/workflow-outbox.ts). */
   outbox: WorkflowOutboxStore;
   reporting: ReportingPorts;
+  /** The workflows that failed (functions/store/workflow-state.ts). */
+  workflowStates: Pick<WorkflowStateStore, "listFailed">;
+  /** Addresses SES reported undeliverable (functions/store/undeliverable-addresses.ts). */
+  undeliverable: Pick<UndeliverableAddressStore, "list">;
   clock: Clock;
   /** Ids for new agreements. */
   newId(): string;

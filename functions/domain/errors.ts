@@ -37,6 +37,8 @@ export const VALIDATION_CODES = [
   "dueBeforeStart",
   "renewalStart",
   "overlap",
+  "searchWords",
+  "tooManySearchWords",
   "invalid",
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
@@ -104,9 +106,12 @@ export function validationCode(issue: Issue): { code: ValidationCode; params?: R
     case "invalid_value":
       return { code: "chooseOne" };
     case "custom": {
-      // A schema's own rule names its message in `params.code` (functions/domain/agreement.ts).
-      const named = (issue.params as { code?: unknown } | undefined)?.code;
-      return isValidationCode(named) ? { code: named } : null;
+      // A schema's own rule names its message in `params.code` (functions/domain/agreement.ts), and the limits
+      // the message names beside it.
+      const { code, ...values } = (issue.params ?? {}) as Record<string, unknown>;
+      if (!isValidationCode(code)) return null;
+      const limits = Object.entries(values).filter((entry): entry is [string, number] => typeof entry[1] === "number");
+      return limits.length === 0 ? { code } : { code, params: Object.fromEntries(limits) };
     }
     default:
       return { code: "invalid" };

@@ -2,13 +2,13 @@
  * Reading agreements: by id (one or a batch), what the lifecycle needs besides the agreement, and the list
  * queries on the indexes. Every read is a GetItem, BatchGetItem or Query on a key or index, never a Scan.
  */
-import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { setTimeout as sleep } from "node:timers/promises";
+import { GetCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Agreement, Status } from "../domain/agreement";
 import { isCalendarDate, yearOf, type CalendarDate } from "../domain/dates";
 import type { AuditEvent, Related } from "../domain/lifecycle";
 import { normaliseOrganisationNumber } from "../domain/organisation-number";
 import type { Report } from "../domain/reports";
+import { batchGetItems } from "./batch-get";
 import type { PageKey } from "./cursor";
 import {
   agreementFromItem,
@@ -28,7 +28,6 @@ import {
 import { readOverlapGuard, type OverlapGuardRead } from "./overlap-guard";
 import type { Page, PageRequest, PartitionQuery, TableReader } from "./paging";
 import { REPORT_PREFIX, reportFromItem } from "./reports";
-import { retryDelay } from "./retry";
 import { TABLE_DEFINITION } from "./table";
 
 /** Each calendar year in an ending-between range costs one Query, even when nothing ends that year. */
@@ -48,8 +47,6 @@ export interface EndDateFilter extends PageRequest {
 /** Outer bounds of the YYYY-MM-DD text form, for a range left open on one side. */
 const EARLIEST_DATE = "0000-01-01";
 const LATEST_DATE = "9999-12-31";
-const MAX_BATCH_GET_KEYS = 100;
-const MAX_BATCH_GET_ATTEMPTS = 8;
 
 export type AgreementReads = ReturnType<typeof createAgreementReads>;
 
@@ -57,7 +54,7 @@ export type AgreementReads = ReturnType<typeof createAgreementReads>;
 export type RelatedRead = Related & { overlapGuard: OverlapGuardRead };
 
 export function createAgreementReads(reader: TableReader, { client, tableName }: { client: DynamoDBDocumentClient; tableName: string }) {
-  const { queryInput, readInOrder, readPage, readPartitionPage } = reader;
+  const { queryInput, readInOrder, readPage, readPartitionPage, count } = reader;
 
   async function listAgreements(query: PartitionQuery, request: PageRequest): Promise<Page<Agreement>> {
     const page = await readPartitionPage(query, request);
@@ -71,23 +68,8 @@ export function createAgreementReads(reader: TableReader, { client, tableName }:
 
   /** The agreements with these ids that exist, in the order of `agreementIds`. */
   async function getMany(agreementIds: readonly string[]): Promise<Agreement[]> {
-    const found = new Map<string, Agreement>();
-    for (let offset = 0; offset < agreementIds.length; offset += MAX_BATCH_GET_KEYS) {
-      let keys: Record<string, unknown>[] = agreementIds.slice(offset, offset + MAX_BATCH_GET_KEYS).map((id) => ({ ...agreementKey(id) }));
-      for (let attempt = 1; keys.length > 0; attempt++) {
-        if (attempt > MAX_BATCH_GET_ATTEMPTS) throw new Error(`DynamoDB left ${keys.length} agreements unread after ${MAX_BATCH_GET_ATTEMPTS} attempts`);
-        if (attempt > 1) await sleep(retryDelay(attempt));
-        const output = await client.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of output.Responses?.[tableName] ?? []) {
-          const agreement = agreementFromItem(item);
-          found.set(agreement.id, agreement);
-        }
-        // Unprocessed keys are what DynamoDB had no capacity for this time; ask again after a pause.
-        keys = output.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      }
-    }
+    const items = await batchGetItems(client, tableName, agreementIds.map(agreementKey));
+    const found = new Map(items.map((item) => agreementFromItem(item)).map((agreement) => [agreement.id, agreement]));
     return agreementIds.flatMap((id) => found.get(id) ?? []);
   }
 
@@ -131,6 +113,10 @@ export function createAgreementReads(reader: TableReader, { client, tableName }:
     return listAgreements({ index: "byStatus", partition: status, ...endDateCondition(request.endsBetween) }, request);
   }
 
+  async function countByStatus(status: Status, range?: EndDateRange): Promise<number> {
+    return count({ index: "byStatus", partition: status, ...endDateCondition(range) });
+  }
+
   async function listByOfficer(email: string, request: EndDateFilter = {}): Promise<Page<Agreement>> {
     const officer = officerKey(email);
     if (officer === "") throw new RangeError("An officer's email is required");
@@ -154,6 +140,7 @@ export function createAgreementReads(reader: TableReader, { client, tableName }:
     listNewestFirst: (request: PageRequest = {}) =>
       listAgreements({ index: "byCreation", partition: ALL_AGREEMENTS, descending: true }, request),
     listByStatus,
+    countByStatus,
     listByOfficer,
     listEndingBetween,
     listByAssociation,

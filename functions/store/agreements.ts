@@ -38,6 +38,8 @@ export interface AgreementStore {
   listNewestFirst(request?: PageRequest): Promise<Page<Agreement>>;
   /** Ordered by end date, soonest first; agreements without a period last. */
   listByStatus(status: Status, request?: EndDateFilter): Promise<Page<Agreement>>;
+  /** How many agreements are in the status (with a period ending in `range`, when given); one Query of the byStatus index. */
+  countByStatus(status: Status, range?: EndDateRange): Promise<number>;
   /** By the responsible officer's email (any letter case), ordered by end date; without a period last. */
   listByOfficer(email: string, request?: EndDateFilter): Promise<Page<Agreement>>;
   /** Agreements in any status whose period ends from `from` to `to` inclusive, by end date. */

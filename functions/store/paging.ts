@@ -53,6 +53,8 @@ export interface TableReader {
   ): Promise<Page<Item>>;
   /** One page of one partition's items. */
   readPartitionPage(query: PartitionQuery, request: PageRequest): Promise<Page<Item>>;
+  /** How many items the query matches: the whole range is read (DynamoDB counts what it reads), none returned. */
+  count(query: PartitionQuery): Promise<number>;
 }
 
 export function createTableReader({
@@ -144,7 +146,18 @@ export function createTableReader({
     return readPage(JSON.stringify(query), request, query.index, () => [queryInput(query)]);
   }
 
-  return { cursors, queryInput, pageKeyAttributes, readInOrder, readPage, readPartitionPage };
+  async function count(query: PartitionQuery): Promise<number> {
+    let total = 0;
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const output = await client.send(new QueryCommand({ ...queryInput(query), Select: "COUNT", ExclusiveStartKey: exclusiveStartKey }));
+      total += output.Count ?? 0;
+      exclusiveStartKey = output.LastEvaluatedKey;
+    } while (exclusiveStartKey !== undefined);
+    return total;
+  }
+
+  return { cursors, queryInput, pageKeyAttributes, readInOrder, readPage, readPartitionPage, count };
 }
 
 export function pageSize(limit = DEFAULT_PAGE_SIZE): number {

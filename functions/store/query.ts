@@ -1,31 +1,40 @@
 import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Item } from "./items";
-import { TABLE_DEFINITION } from "./table";
+import { TABLE_DEFINITION, type IndexName } from "./table";
+
+/** Which index a partition is read from (the table when none) and in which order of its sort key. */
+export interface PartitionOrder {
+  index?: IndexName;
+  descending?: boolean;
+}
 
 /** One page of a partition (by sort key), from after `exclusiveStartKey`; `next` continues it, null at the end. */
 export async function queryPartitionPage(
   client: DynamoDBDocumentClient,
   tableName: string,
   partition: string,
-  page: { sortKeyPrefix?: string; limit?: number; exclusiveStartKey?: Item },
+  page: { sortKeyPrefix?: string; limit?: number; exclusiveStartKey?: Item } & PartitionOrder,
 ): Promise<{ items: Item[]; next: Item | null }> {
-  const { sortKeyPrefix = "", limit, exclusiveStartKey } = page;
+  const { sortKeyPrefix = "", limit, exclusiveStartKey, index, descending = false } = page;
+  const keys = index === undefined ? TABLE_DEFINITION : TABLE_DEFINITION.globalIndexes[index];
   const output = await client.send(
     new QueryCommand({
       TableName: tableName,
+      IndexName: index,
       // DynamoDB refuses an empty string in a key condition, so no prefix means no sort-key condition.
       ...(sortKeyPrefix === ""
         ? {
             KeyConditionExpression: "#pk = :partition",
-            ExpressionAttributeNames: { "#pk": TABLE_DEFINITION.partitionKey },
+            ExpressionAttributeNames: { "#pk": keys.partitionKey },
             ExpressionAttributeValues: { ":partition": partition },
           }
         : {
             KeyConditionExpression: "#pk = :partition AND begins_with(#sk, :prefix)",
-            ExpressionAttributeNames: { "#pk": TABLE_DEFINITION.partitionKey, "#sk": TABLE_DEFINITION.sortKey },
+            ExpressionAttributeNames: { "#pk": keys.partitionKey, "#sk": keys.sortKey },
             ExpressionAttributeValues: { ":partition": partition, ":prefix": sortKeyPrefix },
           }),
-      ConsistentRead: true,
+      ScanIndexForward: !descending,
+      ConsistentRead: index === undefined,
       ExclusiveStartKey: exclusiveStartKey,
       Limit: limit,
     }),
@@ -34,19 +43,21 @@ export async function queryPartitionPage(
 }
 
 /**
- * Every item of one partition whose sort key starts with `sortKeyPrefix`, all pages read, strongly consistent.
- * For partitions read whole: one agreement's reminders, report versions or invitations.
+ * Every item of one partition whose sort key starts with `sortKeyPrefix`, all pages read: strongly consistent on
+ * the table, as consistent as an index can be on `index`. For partitions read whole: one agreement's reminders,
+ * report versions or invitations; the open workflows; the undeliverable addresses.
  */
 export async function queryPartition(
   client: DynamoDBDocumentClient,
   tableName: string,
   partition: string,
   sortKeyPrefix = "",
+  order: PartitionOrder = {},
 ): Promise<Item[]> {
   const items: Item[] = [];
   let exclusiveStartKey: Item | undefined;
   do {
-    const page = await queryPartitionPage(client, tableName, partition, { sortKeyPrefix, ...(exclusiveStartKey ? { exclusiveStartKey } : {}) });
+    const page = await queryPartitionPage(client, tableName, partition, { sortKeyPrefix, ...order, ...(exclusiveStartKey ? { exclusiveStartKey } : {}) });
     items.push(...page.items);
     exclusiveStartKey = page.next ?? undefined;
   } while (exclusiveStartKey !== undefined);

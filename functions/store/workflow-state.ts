@@ -14,6 +14,7 @@ import {
 import * as z from "zod";
 import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
 import { TABLE_DEFINITION } from "./table";
+import { batchGetItems } from "./batch-get";
 import { queryPartitionPage } from "./query";
 
 const WORKFLOW_SORT_KEY = "WORKFLOW";
@@ -62,6 +63,8 @@ export interface WorkflowStateStore {
    * id `after`; the returned `after` continues, null at the end.
    */
   listUnfinished(page: { limit: number; after: string | null }): Promise<{ agreementIds: string[]; after: string | null }>;
+  /** The states of unfinished workflows that recorded a failure: the registry's Query, then a BatchGetItem. */
+  listFailed(): Promise<(WorkflowState & { failure: WorkflowFailure })[]>;
 }
 
 export interface WorkflowStateStoreOptions {
@@ -81,6 +84,15 @@ const unfinishedSchema = z.object({ agreementId: z.string() });
 
 export function createWorkflowStateStore({ client, tableName }: WorkflowStateStoreOptions): WorkflowStateStore {
   const { partitionKey } = TABLE_DEFINITION;
+
+  const listUnfinished: WorkflowStateStore["listUnfinished"] = async ({ limit, after }) => {
+    const { items, next } = await queryPartitionPage(client, tableName, OPEN_WORKFLOWS_PARTITION, {
+      limit,
+      ...(after === null ? {} : { exclusiveStartKey: { ...unfinishedKey(after) } }),
+    });
+    const agreementIds = items.map((item) => parseItem(item, unfinishedSchema).agreementId);
+    return { agreementIds, after: next === null ? null : agreementIds.at(-1)! };
+  };
 
   /**
    * One write of the state item, only while it does not exist yet (`generation: null`) or is at `generation`;
@@ -171,13 +183,18 @@ export function createWorkflowStateStore({ client, tableName }: WorkflowStateSto
       );
     },
 
-    async listUnfinished({ limit, after }) {
-      const { items, next } = await queryPartitionPage(client, tableName, OPEN_WORKFLOWS_PARTITION, {
-        limit,
-        ...(after === null ? {} : { exclusiveStartKey: { ...unfinishedKey(after) } }),
-      });
-      const agreementIds = items.map((item) => parseItem(item, unfinishedSchema).agreementId);
-      return { agreementIds, after: next === null ? null : agreementIds.at(-1)! };
+    listUnfinished,
+
+    async listFailed() {
+      const agreementIds: string[] = [];
+      let after: string | null = null;
+      do {
+        const page = await listUnfinished({ limit: 1000, after });
+        agreementIds.push(...page.agreementIds);
+        after = page.after;
+      } while (after !== null);
+      const states = (await batchGetItems(client, tableName, agreementIds.map(workflowStateKey))).map((item) => parseItem(item, workflowStateSchema));
+      return states.filter((state): state is WorkflowState & { failure: WorkflowFailure } => state.failure !== undefined);
     },
   };
 }

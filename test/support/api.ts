@@ -22,6 +22,7 @@ import { createReportStore } from "../../functions/store/reports";
 import { createS3Attachments } from "../../functions/store/attachments";
 import { createUndeliverableAddressStore } from "../../functions/store/undeliverable-addresses";
 import { createWorkflowOutboxStore } from "../../functions/store/workflow-outbox";
+import { createWorkflowStateStore } from "../../functions/store/workflow-state";
 import type { AgreementWorkflow } from "../../functions/workflow/port";
 import { createTestTable, type TestTable } from "./dynamo";
 import { startTestAuth, TEST_APP_ORIGIN, type TestAuth } from "./tokens";
@@ -106,6 +107,8 @@ export function appDependenciesForTests(table: TestTable, overrides: TestAppOver
     workflow: overrides.workflow ?? new RecordingWorkflow(),
     outbox: overrides.outbox ?? createWorkflowOutboxStore(stores),
     reporting: overrides.reporting ?? reportingForTests(table),
+    workflowStates: overrides.workflowStates ?? createWorkflowStateStore(stores),
+    undeliverable: overrides.undeliverable ?? createUndeliverableAddressStore(stores),
     clock: overrides.clock ?? new TestClock(new Date("2026-03-01T10:00:00Z")),
     newId: overrides.newId ?? (() => `agr-${nextId++}`),
     log: overrides.log ?? (() => {}),

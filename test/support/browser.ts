@@ -15,7 +15,7 @@ import type { Role } from "../../functions/api/auth/principal";
 import type { Application } from "../../functions/app/application";
 import type { AgreementStore } from "../../functions/store/agreements";
 import type { Language } from "../../web/i18n/catalogue";
-import { appDependenciesForTests, reportingForTests } from "./api";
+import { appDependenciesForTests, reportingForTests, type TestAppOverrides } from "./api";
 import { createTestTable, type TestTable } from "./dynamo";
 import { emailOf, startTestAuth, type TestAuth } from "./tokens";
 
@@ -55,6 +55,8 @@ export interface PageTestApp {
   table: TestTable;
   auth: TestAuth;
   browser: Browser;
+  /** What the app was built from: the use cases the pages call, and their ports, to set up data as staff would. */
+  dependencies: ReturnType<typeof appDependenciesForTests>;
   /** The use cases the pages call, to read what a page did and to set up what it needs; `ports` are what they were built from. */
   application: Application;
   ports: ApplicationPorts;
@@ -72,19 +74,21 @@ export interface PageEmulators {
   stop(): Promise<void>;
 }
 
-export interface PageTestOptions {
+/** Ports to replace (the clock…), and emulators to start once the origin is known. */
+export interface PageTestOptions extends Omit<TestAppOverrides, "reporting" | "uploadOrigin"> {
   emulators?: (origin: string) => Promise<PageEmulators>;
 }
 
 /** The app over HTTP on a fresh table, and a browser; `stop` in afterAll. */
-export async function startPageTestApp(options: PageTestOptions = {}): Promise<PageTestApp> {
+export async function startPageTestApp({ emulators: startEmulators, ...overrides }: PageTestOptions = {}): Promise<PageTestApp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
   const table = await createTestTable();
   const auth = await startTestAuth(table, origin);
-  const emulators = await options.emulators?.(origin);
+  const emulators = await startEmulators?.(origin);
   const dependencies = appDependenciesForTests(table, {
+    ...overrides,
     appOrigin: origin,
     authenticate: auth.auth.authenticate,
     signInRoutes: auth.auth.routes,
@@ -100,6 +104,7 @@ export async function startPageTestApp(options: PageTestOptions = {}): Promise<P
     table,
     auth,
     browser,
+    dependencies,
     application: dependencies.application,
     ports: dependencies.ports,
     store: dependencies.ports.store,

@@ -174,6 +174,17 @@ p,ul,ol,dl{margin:0 0 20px}
   .back-link,.upload-form{display:none!important}
   .panel{background:none;color:#000;border:3px solid #000}
   .header,.footer,.skip-link,.header__sign-out,.button,.pagination{display:none!important}
+/* dashboard */
+.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:15px;margin:0 0 30px;padding:0;list-style:none}
+.figure{display:block;height:100%;box-sizing:border-box;padding:15px;border:1px solid #b1b4b6;border-left:5px solid #1a4fa0;text-decoration:none}
+.figure:hover .figure__label{text-decoration:underline}
+.figure__count{display:block;font-size:2.5rem;font-weight:700;line-height:1.1;font-variant-numeric:tabular-nums}
+.figure__label{display:block}
+.filters{margin-bottom:30px;padding:15px;background:#f3f2f1}
+.filters h2{margin-top:0}
+.button-group{display:flex;flex-wrap:wrap;align-items:center;gap:15px 30px}
+.feed-address{display:block;word-break:break-all;padding:10px;background:#f3f2f1}
+  .header,.footer,.skip-link,.header__sign-out,.button,.pagination,.filters{display:none!important}
   body{font-size:12pt;color:#000}
   a,a:visited{color:#000}
   .main a[href^="http"]::after{content:" (" attr(href) ")";font-size:90%}

@@ -8,6 +8,7 @@ import { draftEn } from "./draft";
 
 import { reportEn } from "./report";
 import { reviewEn } from "./review";
+import { dashboardEn } from "./dashboard";
 
 export const en: Catalogue = {
   "layout.productName": "IOP agreements",
@@ -29,10 +30,6 @@ export const en: Catalogue = {
   "role.editor": "case officer",
   "role.registrar": "registrar",
   "role.admin": "administrator",
-  "permission.read": "read every agreement, report and reminder",
-  "permission.edit": "create and change agreements, send them for a decision, renew, terminate, invite associations and review reports",
-  "permission.decide": "record political decisions",
-  "permission.administer": "manage users and settings",
 
   "status.draft": "Draft",
   "status.proposed": "Awaiting decision",
@@ -90,6 +87,8 @@ export const en: Catalogue = {
   "validation.dueBeforeStart": "A report cannot be due before the period starts",
   "validation.renewalStart": "A renewal starts the day after its predecessor ends: {date}",
   "validation.overlap": "Overlaps “{title}” for the same association, {start} to {end}",
+  "validation.searchWords": "Enter at least one word of {min} or more letters or digits",
+  "validation.tooManySearchWords": "Search for at most {max} words",
   "validation.invalid": "Check this value",
 
   "error.notFound.title": "Page not found",
@@ -108,20 +107,6 @@ export const en: Catalogue = {
   "signIn.button": "Sign in",
   "signIn.associationsHeading": "Are you reporting for an association?",
   "signIn.associations": "You do not need to sign in. Use the link in the email the municipality sent you. If the link has stopped working, you can ask for a new one on the page it opens.",
-
-  "home.title": "Start",
-  "home.heading": "Welcome, {name}",
-  "home.lead": "Here are your details and what you can do in the service right now.",
-  "home.you": "You",
-  "home.name": "Name",
-  "home.email": "Email",
-  "home.roles": "Role",
-  "home.mayDo": "You may",
-  "home.workHeading": "Working with agreements",
-  "home.work": "The pages for viewing and changing agreements come next. Until then you work with agreements through the service's API, which the API documentation describes. You can also try each request there while signed in.",
-  "home.apiDocs": "Open the API documentation",
-  "home.openApi": "The API description as an OpenAPI file (JSON)",
-  "home.helpLink": "Read how agreements and reminders work",
 
   "help.title": "How agreements and reminders work",
   "help.lead": "The service follows every IOP agreement from draft to end and sends reminders in time, so that no agreement runs out by mistake and no report is forgotten.",
@@ -184,4 +169,5 @@ export const en: Catalogue = {
   ...draftEn,
   ...reportEn,
   ...reviewEn,
+  ...dashboardEn,
 };

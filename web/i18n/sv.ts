@@ -7,6 +7,7 @@ import { agreementSv } from "./agreement";
 import { draftSv } from "./draft";
 import { reportSv } from "./report";
 import { reviewSv } from "./review";
+import { dashboardSv } from "./dashboard";
 
 export const sv = {
   "layout.productName": "IOP-avtal",
@@ -28,10 +29,6 @@ export const sv = {
   "role.editor": "handläggare",
   "role.registrar": "registrator",
   "role.admin": "administratör",
-  "permission.read": "läsa alla avtal, rapporter och påminnelser",
-  "permission.edit": "skapa och ändra avtal, skicka dem till beslut, förnya, säga upp, bjuda in föreningar och granska rapporter",
-  "permission.decide": "registrera politiska beslut",
-  "permission.administer": "sköta användare och inställningar",
 
   "status.draft": "Utkast",
   "status.proposed": "Väntar på beslut",
@@ -89,6 +86,8 @@ export const sv = {
   "validation.dueBeforeStart": "En rapport kan inte lämnas före avtalsperiodens start",
   "validation.renewalStart": "En förnyelse börjar dagen efter att det tidigare avtalet slutar: {date}",
   "validation.overlap": "Överlappar avtalet ”{title}” för samma förening, {start} till {end}",
+  "validation.searchWords": "Skriv minst ett ord med minst {min} bokstäver eller siffror",
+  "validation.tooManySearchWords": "Sök på högst {max} ord",
   "validation.invalid": "Kontrollera värdet",
 
   "error.notFound.title": "Sidan finns inte",
@@ -107,20 +106,6 @@ export const sv = {
   "signIn.button": "Logga in",
   "signIn.associationsHeading": "Rapporterar du för en förening?",
   "signIn.associations": "Du behöver inte logga in. Använd länken i e-postmeddelandet som du fick från kommunen. Om länken har slutat gälla kan du be om en ny på sidan som länken öppnar.",
-
-  "home.title": "Start",
-  "home.heading": "Välkommen, {name}",
-  "home.lead": "Här är dina uppgifter och det du kan göra i tjänsten just nu.",
-  "home.you": "Du",
-  "home.name": "Namn",
-  "home.email": "E-post",
-  "home.roles": "Roll",
-  "home.mayDo": "Du får",
-  "home.workHeading": "Arbeta med avtalen",
-  "home.work": "Sidorna för att se och ändra avtal kommer härnäst. Till dess arbetar du med avtalen genom tjänstens API, som är beskrivet i API-dokumentationen. Där kan du också prova varje anrop när du är inloggad.",
-  "home.apiDocs": "Öppna API-dokumentationen",
-  "home.openApi": "API-beskrivningen som OpenAPI-fil (JSON)",
-  "home.helpLink": "Läs hur avtal och påminnelser fungerar",
 
   "help.title": "Så fungerar avtal och påminnelser",
   "help.lead": "Tjänsten följer varje IOP-avtal från utkast till slut och skickar påminnelser i tid, så att inget avtal löper ut av misstag och inga rapporter glöms bort.",
@@ -183,4 +168,5 @@ export const sv = {
   ...draftSv,
   ...reportSv,
   ...reviewSv,
+  ...dashboardSv,
 };
