@@ -35,7 +35,6 @@ import { webRoutes } from "../web/routes";
 import { MovableClock } from "../functions/local/clock";
 import { mammaUnited, umea, type DemoAgreement } from "../functions/local/demo-agreements";
 import { createDynamoDbClient, startDynamoDbLocal } from "../functions/local/dynamodb";
-
 import { createApp } from "../functions/api/app";
 import { caughtEmails, MailCatcherComponent } from "../functions/local/mail";
 import { createLocalWorkflow } from "../functions/local/workflow";
