@@ -7,6 +7,8 @@ import { Hono } from "hono";
 import type { AppDependencies } from "../functions/api/app";
 import { CsrfRejectedError } from "../functions/api/auth/csrf";
 import type { AppEnv } from "../functions/api/env";
+import { STORE_RETRY_AFTER_SECONDS } from "../functions/api/problems";
+import { StoreUnavailableError } from "../functions/store/errors";
 import { assetAt } from "./assets";
 import { formPoster } from "./csrf";
 import { AccessibilityPage } from "./pages/accessibility";
@@ -28,6 +30,10 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
 
   routes.onError(async (error, c) => {
     if (error instanceof CsrfRejectedError) return renderPage(c, null, (context) => <ErrorPage context={context} problem="csrf" />, 403);
+    if (error instanceof StoreUnavailableError) {
+      c.header("Retry-After", String(STORE_RETRY_AFTER_SECONDS));
+      return renderPage(c, null, (context) => <ErrorPage context={context} problem="unavailable" />, 503);
+    }
     dependencies.log({ level: "error", message: "Unhandled error in a page", requestId: c.var.requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     return renderPage(c, null, (context) => <ErrorPage context={context} problem="server" />, 500);
   });

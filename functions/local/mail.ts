@@ -39,6 +39,8 @@ export interface CaughtEmail {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** Extra header fields the sender gave, e.g. REMINDER_HEADER (functions/email/sender.ts). */
+  headers?: { name: string; value: string }[];
   /** Seconds since the epoch, real time. */
   at: number;
 }
@@ -66,6 +68,13 @@ export class MailCatcherComponent implements Component {
       clientConfig: sesClientConfig(this.url),
       ...(sentFile === undefined ? {} : { afterSend: () => this.#record(sentFile) }),
     };
+  }
+
+  /** The id of an email the catcher holds with this header field, or null: what it kept from earlier runs included. */
+  keptMessageId(header: string, value: string): string | null {
+    const name = header.toLowerCase();
+    const email = catcherStore.emails.find((candidate) => candidate.headers?.some((field) => field.name.toLowerCase() === name && field.value === value));
+    return email?.messageId ?? null;
   }
 
   #record(sentFile: string): Promise<void> {

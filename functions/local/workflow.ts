@@ -12,6 +12,7 @@ import { createWorkflowStateStore } from "../store/workflow-state";
 import { createWorkflowTasks, type AlarmSink } from "../workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING, type WorkflowTiming } from "../workflow/timing";
 import { saveClock, type MovableClock } from "./clock";
+import { settlingInterruptedSends, type KeptReminderEmail } from "./interrupted-sends";
 import { LocalWorkflowEngine } from "./workflow-engine";
 
 export interface LocalWorkflowOptions {
@@ -25,6 +26,11 @@ export interface LocalWorkflowOptions {
   appUrl: string;
   mail: { sender: string; teamMailbox: string; language: Language };
   warn: (line: string) => void;
+  /**
+   * What the mail catcher kept, to settle the sends a killed runtime left half done (interrupted-sends.ts); they stay
+   * `sending` when left out.
+   */
+  keptReminderEmail?: KeptReminderEmail;
   /** Where failures are raised; a warning line when left out. */
   alarms?: AlarmSink;
   timing?: WorkflowTiming;
@@ -47,7 +53,10 @@ export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflo
     tasks: (ports) =>
       createWorkflowTasks({
         agreements,
-        reminders: createReminderStore({ client, tableName }),
+        reminders:
+          options.keptReminderEmail === undefined
+            ? createReminderStore({ client, tableName })
+            : settlingInterruptedSends(createReminderStore({ client, tableName }), options.keptReminderEmail, () => clock.now()),
         workflowState,
         mailer: createSesMailer({ ...ses, from: mail.sender }),
         mail: { teamMailbox: mail.teamMailbox, appUrl, language: mail.language },
