@@ -90,7 +90,10 @@ export async function runtimePlace(): Promise<{ dataDir: string; port: number; c
 }
 
 export async function startRuntime(place: { dataDir: string; port: number }, env: NodeJS.ProcessEnv): Promise<RuntimeProcess> {
-  const runtime = await spawnRuntime({ dataDir: place.dataDir, port: place.port, env: { DEMO_DATA: "false", ...env } }).untilServing();
+  const spawned = spawnRuntime({ dataDir: place.dataDir, port: place.port, env: { DEMO_DATA: "false", ...env } });
+  const runtime = await spawned.untilServing().catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${spawned.stdout}${spawned.stderr}`);
+  });
   expect((await runtime.health()).body).toMatchObject({ components: { mail: { ok: true }, workflow: { ok: true } } });
   return runtime;
 }
