@@ -4,7 +4,6 @@
  * logs every invocation as a JSON line with Lambda's request id, as the API logs its requests.
  */
 import { randomBytes } from "node:crypto";
-import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
