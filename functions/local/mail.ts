@@ -70,13 +70,6 @@ export class MailCatcherComponent implements Component {
     };
   }
 
-  /** The id of an email the catcher holds with this header field, or null: what it kept from earlier runs included. */
-  keptMessageId(header: string, value: string): string | null {
-    const name = header.toLowerCase();
-    const email = catcherStore.emails.find((candidate) => candidate.headers?.some((field) => field.name.toLowerCase() === name && field.value === value));
-    return email?.messageId ?? null;
-  }
-
   #record(sentFile: string): Promise<void> {
     const snapshot = JSON.stringify({ emails: catcherStore.emails }, null, 2);
     this.#recording = this.#recording.then(() => writeAtomically(sentFile, `${snapshot}\n`));

@@ -13,7 +13,6 @@ import { devClockRoutes } from "../api/dev-clock";
 import { devTokenRoutes } from "../api/dev-token";
 import { jsonLines } from "../api/logging";
 import { composeApplication } from "../composition";
-import { REMINDER_HEADER } from "../email/sender";
 import { createStores } from "../store/stores";
 import { ensureTable, TableMismatchError } from "../store/table";
 import { rebuildTextIndexIfOutdated } from "../store/text-index";
@@ -171,7 +170,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       agreements: store,
       clock,
       ses: mailCatcher.sesConnection(),
-      keptReminderEmail: (value) => mailCatcher.keptMessageId(REMINDER_HEADER, value),
       appUrl: url,
       mail,
       warn,

@@ -12,7 +12,6 @@ import { createWorkflowStateStore } from "../store/workflow-state";
 import { createWorkflowTasks, type AlarmSink } from "../workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING, type WorkflowTiming } from "../workflow/timing";
 import { saveClock, type MovableClock } from "./clock";
-import { settlingInterruptedSends, type KeptReminderEmail } from "./interrupted-sends";
 import { LocalWorkflowEngine } from "./workflow-engine";
 
 export interface LocalWorkflowOptions {
@@ -26,11 +25,6 @@ export interface LocalWorkflowOptions {
   appUrl: string;
   mail: { sender: string; teamMailbox: string; language: Language };
   warn: (line: string) => void;
-  /**
-   * What the mail catcher kept, to settle the sends a killed runtime left half done (interrupted-sends.ts); they stay
-   * `sending` when left out.
-   */
-  keptReminderEmail?: KeptReminderEmail;
   /** Where failures are raised; a warning line when left out. */
   alarms?: AlarmSink;
   timing?: WorkflowTiming;
@@ -53,10 +47,7 @@ export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflo
     tasks: (ports) =>
       createWorkflowTasks({
         agreements,
-        reminders:
-          options.keptReminderEmail === undefined
-            ? createReminderStore({ client, tableName })
-            : settlingInterruptedSends(createReminderStore({ client, tableName }), options.keptReminderEmail, () => clock.now()),
+        reminders: createReminderStore({ client, tableName }),
         workflowState,
         mailer: createSesMailer({ ...ses, from: mail.sender }),
         mail: { teamMailbox: mail.teamMailbox, appUrl, language: mail.language },

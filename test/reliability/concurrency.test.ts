@@ -77,10 +77,13 @@ describe("concurrency", () => {
         const text = await response.text();
         // The one that wins submits (201); the others are told the report is already in (409), never a server error.
         expect([201, 409], text).toContain(response.status);
-        if (response.status === 201) accepted.set(burst[index]!.reportId, (accepted.get(burst[index]!.reportId) ?? 0) + 1);
+        if (response.status === 201) {
+          const key = `${burst[index]!.agreementId} ${burst[index]!.reportId}`;
+          accepted.set(key, (accepted.get(key) ?? 0) + 1);
+        }
       }
       for (const report of reports) {
-        expect(accepted.get(report.reportId), report.reportId).toBe(1);
+        expect(accepted.get(`${report.agreementId} ${report.reportId}`), report.agreementId).toBe(1);
         const versions = await api.reporting.reports.versions(report.agreementId, report.reportId);
         expect(versions.map((version) => version.number)).toEqual(Array.from({ length: round }, (_, index) => index + 1));
         expect((await api.reporting.reports.get(report.agreementId, report.reportId))?.status).toBe("submitted");

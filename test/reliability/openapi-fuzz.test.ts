@@ -222,7 +222,10 @@ function encoded(text: string): string {
 }
 
 function pathWith(template: string, values: Record<string, unknown>): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => encoded(String(values[name] ?? "x")));
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name] ?? "x";
+    return encoded(typeof value === "string" ? value : JSON.stringify(value));
+  });
 }
 
 function queryString(values: Record<string, unknown>): string {
@@ -300,7 +303,7 @@ function asSwagger2(openApi: OpenApiDocument): unknown {
 function catalogueRequests(): FuzzRequest[] {
   return fuzzSwagger(asSwagger2(document)).flatMap((spec, index): FuzzRequest[] => {
     const { method, path, pathParams = {}, queryParams = {}, body } = spec.request;
-    const values = Object.fromEntries(Object.entries(pathParams).map(([name, value]) => [name, value === name && known[name]?.length ? known[name]![0] : value]));
+    const values = Object.fromEntries(Object.entries(pathParams).map(([name, value]) => [name, value === name && known[name]?.length ? known[name][0] : value]));
     const as = [undefined, ...ROLES][index % (ROLES.length + 1)];
     return [
       {
