@@ -26,7 +26,7 @@ export function renderPage(
   c: Context<AppEnv>,
   principal: StaffPrincipal | null,
   page: (context: PageContext) => JSX.Element,
-  status: 200 | 400 | 403 | 404 | 409 | 500 | 502 = 200,
+  status: 200 | 400 | 403 | 404 | 409 | 500 | 502 | 503 = 200,
 ): Response | Promise<Response> {
   const messages = messagesFor(pageLanguage(c));
   const url = new URL(c.req.url);

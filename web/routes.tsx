@@ -8,6 +8,8 @@ import type { AppDependencies } from "../functions/api/app";
 import { CsrfRejectedError } from "../functions/api/auth/csrf";
 import type { AppEnv } from "../functions/api/env";
 import { UseCaseError } from "../functions/app/errors";
+import { STORE_RETRY_AFTER_SECONDS } from "../functions/api/problems";
+import { StoreUnavailableError } from "../functions/store/errors";
 import { assetAt } from "./assets";
 import { formPoster } from "./csrf";
 import { draftRoutes } from "./routes/draft";
@@ -35,6 +37,10 @@ export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     // A use case's refusal no form explains: something not there (or not to be seen), or a role that may not.
     if (error instanceof UseCaseError && error.kind === "not-found") return renderProblem(c, "notFound", 404);
     if (error instanceof UseCaseError && error.kind === "forbidden") return renderProblem(c, "forbidden", 403);
+    if (error instanceof StoreUnavailableError) {
+      c.header("Retry-After", String(STORE_RETRY_AFTER_SECONDS));
+      return renderPage(c, null, (context) => <ErrorPage context={context} problem="unavailable" />, 503);
+    }
     dependencies.log({ level: "error", message: "Unhandled error in a page", requestId: c.var.requestId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     return renderPage(c, null, (context) => <ErrorPage context={context} problem="server" />, 500);
   });

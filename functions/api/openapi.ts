@@ -73,7 +73,17 @@ export function openApiDocument(specs: readonly OperationSpec[], names: readonly
     if (spec.access !== "public") {
       responses["401"] = problem("Not signed in");
       responses["403"] = problem(`Signed in without the ${spec.access} permission`);
-      responses["503"] = problem("Sign-in unavailable: the organisation's identity provider could not be reached to check the token");
+    }
+    // Every operation but the documentation's reads the table or signs in; the health check has a 503 of its own.
+    if (spec.tag !== "Documentation" && spec.responses[503] === undefined) {
+      responses["503"] = {
+        ...problem(
+          spec.access === "public"
+            ? "The database could not be reached; Retry-After says when to try again"
+            : "The database or the organisation's identity provider (to check the token) could not be reached; Retry-After says when to try again, when it is the database",
+        ),
+        headers: { "Retry-After": { description: "Seconds to wait before trying again", schema: { type: "string" } } },
+      };
     }
     if (spec.body !== undefined) {
       responses["413"] = problem("The body is larger than 100 KB");

@@ -9,7 +9,7 @@ import { VALIDATION_CODES, type FieldError } from "../domain/errors";
 import type { Action, LifecycleError, LifecycleErrorCode } from "../domain/lifecycle";
 import type { ReportError } from "../domain/reports";
 import { LifecycleRefusedError, RateLimitedError, ReportRefusedError, UseCaseError, type RefusalKind } from "../app/errors";
-import { InvalidCursorError, VersionConflictError } from "../store/errors";
+import { InvalidCursorError, StoreUnavailableError, VersionConflictError } from "../store/errors";
 import { ReportConflictError } from "../store/reports";
 import { localizedFieldErrors, messagesFor, type Language } from "../../web/i18n/catalogue";
 import { fromAcceptLanguage } from "../../web/i18n/language";
@@ -132,6 +132,9 @@ const STATUS_OF_REFUSAL: Record<RefusalKind, number> = {
   unavailable: 502,
 };
 
+/** How long a client waits before trying again when the database could not be reached: it is back, or still away. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
 /** The problem for an error a use case, the domain, the store or a route raised; null for anything unexpected. */
 export function problemFor(error: unknown): ApiProblem | null {
   if (error instanceof ApiProblem) return error;
@@ -148,6 +151,11 @@ export function problemFor(error: unknown): ApiProblem | null {
   }
   // Another write to the report in between: the caller can reload and retry.
   if (error instanceof ReportConflictError) return new ApiProblem(409, "Edit conflict", `${error.message}; reload it and try again`);
+  if (error instanceof StoreUnavailableError) {
+    return new ApiProblem(503, "Temporarily unavailable", `The database could not be reached; try again in ${STORE_RETRY_AFTER_SECONDS} seconds`, {
+      headers: { "Retry-After": String(STORE_RETRY_AFTER_SECONDS) },
+    });
+  }
   if (error instanceof InvalidCursorError) {
     return new ApiProblem(400, "Invalid cursor", error.message, { errors: [{ path: "cursor", message: error.message }] });
   }

@@ -14,7 +14,15 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  /** Extra header fields, e.g. which reminder an email is (REMINDER_HEADER). */
+  headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Names the reminder an email is, as "<agreement id> <reminder key>": whoever holds the email (a mailbox, the local
+ * mail catcher) can tell which reminder record it belongs to.
+ */
+export const REMINDER_HEADER = "X-IOP-Reminder";
 
 export interface Mailer {
   /**
@@ -84,7 +92,13 @@ export function createSesMailer({ clientConfig, afterSend, from, configurationSe
             FromEmailAddress: from,
             ...(configurationSet === undefined ? {} : { ConfigurationSetName: configurationSet }),
             Destination: { ToAddresses: [...email.to], CcAddresses: [...email.cc] },
-            Content: { Simple: { Subject: utf8(email.subject), Body: { Text: utf8(email.text), Html: utf8(email.html) } } },
+            Content: {
+              Simple: {
+                Subject: utf8(email.subject),
+                Body: { Text: utf8(email.text), Html: utf8(email.html) },
+                ...(email.headers === undefined ? {} : { Headers: Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value })) }),
+              },
+            },
           }),
         ));
       } catch (error) {

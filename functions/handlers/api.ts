@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
@@ -17,6 +17,7 @@ import { LAMBDA_DOCS_ASSETS_DIR } from "../api/routes/docs";
 import { composeApplication } from "../composition";
 import { systemClock } from "../domain/clock";
 import { PRESIGNING_CLIENT_CONFIG } from "../store/attachments";
+import { createTableClient } from "../store/client";
 import { createStores } from "../store/stores";
 import { countSupersededExecutions } from "../workflow/alarms";
 import { createStepFunctionsWorkflow } from "../workflow/step-functions";
@@ -26,7 +27,7 @@ import { readApiSecrets } from "./secrets";
 
 const tableName = requiredEnv("TABLE_NAME");
 const appOrigin = new URL(requiredEnv("APP_URL")).origin;
-const dynamoDb = new DynamoDBClient({});
+const dynamoDb = createTableClient();
 const secrets = await readApiSecrets(process.env);
 const stores = createStores({ client: DynamoDBDocumentClient.from(dynamoDb), tableName, cursorSecret: secrets.cursorSecret });
 

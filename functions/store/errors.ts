@@ -58,3 +58,17 @@ export class OverlapGuardConflictError extends Error {
     super(`Another agreement for the same association and title was submitted at the same moment as ${agreementId}`, options);
   }
 }
+
+/**
+ * The table could not be reached, or did not answer in time, after the client's retries: a network failure, a
+ * timeout, throttling or an error on the database's side. Whether a write that was under way took effect is
+ * decided by the table's own conditions (every write is one conditional transaction), never half; the caller may
+ * try again shortly.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = "StoreUnavailableError";
+
+  constructor(options?: ErrorOptions) {
+    super("The database could not be reached", options);
+  }
+}

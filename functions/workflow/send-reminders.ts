@@ -9,7 +9,7 @@ import { agreementLink } from "../domain/links";
 import { dueReminders, reminderKey, reminderRecipients, type PlannedReminder } from "../domain/reminders";
 import { hasBeenSubmitted, type Report } from "../domain/reports";
 import { reminderMessage, type Language } from "../email/reminder-message";
-import { EmailRefusedError, type Mailer } from "../email/sender";
+import { EmailRefusedError, REMINDER_HEADER, type Mailer } from "../email/sender";
 import type { AgreementStore } from "../store/agreements";
 import type { ReminderStore } from "../store/reminders";
 
@@ -26,6 +26,11 @@ export interface SendRemindersDependencies {
   reminders: ReminderStore;
   mailer: Mailer;
   mail: ReminderMailSettings;
+}
+
+/** The value of an email's REMINDER_HEADER. */
+export function reminderHeader(agreementId: string, reminder: PlannedReminder): string {
+  return `${agreementId} ${reminderKey(reminder)}`;
 }
 
 /** SES surely did not take a reminder; it is back to `pending` and the task fails, to be retried. */
@@ -105,7 +110,7 @@ export async function sendClaimed(
   const message = reminderMessage({ reminder, agreement, today: stockholmDate(now), link: agreementLink(mail.appUrl, agreement.id), language: mail.language });
   let messageId: string;
   try {
-    ({ messageId } = await mailer.send({ ...reminderRecipients(agreement, mail.teamMailbox), ...message }));
+    ({ messageId } = await mailer.send({ ...reminderRecipients(agreement, mail.teamMailbox), ...message, headers: { [REMINDER_HEADER]: reminderHeader(agreement.id, reminder) } }));
   } catch (error) {
     if (error instanceof EmailRefusedError) return error;
     await reminders.markUncertain(agreement.id, reminder, error instanceof Error ? error.message : String(error), now);

@@ -99,6 +99,8 @@ export const en: Catalogue = {
   "error.csrf.body": "The page was too old or was opened from another website. Go back, reload the page and send it again. What you wrote has not been saved.",
   "error.server.title": "Something went wrong on our side",
   "error.server.body": "Try again in a moment. If you contact us, quote the reference {requestId}.",
+  "error.unavailable.title": "The service is not available right now",
+  "error.unavailable.body": "We cannot reach the database. Nothing you did was half saved. Try again in a little while.",
   "error.backToStart": "Go to the start page",
 
   "signIn.title": "Sign in",

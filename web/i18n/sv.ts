@@ -98,6 +98,8 @@ export const sv = {
   "error.csrf.body": "Sidan var för gammal eller öppnades från en annan webbplats. Gå tillbaka, ladda om sidan och skicka igen. Det du skrev har inte sparats.",
   "error.server.title": "Något gick fel hos oss",
   "error.server.body": "Försök igen om en stund. Om du kontaktar oss, uppge referensen {requestId}.",
+  "error.unavailable.title": "Tjänsten är inte tillgänglig just nu",
+  "error.unavailable.body": "Vi når inte databasen. Inget av det du gjorde har sparats till hälften. Försök igen om en liten stund.",
   "error.backToStart": "Till startsidan",
 
   "signIn.title": "Logga in",

@@ -1,11 +1,11 @@
 /**
  * The pages' answers when something is wrong that no form field explains: not found, not permitted, a refused
- * post, our fault.
+ * post, the database out of reach, our fault.
  */
 import { Page } from "../components/layout";
 import type { PageContext } from "../context";
 
-export type PageProblem = "notFound" | "forbidden" | "csrf" | "server";
+export type PageProblem = "notFound" | "forbidden" | "csrf" | "server" | "unavailable";
 
 export function ErrorPage({ context, problem }: { context: PageContext; problem: PageProblem }) {
   const { t } = context.messages;
