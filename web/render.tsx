@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import type { JSX } from "hono/jsx/jsx-runtime";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { StaffPrincipal } from "../functions/api/auth/principal";
 import type { AppEnv } from "../functions/api/env";
 import type { PageContext } from "./context";
@@ -14,7 +15,7 @@ import { LANGUAGE_QUERY, pageLanguage } from "./i18n/language";
 import { ErrorPage, type PageProblem } from "./pages/errors";
 
 /** A page for a browser that asked for something that is not there; the API's own 404 stays JSON. */
-export function renderProblem(c: Context<AppEnv>, problem: PageProblem, status: 404 | 403 | 500 | 502): Response | Promise<Response> {
+export function renderProblem(c: Context<AppEnv>, problem: PageProblem, status: ContentfulStatusCode): Response | Promise<Response> {
   return renderPage(c, null, (context) => <ErrorPage context={context} problem={problem} />, status);
 }
 
@@ -26,7 +27,7 @@ export function renderPage(
   c: Context<AppEnv>,
   principal: StaffPrincipal | null,
   page: (context: PageContext) => JSX.Element,
-  status: 200 | 400 | 403 | 404 | 409 | 500 | 502 | 503 = 200,
+  status: ContentfulStatusCode = 200,
 ): Response | Promise<Response> {
   const messages = messagesFor(pageLanguage(c));
   const url = new URL(c.req.url);
