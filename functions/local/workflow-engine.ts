@@ -4,7 +4,9 @@
  *
  * - Task tokens. A `.waitForTaskToken` task runs its handler, then stays pending until `complete(token)`.
  * - Executions that outlive the process. On start (and whenever the clock moves) every agreement that needs an
- *   execution gets one again; the definition is re-entrant, so a fresh execution simply catches up.
+ *   execution gets one again; the definition is re-entrant, so a fresh execution simply catches up. On start this
+ *   happens in the background: with thousands of agreements it takes a while (a read per agreement), and the app
+ *   should answer meanwhile; the health report says how far it has come.
  * - A movable clock. Waits are measured on the injected clock, not on timers: a waiting execution is woken by
  *   ending it and starting it again, which takes the same states a timer firing would (Wait -> CatchUp), so the
  *   event log counts transitions as Step Functions would. Each real timer stays below Node's 24.8-day limit.
@@ -30,6 +32,8 @@ const LOCAL_TIMER_CAP_MS = 20 * 86_400_000;
 const STATUSES_WITH_EXECUTIONS: readonly Status[] = ["proposed", "approved", "active"];
 const EVENTS_KEPT_PER_AGREEMENT = 2_000;
 const LIST_PAGE_SIZE = 100;
+/** Agreements whose executions are re-created at once while catching up (each is a read of its workflow state). */
+const CATCH_UP_CONCURRENCY = 8;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -80,6 +84,12 @@ function localFunctionArn(task: TaskFunction): string {
   return `arn:aws:lambda:eu-north-1:000000000000:function:iop-local-${task}`;
 }
 
+interface CatchUpProgress {
+  /** Agreements that need an execution; null while they are being listed. */
+  found: number | null;
+  done: number;
+}
+
 type StateDefinition = { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; Retry?: unknown[] };
 
 export class LocalWorkflowEngine implements Component, AgreementWorkflow {
@@ -102,6 +112,10 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
   #tokens = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
+  /** The catch-up after start: how many agreements it has found and how many of them it has given an execution. */
+  #catchingUp: CatchUpProgress | null = null;
+  #catchUp: Promise<void> = Promise.resolve();
+  #catchUpFailure: string | null = null;
 
   constructor(options: LocalWorkflowEngineOptions) {
     this.#options = options;
@@ -113,14 +127,28 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
 
   // -- Component --------------------------------------------------------------------------------------------
 
+  /**
+   * Resolves at once; the executions of the agreements in the table are re-created in the background (`settled`
+   * waits for that, the health report counts it).
+   */
   async start(): Promise<void> {
     this.#stopped = false;
-    await this.#operation(() => this.#createMissingExecutions());
+    this.#catchUpFailure = null;
+    const progress: CatchUpProgress = (this.#catchingUp = { found: null, done: 0 });
+    this.#catchUp = this.#operation(() => this.#createMissingExecutions(progress))
+      .catch((error: unknown) => {
+        this.#catchUpFailure = error instanceof Error ? error.message : String(error);
+        this.#options.warn?.(`Catching up the workflow executions failed: ${this.#catchUpFailure}`);
+      })
+      .finally(() => {
+        if (this.#catchingUp === progress) this.#catchingUp = null;
+      });
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    await this.#catchUp;
     for (const run of this.#runs) this.#end(run);
     await Promise.allSettled([...this.#inFlight]);
     this.#executions.clear();
@@ -131,7 +159,14 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
     const runs = [...this.#runs].filter((run) => run.execution.run === run);
     const waiting = runs.filter((run) => !run.busy && run.awaiting === null).length;
     const deciding = runs.filter((run) => run.awaiting !== null).length;
-    return { ok: !this.#stopped, detail: `${runs.length} executions: ${waiting} waiting, ${deciding} awaiting a decision` };
+    const counts = `${runs.length} executions: ${waiting} waiting, ${deciding} awaiting a decision`;
+    if (this.#catchUpFailure !== null) return { ok: false, detail: `${counts}; catching up after the start failed: ${this.#catchUpFailure}` };
+    const catchingUp = this.#catchingUp;
+    if (catchingUp !== null) {
+      const sofar = catchingUp.found === null ? "listing the agreements" : `${catchingUp.done} of ${catchingUp.found} agreements so far`;
+      return { ok: !this.#stopped, detail: `${counts}; catching up after the start: ${sofar}` };
+    }
+    return { ok: !this.#stopped, detail: counts };
   }
 
   // -- AgreementWorkflow ------------------------------------------------------------------------------------
@@ -419,7 +454,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
     this.#arm();
   }
 
-  async #createMissingExecutions(): Promise<void> {
+  async #createMissingExecutions(progress?: CatchUpProgress): Promise<void> {
     const ids = new Set(await this.#options.workflowState.listUnfinished());
     for (const status of STATUSES_WITH_EXECUTIONS) {
       let cursor: string | null = null;
@@ -429,7 +464,15 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow {
         cursor = page.cursor;
       } while (cursor !== null);
     }
-    for (const id of ids) await this.ensureRunning(id);
+    if (progress !== undefined) progress.found = ids.size;
+    const queue = ids.values();
+    const worker = async () => {
+      for (let next = queue.next(); !next.done && !this.#stopped; next = queue.next()) {
+        await this.ensureRunning(next.value);
+        if (progress !== undefined) progress.done++;
+      }
+    };
+    await Promise.all(Array.from({ length: CATCH_UP_CONCURRENCY }, worker));
   }
 
   /** Counts work outside any run (reading the store before starting one), so `settled` waits for it too. */
