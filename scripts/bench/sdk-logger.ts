@@ -11,26 +11,10 @@ import { SDK_LOGGER } from "../../functions/sdk-logger";
 import { ensureTable, TABLE_DEFINITION } from "../../functions/store/table";
 import { benchAgreement, rawAgreementKey, writeAgreements } from "./agreements";
 import { machine } from "./machine";
+import { closedLoopRate, CONNECTIONS } from "./serving";
 
 const SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 10);
-const CONNECTIONS = 10;
 const AGREEMENTS = 100;
-
-async function rate(work: () => Promise<unknown>): Promise<{ rate: number; cpuMsPerCall: number }> {
-  const until = performance.now() + SECONDS * 1000;
-  const cpuBefore = process.cpuUsage();
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (performance.now() < until) {
-        await work();
-        done++;
-      }
-    }),
-  );
-  const cpu = process.cpuUsage(cpuBefore);
-  return { rate: done / SECONDS, cpuMsPerCall: (cpu.user + cpu.system) / 1000 / done };
-}
 
 export async function sdkLogger(): Promise<string> {
   const dynamoDbLocal = await startDynamoDbLocal({ dataDir: null });
@@ -62,7 +46,7 @@ export async function sdkLogger(): Promise<string> {
       const figures: Record<string, { rate: number; cpuMsPerCall: number }[]> = {};
       for (let round = 0; round < 2; round++) {
         for (const [name, client] of Object.entries(clients)) {
-          await rate(() => send(client)).then((measured) => (figures[name] ??= []).push(measured));
+          await closedLoopRate(() => send(client), SECONDS).then((measured) => (figures[name] ??= []).push(measured));
         }
       }
       const mean = (values: { rate: number; cpuMsPerCall: number }[]) => ({

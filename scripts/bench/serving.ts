@@ -33,7 +33,7 @@ const SIZES = [100, 10_000] as const;
 const SEARCH_TERM = "mattel";
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 2_000);
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 10);
-const CONNECTIONS = 10;
+export const CONNECTIONS = 10;
 const TICKS_PER_SECOND = 100;
 
 // -- Targets (issue 13) ----------------------------------------------------------------------------------------
@@ -107,9 +107,13 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-/** `CONNECTIONS` loops sending `work` back to back for the duration: the rate a client gets at that concurrency. */
-async function closedLoopRate(work: () => Promise<unknown>, seconds: number): Promise<number> {
+/**
+ * `CONNECTIONS` loops sending `work` back to back for the duration: the rate a client gets at that concurrency,
+ * and this process's CPU per call (the client's share, apart from the emulator's).
+ */
+export async function closedLoopRate(work: () => Promise<unknown>, seconds: number): Promise<{ rate: number; cpuMsPerCall: number }> {
   const until = performance.now() + seconds * 1000;
+  const cpuBefore = process.cpuUsage();
   let done = 0;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
@@ -119,7 +123,8 @@ async function closedLoopRate(work: () => Promise<unknown>, seconds: number): Pr
       }
     }),
   );
-  return done / seconds;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { rate: done / seconds, cpuMsPerCall: (cpu.user + cpu.system) / 1000 / done };
 }
 
 interface Throughput {
@@ -299,10 +304,10 @@ interface Throughputs {
 async function throughputs(serving: Serving, id: string): Promise<Throughputs> {
   const key = rawAgreementKey(id);
   const byStatus = TABLE_DEFINITION.globalIndexes.byStatus;
-  const rawGetItem = await closedLoopRate(() => serving.dynamoDb.send(new GetItemCommand({ TableName: TABLE_NAME, Key: key })), THROUGHPUT_SECONDS);
+  const { rate: rawGetItem } = await closedLoopRate(() => serving.dynamoDb.send(new GetItemCommand({ TableName: TABLE_NAME, Key: key })), THROUGHPUT_SECONDS);
   const detail = await throughput(serving.runtime, serving.emulatorPid, `/api/agreements/${id}`, serving.auth);
   // The list's first page is one Query of the status index (a page and one more, to know whether there is a next).
-  const rawQuery = await closedLoopRate(
+  const { rate: rawQuery } = await closedLoopRate(
     () =>
       serving.dynamoDb.send(
         new QueryCommand({
