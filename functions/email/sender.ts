@@ -7,6 +7,7 @@
  * may try again) or nobody can know (EmailOutcomeUnknownError: trying again may send it twice).
  */
 import { SendEmailCommand, SESv2Client, type SESv2ClientConfig } from "@aws-sdk/client-sesv2";
+import { SDK_LOGGER } from "../sdk-logger";
 
 export interface OutgoingEmail {
   to: readonly string[];
@@ -79,6 +80,7 @@ export interface SesMailerOptions extends SesConnection {
 export function createSesMailer({ clientConfig, afterSend, from, configurationSet }: SesMailerOptions): Mailer {
   const client = new SESv2Client({
     ...clientConfig,
+    logger: SDK_LOGGER,
     maxAttempts: 1,
     requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   });

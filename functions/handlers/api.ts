@@ -15,6 +15,7 @@ import { createStaffAuth } from "../api/auth/staff-auth";
 import { jsonLines } from "../api/logging";
 import { LAMBDA_DOCS_ASSETS_DIR } from "../api/routes/docs";
 import { composeApplication } from "../composition";
+import { SDK_LOGGER } from "../sdk-logger";
 import { systemClock } from "../domain/clock";
 import { PRESIGNING_CLIENT_CONFIG } from "../store/attachments";
 import { createTableClient } from "../store/client";
@@ -40,7 +41,7 @@ const staffAuth = createStaffAuth({
 
 const stateMachineArn = requiredEnv("WORKFLOW_STATE_MACHINE_ARN");
 const workflow = createStepFunctionsWorkflow({
-  client: countSupersededExecutions(new SFNClient({}), stateMachineArn.split(":").at(-1)!),
+  client: countSupersededExecutions(new SFNClient({ logger: SDK_LOGGER }), stateMachineArn.split(":").at(-1)!),
   stateMachineArn,
   timing: DEFAULT_WORKFLOW_TIMING,
   workflowState: stores.workflowState,
@@ -52,7 +53,7 @@ const log = jsonLines((line) => process.stdout.write(line));
 const application = composeApplication(
   {
     // Presigned URLs point at the bucket's regional address, which browsers reach.
-    attachments: { client: new S3Client(PRESIGNING_CLIENT_CONFIG), bucket: attachmentsBucket },
+    attachments: { client: new S3Client({ ...PRESIGNING_CLIENT_CONFIG, logger: SDK_LOGGER }), bucket: attachmentsBucket },
     email: emailFromEnvironment(),
     clock: systemClock,
     appOrigin,

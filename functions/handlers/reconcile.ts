@@ -6,7 +6,6 @@
  * ReconcilerRepairs and ReconcilerFailures metrics (Embedded Metric Format), which the repairs alarm counts.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -15,6 +14,8 @@ import { jsonLines } from "../api/logging";
 import type { Log } from "../app/ports";
 import { composeApplication, type PlaceClients } from "../composition";
 import { systemClock } from "../domain/clock";
+import { SDK_LOGGER } from "../sdk-logger";
+import { createTableClient } from "../store/client";
 import { createStores } from "../store/stores";
 import { countSupersededExecutions, reconcilerMetricLine } from "../workflow/alarms";
 import { reconcile, reconcilerSteps, repairExecutions, STEP_FUNCTIONS_HANDOVER_MS, type ReconcileReport, type ReconcileStep } from "../workflow/reconcile";
@@ -67,16 +68,16 @@ function reconcilerFromEnvironment(): { steps: ReconcileStep[]; stateMachineName
   const stateMachineArn = requiredEnv("WORKFLOW_STATE_MACHINE_ARN");
   const stateMachineName = stateMachineArn.split(":").at(-1)!;
   const steps = createAwsReconciler({
-    table: { client: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName: requiredEnv("TABLE_NAME") },
+    table: { client: DynamoDBDocumentClient.from(createTableClient()), tableName: requiredEnv("TABLE_NAME") },
     stepFunctions: {
       // Pages of running executions, and a DescribeExecution for each open agreement not among them: adaptive
       // retries slow the run down to Step Functions' rate rather than giving up when throttled.
-      client: countSupersededExecutions(new SFNClient({ retryMode: "adaptive", maxAttempts: 10 }), stateMachineName),
+      client: countSupersededExecutions(new SFNClient({ retryMode: "adaptive", maxAttempts: 10, logger: SDK_LOGGER }), stateMachineName),
       stateMachineArn,
     },
     // The application is composed whole, as the API's is; no step touches attachments, so the function has the
     // bucket's name and no right on it.
-    attachments: { client: new S3Client({}), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
+    attachments: { client: new S3Client({ logger: SDK_LOGGER }), bucket: requiredEnv("ATTACHMENTS_BUCKET") },
     email: emailFromEnvironment(),
     clock: systemClock,
     appOrigin: new URL(requiredEnv("APP_URL")).origin,

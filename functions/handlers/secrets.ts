@@ -4,6 +4,7 @@
  * function's configuration or the CloudFormation template learns where a secret is kept, not what it is.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SDK_LOGGER } from "../sdk-logger";
 
 /** Environment variables naming the secrets (an ARN or a name, as Secrets Manager accepts either). */
 export const SECRET_ENVIRONMENT = {
@@ -23,7 +24,7 @@ export interface ApiSecrets {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export async function readApiSecrets(env: Env, client: SecretsManagerClient = new SecretsManagerClient({})): Promise<ApiSecrets> {
+export async function readApiSecrets(env: Env, client: SecretsManagerClient = new SecretsManagerClient({ logger: SDK_LOGGER })): Promise<ApiSecrets> {
   const required = (name: string) => {
     const secretId = env[name];
     if (secretId === undefined || secretId === "") throw new Error(`${name} is not set`);

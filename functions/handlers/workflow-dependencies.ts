@@ -19,6 +19,7 @@ import { createStepFunctionsCallbacks, createStepFunctionsLauncher } from "../wo
 import { createWorkflowTasks, type WorkflowTasks } from "../workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING } from "../workflow/timing";
 import { emailLanguage, requiredEnv } from "./env";
+import { SDK_LOGGER } from "../sdk-logger";
 
 let tasks: WorkflowTasks | undefined;
 const log = jsonLines((line) => process.stdout.write(line));
@@ -51,7 +52,7 @@ function createTasksFromEnvironment(): WorkflowTasks {
   const tableName = requiredEnv("TABLE_NAME");
   const stateMachineArn = requiredEnv("WORKFLOW_STATE_MACHINE_ARN");
   const client = DynamoDBDocumentClient.from(createTableClient());
-  const sfn = new SFNClient({});
+  const sfn = new SFNClient({ logger: SDK_LOGGER });
   return createWorkflowTasks({
     // The tasks page through an agreement's reports within one call, so their cursors never leave the function:
     // a secret of its own per container will do.

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { PRESIGNING_CLIENT_CONFIG } from "../store/attachments";
 import type { Component, ComponentHealth } from "./components";
+import { SDK_LOGGER } from "../sdk-logger";
 
 interface S3rverOptions {
   address: string;
@@ -59,7 +60,7 @@ export class LocalS3Component implements Component {
 
   /** An S3 client for the local S3: path-style addresses, s3rver's credentials. */
   createClient(): S3Client {
-    return new S3Client({ ...PRESIGNING_CLIENT_CONFIG, endpoint: this.endpoint, region: "eu-north-1", forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+    return new S3Client({ ...PRESIGNING_CLIENT_CONFIG, endpoint: this.endpoint, region: "eu-north-1", forcePathStyle: true, credentials: LOCAL_CREDENTIALS, logger: SDK_LOGGER });
   }
 
   async start(): Promise<void> {

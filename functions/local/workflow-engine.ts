@@ -5,7 +5,9 @@
  * - Task tokens. A `.waitForTaskToken` task runs its handler, then stays pending until `complete(token)`.
  * - Executions that outlive the process. On start (and whenever the clock moves) the reconciler's repair step
  *   (functions/workflow/reconcile.ts, the one AWS runs on a schedule) gives every agreement that needs an execution
- *   one again; the definition is re-entrant, so a fresh execution simply catches up.
+ *   one again; the definition is re-entrant, so a fresh execution simply catches up. On start the repair runs in the
+ *   background: with thousands of agreements it takes a while (reads per agreement), and the app should answer
+ *   meanwhile; the health report says how far it has come.
  * - A movable clock. Waits are measured on the injected clock, not on timers: a waiting execution is woken by
  *   ending it and starting it again, which takes the same states a timer firing would (Wait -> CatchUp), so the
  *   event log counts transitions as Step Functions would. Each real timer stays below Node's 24.8-day limit.
@@ -103,6 +105,10 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
   readonly #repair: ReconcileStep;
   /** What the last repair did, agreement by agreement: what the AWS reconciler writes to its log. */
   #repairs: RepairLogEntry[] = [];
+  /** Whether the repair begun by `start` is still going, and why it failed if it did. */
+  #catchingUp = false;
+  #catchUp: Promise<void> = Promise.resolve();
+  #catchUpFailure: string | null = null;
 
   constructor(options: LocalWorkflowEngineOptions) {
     this.#options = options;
@@ -125,14 +131,31 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
 
   // -- Component --------------------------------------------------------------------------------------------
 
+  /**
+   * Resolves at once; the executions of the agreements in the table are re-created in the background (`settled`
+   * waits for that, the health report counts it).
+   */
   async start(): Promise<void> {
     this.#stopped = false;
-    await this.repairExecutions();
+    this.#catchUpFailure = null;
+    this.#catchingUp = true;
+    this.#catchUp = this.repairExecutions()
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.#catchUpFailure = error instanceof Error ? error.message : String(error);
+          this.#options.warn?.(`Catching up the workflow executions failed: ${this.#catchUpFailure}`);
+        },
+      )
+      .finally(() => {
+        this.#catchingUp = false;
+      });
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    await this.#catchUp;
     for (const run of this.#runs) this.#end(run);
     await Promise.allSettled([...this.#inFlight]);
     this.#executions.clear();
@@ -143,7 +166,10 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     const runs = [...this.#runs].filter((run) => run.execution.run === run);
     const waiting = runs.filter((run) => !run.busy && run.awaiting === null).length;
     const deciding = runs.filter((run) => run.awaiting !== null).length;
-    return { ok: !this.#stopped, detail: `${runs.length} executions: ${waiting} waiting, ${deciding} awaiting a decision` };
+    const counts = `${runs.length} executions: ${waiting} waiting, ${deciding} awaiting a decision`;
+    if (this.#catchUpFailure !== null) return { ok: false, detail: `${counts}; catching up after the start failed: ${this.#catchUpFailure}` };
+    if (this.#catchingUp) return { ok: !this.#stopped, detail: `${counts}; catching up after the start: ${this.#repairs.length} agreements given an execution so far` };
+    return { ok: !this.#stopped, detail: counts };
   }
 
   // -- AgreementWorkflow ------------------------------------------------------------------------------------

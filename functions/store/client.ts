@@ -4,13 +4,15 @@
  * gets 1 s, an answer 3 s (DynamoDB answers in milliseconds), three attempts in all, so about 10 s at worst, where
  * the SDK by default waits as long as the socket stays open and only warns. What it still cannot reach surfaces as
  * one typed error, StoreUnavailableError, which the API answers as 503 with Retry-After (functions/api/problems.ts)
- * instead of a 500.
+ * instead of a 500. Its logger is the app's SDK logger (functions/sdk-logger.ts).
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { SDK_LOGGER } from "../sdk-logger";
 import { StoreUnavailableError } from "./errors";
 
 export const TABLE_CLIENT_SETTINGS = {
   maxAttempts: 3,
+  logger: SDK_LOGGER,
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
 } as const satisfies DynamoDBClientConfig;
 

@@ -145,6 +145,27 @@ describe("Mamma United from proposal to expiry", () => {
   });
 });
 
+describe("a restarted engine", () => {
+  it("answers at once and re-creates the executions in the background, its health report saying how far it has come", async () => {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    const ids = ["proposed-1", "proposed-2", "proposed-3"];
+    for (const id of ids) {
+      // One association may hold several agreements at once when they are about different things (titles).
+      await harness.create(id, { ...mammaUnitedContent(), title: `Partnerskap ${id}` });
+      await harness.command(id, { type: "submit" });
+    }
+
+    await harness.startAnotherEngine({ stopCurrent: true, settle: false });
+    const starting = await harness.engine.health();
+    expect(starting).toMatchObject({ ok: true, detail: expect.stringContaining("catching up after the start") });
+    expect(ids.filter((id) => harness.engine.hasExecution(id))).not.toEqual(ids);
+
+    await harness.engine.settled();
+    expect(ids.filter((id) => harness.engine.hasExecution(id))).toEqual(ids);
+    expect(await harness.engine.health()).toEqual({ ok: true, detail: "3 executions: 0 waiting, 3 awaiting a decision" });
+  });
+});
+
 describe("renewal and termination", () => {
   it("ends the predecessor as renewed and activates the successor the next day, with no reminder after the approval", async () => {
     const SUCCESSOR = "mamma-united-2027";

@@ -77,14 +77,15 @@ export async function startHarness(options: HarnessOptions) {
 
     /**
      * Starts another engine on the same table, as a restarted runtime does; the earlier one keeps running unless
-     * stopped first (two engines at once are what a replay or an overlapping generation looks like).
+     * stopped first (two engines at once are what a replay or an overlapping generation looks like). Resolves once
+     * the new engine has caught up, unless `settle` is false.
      */
-    async startAnotherEngine(options: { stopCurrent: boolean }) {
+    async startAnotherEngine(options: { stopCurrent: boolean; settle?: boolean }) {
       if (options.stopCurrent) await harness.engine.stop();
       const engine = newEngine();
       engines.push(engine);
       await engine.start();
-      await engine.settled();
+      if (options.settle !== false) await engine.settled();
     },
 
     /** Jumps the clock, as `POST /api/dev/clock` does: every execution catches up with the new time. */
