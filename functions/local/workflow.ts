@@ -13,6 +13,7 @@ import { REPAIR_EXECUTIONS, type ReconcileStep } from "../workflow/reconcile";
 import { createWorkflowTasks, type AlarmSink } from "../workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING, type WorkflowTiming } from "../workflow/timing";
 import { saveClock, type MovableClock } from "./clock";
+import { collectGarbage } from "./memory";
 import { LocalWorkflowEngine } from "./workflow-engine";
 
 export interface LocalWorkflowOptions {
@@ -66,7 +67,10 @@ export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflo
   });
 }
 
-/** `POST /api/dev/clock`: moves the clock, keeps it in the data directory, and lets every execution catch up. */
+/**
+ * `POST /api/dev/clock`: moves the clock, keeps it in the data directory, lets every execution catch up, and then
+ * gives back the memory the catch-up used (functions/local/memory.ts).
+ */
 export function localDevClock(clock: MovableClock, clockFile: string, engine: LocalWorkflowEngine): DevClock {
   return {
     now: () => clock.now(),
@@ -74,6 +78,7 @@ export function localDevClock(clock: MovableClock, clockFile: string, engine: Lo
       if (!clock.moveTo(instant)) return false;
       await saveClock(clockFile, clock);
       await engine.reevaluate();
+      collectGarbage();
       return true;
     },
   };
