@@ -504,7 +504,9 @@ export async function measureClockMove(agreements: number): Promise<ClockMove> {
         active.push(benchAgreement(benchId(index), { title: `Partnerskap ${index}`, end: `2026-${month}-28`, status: "active" }));
       }
       await writeAgreements(serving.documentClient, TABLE_NAME, active);
-      const createMs = await timed(() => postClock(serving, "2025-06-01T09:01:00+02:00"));
+      // The clock has run on while the table was loaded, so "a minute on" is a minute from where it is now.
+      const clockNow = (await (await fetch(`${serving.runtime.url}/api/dev/clock`, { headers: serving.auth })).json()) as { now: string };
+      const createMs = await timed(() => postClock(serving, new Date(Date.parse(clockNow.now) + 60_000).toISOString()));
       const moveMs = await timed(() => postClock(serving, MOVE_TO));
       const info = await serving.runtime.info();
       const emails = (await caughtEmails(info.mail.url)).length;
