@@ -4,8 +4,9 @@ import { createServer, type Server } from "node:http";
 import { createHmac, randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../functions/api/app";
+import { CLOCK_TOLERANCE_SECONDS } from "../../functions/api/auth/issuer";
 import type { StaffPrincipal } from "../../functions/api/auth/principal";
 import { parseRoleMap, type OidcSettings } from "../../functions/api/auth/settings";
 import { createStaffAuth, type StaffAuth } from "../../functions/api/auth/staff-auth";
@@ -225,6 +226,29 @@ describe("a token from a configured third-party issuer", () => {
       const result = await who(`Bearer ${await issuer.sign(claims)}`);
       expect(result.status, reason).toBe(401);
       expect(result.challenge).toContain(reason);
+    }
+  });
+
+  it("has its signature checked once, and is remembered only until it expires", async () => {
+    const who = trusting();
+    const token = await issuer.sign({ roles: ["viewer"], exp: inMinutes(2) });
+    const signatureChecks = vi.spyOn(globalThis.crypto.subtle, "verify");
+    try {
+      for (let request = 0; request < 3; request++) expect((await who(`Bearer ${token}`)).status).toBe(200);
+      expect(signatureChecks).toHaveBeenCalledTimes(1);
+
+      // One character of the signature changed is another token, checked and refused.
+      const tampered = `${token.slice(0, -2)}${token.at(-2) === "A" ? "B" : "A"}${token.at(-1)}`;
+      expect((await who(`Bearer ${tampered}`)).status).toBe(401);
+
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + (2 * 60 + CLOCK_TOLERANCE_SECONDS + 1) * 1000);
+      const expired = await who(`Bearer ${token}`);
+      expect(expired.status).toBe(401);
+      expect(expired.challenge).toContain("expired");
+    } finally {
+      vi.useRealTimers();
+      signatureChecks.mockRestore();
     }
   });
 

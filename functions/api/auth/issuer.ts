@@ -12,6 +12,12 @@ import type { OidcSettings } from "./settings";
 export const ALLOWED_ALGORITHMS = ["RS256", "PS256", "ES256"] as const;
 /** Tolerated clock difference between the issuer and this server. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
+/**
+ * Tokens remembered as verified, per issuer. Checking a signature was the largest single cost of an API request
+ * (about 15 % of node's time on `GET /api/agreements/{id}`, docs/benchmarks.md), and a client sends the same token
+ * until it expires; a few hundred callers at once is a busy day for a municipality.
+ */
+const VERIFIED_TOKENS_KEPT = 1_000;
 
 /** A token that does not prove who is calling; the message says why (for logs and `WWW-Authenticate`). */
 export class InvalidTokenError extends Error {
@@ -31,7 +37,8 @@ export interface Issuer {
   readonly requestOptions: IssuerRequestOptions;
   /**
    * Verifies signature (against the issuer's published keys, allowed algorithms only), `iss`, `aud`, `exp` and
-   * `nbf`. (The browser sign-in's ID token is checked by oauth4webapi, in staff-auth.ts.)
+   * `nbf`, then remembers the token as verified until it expires. (The browser sign-in's ID token is checked by
+   * oauth4webapi, in staff-auth.ts.)
    * @throws InvalidTokenError for any token that fails; IssuerUnavailableError when the keys could not be fetched.
    */
   verify(token: string, expected: { audience: string }): Promise<JWTPayload>;
@@ -45,6 +52,8 @@ interface IssuerRequestOptions {
 export function createIssuer(url: string, fetchImplementation: typeof fetch = fetch): Issuer {
   let metadata: Promise<oauth.AuthorizationServer> | null = null;
   let keys: ReturnType<typeof createRemoteJWKSet> | null = null;
+  /** Token (with the audience it was checked for) → its claims and until when jose would still accept it. */
+  const verified = new Map<string, { payload: JWTPayload; acceptedUntilMs: number }>();
   const requestOptions: IssuerRequestOptions = {
     [oauth.customFetch]: fetchImplementation,
     // The settings accept http only for an issuer on this machine (settings.ts, parseIssuer).
@@ -64,6 +73,12 @@ export function createIssuer(url: string, fetchImplementation: typeof fetch = fe
     metadata: loadMetadata,
     requestOptions,
     async verify(token, { audience }) {
+      const cacheKey = `${audience} ${token}`;
+      const known = verified.get(cacheKey);
+      if (known !== undefined) {
+        if (Date.now() < known.acceptedUntilMs) return known.payload;
+        verified.delete(cacheKey);
+      }
       if (keys === null) {
         const { jwks_uri: jwksUri } = await loadMetadata();
         if (jwksUri === undefined) throw new IssuerUnavailableError(`The identity provider at ${url} publishes no jwks_uri`);
@@ -81,6 +96,9 @@ export function createIssuer(url: string, fetchImplementation: typeof fetch = fe
       } catch (error) {
         throw asInvalidToken(error);
       }
+      // `exp` is required above. The same window jose allows, so a remembered token is accepted exactly as long.
+      if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+      verified.set(cacheKey, { payload, acceptedUntilMs: (payload.exp! + CLOCK_TOLERANCE_SECONDS) * 1000 });
       return payload;
     },
   };
