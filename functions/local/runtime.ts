@@ -23,6 +23,7 @@ import { seedDemoAgreements } from "./demo-data";
 import { createDynamoDbClient, DynamoDbLocalComponent } from "./dynamodb";
 import { StartupError } from "./errors";
 import { lockDirectory } from "./lock";
+import { batchedLines } from "./log-output";
 import { MailCatcherComponent } from "./mail";
 import { LocalOidcProvider } from "./oidc";
 import { assertPortAvailable, isAddressInUse, PortInUseError } from "./ports";
@@ -183,7 +184,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       warn,
     });
     tableComponents.add(workflow);
-    const log = jsonLines((line) => process.stdout.write(line));
+    const log = jsonLines(batchedLines(process.stdout));
     const application = composeApplication(
       {
         attachments: { client: localS3.createClient(), bucket: localS3.bucket },
