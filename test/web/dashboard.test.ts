@@ -263,6 +263,36 @@ describe("the agreement list", () => {
     await page.context().close();
   });
 
+  it("sorts every agreement by end date without a filter, page by page, from the form", async () => {
+    const page = await newPage("sv");
+    await signIn(page, app, "viewer", "/agreements");
+    await page.selectOption("#sort", "endDate");
+    await Promise.all([page.waitForURL(/sort=endDate/), page.getByRole("button", { name: "Visa avtal" }).click()]);
+    expect(await page.locator("main").innerText()).toContain("Sorterade efter slutdatum, det som slutar först överst.");
+    const byEnd = [...SEEDS].sort((a, b) => `${a.period.end}#${idOf(a.title)}`.localeCompare(`${b.period.end}#${idOf(b.title)}`)).map((seed) => seed.title);
+    expect(await listedTitles(page)).toEqual(byEnd);
+
+    await page.goto(`${app.origin}/agreements?sort=endDate&limit=3`);
+    const titles = await listedTitles(page);
+    for (;;) {
+      const next = page.locator('a[rel="next"]');
+      if ((await next.count()) === 0) break;
+      await Promise.all([page.waitForURL(/cursor=/), next.click()]);
+      expect(new URL(page.url()).searchParams.get("sort")).toBe("endDate");
+      titles.push(...(await listedTitles(page)));
+    }
+    expect(titles).toEqual(byEnd);
+    expect(await page.getByRole("link", { name: /CSV/ }).getAttribute("href")).toBe("/api/agreements.csv?sort=endDate");
+
+    const refused = await page.goto(`${app.origin}/agreements?q=backby&sort=endDate`);
+    expect(refused?.status()).toBe(400);
+    expect(await page.locator(".error-summary a").allInnerTexts()).toEqual([
+      "Sortering: Det går inte att sortera efter slutdatum när du söker eller väljer en förening. Ta bort sökningen eller föreningen, eller välj standardsortering",
+    ]);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it("shows what is wrong with a filter as an error summary, in the person's language, keeping what was typed", async () => {
     const page = await newPage("sv");
     await signIn(page, app, "viewer");
