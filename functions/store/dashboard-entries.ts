@@ -7,11 +7,12 @@
  * on the next start; every write is conditioned on the agreement version, so it never undoes a newer change.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Agreement } from "../domain/agreement";
 import { writeAddressLinks } from "./address-links";
 import { agreementItem, agreementPartition, parseItem } from "./items";
-import { MAX_PAGE_SIZE, type Page, type PageRequest } from "./paging";
+import { fillInUnlessAtFormat } from "./derived-entries";
+import type { Page, PageRequest } from "./paging";
 import { queryPartition } from "./query";
 import { REPORT_ITEM_PREFIX, reviewEntry, scheduledReportSchema, writeOpenEntries } from "./report-schedule";
 
@@ -25,18 +26,9 @@ export async function rebuildDashboardEntriesIfOutdated(
   tableName: string,
   listActive: (request: PageRequest) => Promise<Page<Agreement>>,
 ): Promise<number> {
-  const marker = await client.send(new GetCommand({ TableName: tableName, Key: FORMAT_MARKER, ConsistentRead: true }));
-  if (marker.Item?.format === DASHBOARD_ENTRIES_FORMAT) return 0;
-  let filledIn = 0;
-  let cursor: string | null = null;
-  do {
-    const page = await listActive({ limit: MAX_PAGE_SIZE, cursor });
-    for (const agreement of page.items) await fillIn(client, tableName, agreement);
-    filledIn += page.items.length;
-    cursor = page.cursor;
-  } while (cursor !== null);
-  await client.send(new PutCommand({ TableName: tableName, Item: { ...FORMAT_MARKER, format: DASHBOARD_ENTRIES_FORMAT } }));
-  return filledIn;
+  return fillInUnlessAtFormat({ client, tableName }, { marker: FORMAT_MARKER, format: DASHBOARD_ENTRIES_FORMAT }, listActive, async (agreements) => {
+    for (const agreement of agreements) await fillIn(client, tableName, agreement);
+  });
 }
 
 async function fillIn(client: DynamoDBDocumentClient, tableName: string, agreement: Agreement): Promise<void> {

@@ -5,11 +5,11 @@
  *
  * A table kept from a version with another index format is rebuilt once, on start (`rebuildTextIndexIfOutdated`).
  */
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Agreement } from "../domain/agreement";
 import type { Change } from "../domain/lifecycle";
-import { derivedEntryWrites } from "./derived-entries";
-import { MAX_PAGE_SIZE, type Page, type PageRequest } from "./paging";
+import { derivedEntryWrites, fillInUnlessAtFormat } from "./derived-entries";
+import type { Page, PageRequest } from "./paging";
 import { firstFormatTextKeys, sameTextIndexEntries, textIndexEntries, textItem, textKey } from "./search";
 
 /** The format the text index items are in; a table whose marker names another is rebuilt. */
@@ -42,23 +42,14 @@ export async function rebuildTextIndexIfOutdated(
   tableName: string,
   listAgreements: (request: PageRequest) => Promise<Page<Agreement>>,
 ): Promise<number> {
-  const marker = await client.send(new GetCommand({ TableName: tableName, Key: FORMAT_MARKER, ConsistentRead: true }));
-  if (marker.Item?.format === TEXT_INDEX_FORMAT) return 0;
-  let indexed = 0;
-  let cursor: string | null = null;
-  do {
-    const page = await listAgreements({ limit: MAX_PAGE_SIZE, cursor });
+  return fillInUnlessAtFormat({ client, tableName }, { marker: FORMAT_MARKER, format: TEXT_INDEX_FORMAT }, listAgreements, async (agreements) => {
     await Promise.all(
-      page.items.flatMap((agreement) => [
+      agreements.flatMap((agreement) => [
         ...entryWrites(client, tableName, agreement, []),
         ...firstFormatTextKeys(agreement).map(async (key) => {
           await client.send(new DeleteCommand({ TableName: tableName, Key: { ...key } }));
         }),
       ]),
     );
-    indexed += page.items.length;
-    cursor = page.cursor;
-  } while (cursor !== null);
-  await client.send(new PutCommand({ TableName: tableName, Item: { ...FORMAT_MARKER, format: TEXT_INDEX_FORMAT } }));
-  return indexed;
+  });
 }

@@ -1,6 +1,7 @@
 // The dashboard on DynamoDB Local reads a fixed number of times whatever the number of agreements stored: with the
 // demo agreements and with 80 more agreements in force beside them, it makes the same DynamoDB calls and shows the
 // same figures. Every figure is backed by an index or a registry kept by the writes (docs/data-model.md).
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StaffPrincipal } from "../../functions/api/auth/principal";
 import { createApplication } from "../../functions/app/application";
@@ -9,6 +10,9 @@ import { STATUSES } from "../../functions/domain/agreement";
 import { luhnCheckDigit } from "../../functions/domain/organisation-number";
 import { replayDemoAgreement, seedDemoAgreements } from "../../functions/local/demo-data";
 import { mammaUnited } from "../../functions/local/demo-agreements";
+import { rebuildDashboardEntriesIfOutdated } from "../../functions/store/dashboard-entries";
+import { agreementItem } from "../../functions/store/items";
+import type { PageRequest } from "../../functions/store/paging";
 import { createReminderStore } from "../../functions/store/reminders";
 import { createUndeliverableAddressStore } from "../../functions/store/undeliverable-addresses";
 import { createWorkflowStateStore } from "../../functions/store/workflow-state";
@@ -96,5 +100,23 @@ describe("the dashboard's reads", () => {
     // of the agreements named.
     const perAddress = small.dashboard.undeliverable.length;
     expect(small.calls).toEqual({ queries: STATUSES.length + ENDING_WITHIN_DAYS.length + 1 + 2 + 1 + 1 + 1 + perAddress, batchGets: 2, gets: 0 });
+  }, 240_000);
+
+  it("are filled in, once, for agreements written before the indexes existed", async () => {
+    const nine = "808000001";
+    const association = { ...mammaUnited.content.associations![0]!, organisationNumber: `${nine.slice(0, 6)}-${nine.slice(6)}${luhnCheckDigit(nine)}` };
+    const before = { ...mammaUnited, id: "written-before", content: { ...mammaUnited.content, title: "Skrivet förut", associations: [association] } };
+    const agreement = replayDemoAgreement(before, NOW).at(-1)!.at(-1)!.after;
+    // The agreement item alone, as an older version wrote it: no report schedule, no address links.
+    await table.documentClient.send(new PutCommand({ TableName: table.tableName, Item: agreementItem(agreement) }));
+    const overdueOf = (dashboard: Dashboard) => dashboard.reports.overdue.filter((report) => report.agreement.id === agreement.id).map((report) => report.reportId);
+    expect(overdueOf(await overview())).toEqual([]);
+
+    const listActive = (request: PageRequest) => table.agreements.listByStatus("active", request);
+    expect(await rebuildDashboardEntriesIfOutdated(table.documentClient, table.tableName, listActive)).toBeGreaterThan(80);
+    const dashboard = await overview();
+    expect(overdueOf(dashboard)).toEqual(["2025-03-31_ekonomi", "2025-03-31_verksamhet"]);
+    expect(dashboard.undeliverable[0]!.agreements.map((used) => used.id).sort()).toEqual([mammaUnited.id, agreement.id].sort());
+    expect(await rebuildDashboardEntriesIfOutdated(table.documentClient, table.tableName, listActive)).toBe(0);
   }, 240_000);
 });
