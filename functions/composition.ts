@@ -46,6 +46,8 @@ export function composeApplication(clients: PlaceClients, stores: Stores, workfl
     },
     workflowStates: stores.workflowState,
     undeliverable: stores.undeliverableAddresses,
+    reportSchedule: stores.reportSchedule,
+    addressLinks: stores.addressLinks,
     clock: clients.clock,
     newId: clients.newId,
     log: clients.log,

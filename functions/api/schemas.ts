@@ -18,7 +18,7 @@ import { REMINDER_KINDS, SKIP_REASONS } from "../domain/reminders";
 import { MAX_PAGE_SIZE } from "../store/paging";
 import { FEED_SECRET_PATTERN } from "../store/calendar-feeds";
 import { auditEventSchema } from "../store/items";
-import { MAX_SEARCH_TERMS, MIN_WORD_LENGTH, searchWords } from "../store/search";
+import { AGREEMENT_SORTS, canSortByEndDate, MAX_SEARCH_TERMS, MIN_WORD_LENGTH, searchWords } from "../store/search";
 
 export const agreementIdSchema = z
   .string()
@@ -76,10 +76,28 @@ export const agreementFiltersSchema = {
     .optional()
     .meta({ description: "The responsible officer's email address, any letter case" }),
   association: organisationNumberSchema.optional().meta({ description: "An association's organisationsnummer, NNNNNN-NNNN" }),
+  sort: z
+    .enum(AGREEMENT_SORTS)
+    .optional()
+    .meta({
+      description:
+        "`endDate`: soonest end first, agreements without a period last. Left out, a list without filters is newest first, " +
+        "and one filtered by status, responsible officer or end date is by end date anyway. Not with `q` or `association`.",
+    }),
 };
 
-export const listQuerySchema = z.object({ ...agreementFiltersSchema, ...pageQuery }).strict();
-export const exportQuerySchema = z.object(agreementFiltersSchema).strict();
+/** A search or an association is read in its own order; asking for end-date order with one is refused, not ignored. */
+function sortableFilters<Filters extends { q?: string | undefined; association?: string | undefined; sort?: string | undefined }>(
+  filters: Filters,
+  context: z.RefinementCtx,
+): void {
+  if (filters.sort !== undefined && !canSortByEndDate({ text: filters.q, association: filters.association })) {
+    context.addIssue({ code: "custom", path: ["sort"], message: "Cannot sort a search or an association's agreements by end date", params: { code: "sortWithSearch" } });
+  }
+}
+
+export const listQuerySchema = z.object({ ...agreementFiltersSchema, ...pageQuery }).strict().superRefine(sortableFilters);
+export const exportQuerySchema = z.object(agreementFiltersSchema).strict().superRefine(sortableFilters);
 
 export type AgreementFilterQuery = z.output<typeof exportQuerySchema>;
 

@@ -1,16 +1,17 @@
 /**
  * The staff dashboard: what needs attention today, each figure with what it stands for, so the page can link a
- * number to the list behind it. Every figure comes from keys and indexes: statuses and end dates are counted on
- * the byStatus index; notice dates and reports are worked out from the agreements in force (one read of the active
- * status, and one Query of each one's reports); failed workflows from the open-workflows registry; undeliverable
- * addresses from their own partition. docs/data-model.md says what each read costs.
+ * number to the list behind it. Every figure comes from keys and indexes, a fixed number of reads whatever the
+ * number of agreements: statuses and end dates are counted on the byStatus index; notice dates read from byNotice;
+ * reports from the report schedule; failed workflows, uncertain reminders and undeliverable addresses from their
+ * registries (with each address's links to the agreements using it); then one BatchGetItem of the agreements
+ * named. docs/data-model.md says what each read costs.
  */
-import { isComplete, STATUSES, type Agreement, type CompleteAgreement, type Status } from "../domain/agreement";
+import { agreementAddresses, isComplete, STATUSES, type Agreement, type Status } from "../domain/agreement";
 import { addDays, stockholmDate, type CalendarDate } from "../domain/dates";
 import { noticeDate } from "../domain/reminders";
-import { hasBeenSubmitted, reportIdOf, type Report } from "../domain/reports";
+import type { UncertainReminder } from "../store/reminders";
 import type { UndeliverableAddress } from "../store/undeliverable-addresses";
-import { MAX_PAGE_SIZE } from "../store/paging";
+import type { ScheduledReport } from "../store/report-schedule";
 import type { ApplicationPorts } from "./ports";
 import { permitted, type Principal } from "./principal";
 
@@ -20,8 +21,6 @@ export const ENDING_WITHIN_DAYS = [180, 90, 30] as const;
 export const NOTICE_WITHIN_DAYS = 90;
 /** How far ahead a report counts as due. */
 export const REPORTS_DUE_WITHIN_DAYS = 30;
-/** Reports partitions read at the same time. */
-const REPORT_READS_IN_PARALLEL = 16;
 
 /** Active agreements ending within `days`: the list of `status=active&endsBefore=<endsBefore>`. */
 export interface EndingWithin {
@@ -59,75 +58,30 @@ export interface Dashboard {
     awaitingReview: ReportDue[];
   };
   failedWorkflows: { agreement: AgreementRef; at: string; error: string }[];
+  /** Reminders whose send may or may not have gone out: staff check and may send them again on the agreement page. */
+  uncertainReminders: { agreement: AgreementRef; reminder: UncertainReminder }[];
   /** Addresses SES could not deliver to, with the agreements in force that name them. */
   undeliverable: (UndeliverableAddress & { agreements: AgreementRef[] })[];
 }
 
-export function dashboardUseCases({ store, workflowStates, undeliverable, clock }: ApplicationPorts) {
+export function dashboardUseCases({ store, workflowStates, reminders, undeliverable, reportSchedule, addressLinks, clock }: ApplicationPorts) {
   const refOf = (agreement: Agreement): AgreementRef => ({ id: agreement.id, title: agreement.title ?? null });
 
-  async function everyActive(): Promise<CompleteAgreement[]> {
-    const agreements: Agreement[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await store.listByStatus("active", { limit: MAX_PAGE_SIZE, cursor });
-      agreements.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor !== null);
-    return agreements.filter(isComplete);
-  }
-
-  async function everyReport(agreement: Agreement): Promise<Report[]> {
-    const reports: Report[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await store.reports(agreement.id, { limit: MAX_PAGE_SIZE, cursor });
-      reports.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor !== null);
-    return reports;
-  }
-
-  async function reportsOf(active: CompleteAgreement[], today: CalendarDate): Promise<Dashboard["reports"]> {
-    const due: ReportDue[] = [];
-    const overdue: ReportDue[] = [];
-    const awaitingReview: ReportDue[] = [];
-    const reporting = active.filter((agreement) => agreement.reportingRequirements.length > 0);
-    for (let offset = 0; offset < reporting.length; offset += REPORT_READS_IN_PARALLEL) {
-      const batch = reporting.slice(offset, offset + REPORT_READS_IN_PARALLEL);
-      const reports = await Promise.all(batch.map(everyReport));
-      batch.forEach((agreement, index) => {
-        const byId = new Map(reports[index]!.map((report) => [report.reportId, report]));
-        for (const requirement of agreement.reportingRequirements) {
-          for (const dueDate of requirement.dueDates) {
-            const reportId = reportIdOf(requirement.id, dueDate);
-            const report = byId.get(reportId);
-            const entry = { agreement: refOf(agreement), reportId, requirementId: requirement.id, dueDate };
-            if (report?.status === "submitted") awaitingReview.push(entry);
-            else if (report !== undefined && hasBeenSubmitted(report)) continue;
-            else if (dueDate < today) overdue.push(entry);
-            else if (dueDate <= addDays(today, REPORTS_DUE_WITHIN_DAYS)) due.push(entry);
-          }
-        }
-      });
-    }
-    const byDueDate = (a: ReportDue, b: ReportDue) => a.dueDate.localeCompare(b.dueDate) || a.agreement.id.localeCompare(b.agreement.id);
-    return { due: due.sort(byDueDate), overdue: overdue.sort(byDueDate), awaitingReview: awaitingReview.sort(byDueDate) };
-  }
-
-  /** The addresses an agreement's email goes to: its officer, its contacts and its associations' contacts. */
-  const addressesOf = (agreement: CompleteAgreement): string[] =>
-    [
-      agreement.responsibleOfficer.email,
-      ...agreement.contacts.map((contact) => contact.email),
-      ...agreement.associations.map((association) => association.contact?.email),
-    ].flatMap((address) => (address === undefined ? [] : [address.toLowerCase()]));
+  /** The scheduled reports whose agreement is in force and still has that due date (the schedule follows a moment later). */
+  const stillDue = (reports: ScheduledReport[], agreements: Map<string, Agreement>): ReportDue[] =>
+    reports.flatMap((report) => {
+      const agreement = agreements.get(report.agreementId);
+      if (agreement?.status !== "active") return [];
+      const requirement = agreement.reportingRequirements?.find((candidate) => candidate.id === report.requirementId);
+      if (requirement?.dueDates.includes(report.dueDate) !== true) return [];
+      return [{ agreement: refOf(agreement), reportId: report.reportId, requirementId: report.requirementId, dueDate: report.dueDate }];
+    });
 
   return {
     async overview(principal: Principal): Promise<Dashboard> {
       permitted(principal, "read");
       const today = stockholmDate(clock.now());
-      const [counts, ending, active, failed, addresses] = await Promise.all([
+      const [counts, ending, withNoticeSoon, open, inReview, failed, uncertain, addresses] = await Promise.all([
         Promise.all(STATUSES.map((status) => store.countByStatus(status))),
         Promise.all(
           ENDING_WITHIN_DAYS.map(async (days) => {
@@ -136,30 +90,48 @@ export function dashboardUseCases({ store, workflowStates, undeliverable, clock 
             return { days, endsBefore, count: await store.countByStatus("active", { to: addDays(endsBefore, -1) }) };
           }),
         ),
-        everyActive(),
+        store.listByNoticeDate("active", { from: today, to: addDays(today, NOTICE_WITHIN_DAYS) }),
+        reportSchedule.openUntil(addDays(today, REPORTS_DUE_WITHIN_DAYS)),
+        reportSchedule.awaitingReview(),
         workflowStates.listFailed(),
+        reminders.listUncertain(),
         undeliverable.list(),
       ]);
-      const noticeDates = active
-        .map((agreement) => ({ agreement: refOf(agreement), noticeDate: noticeDate(agreement), endDate: agreement.period.end }))
-        .filter((entry): entry is { agreement: AgreementRef; noticeDate: CalendarDate; endDate: CalendarDate } =>
-          entry.noticeDate !== null && entry.noticeDate >= today && entry.noticeDate <= addDays(today, NOTICE_WITHIN_DAYS),
-        )
-        .sort((a, b) => a.noticeDate.localeCompare(b.noticeDate));
-      const failedAgreements = new Map((await store.getMany(failed.map((state) => state.agreementId))).map((agreement) => [agreement.id, agreement]));
+      const users = await Promise.all(addresses.map((address) => addressLinks.agreementsUsing(address.address)));
+      // Every agreement named by an index entry, in one BatchGetItem (per 100): for its title, and to check the
+      // entries that follow the agreement a moment later against the agreement itself.
+      const named = new Set([...open, ...inReview, ...failed, ...uncertain].map((entry) => entry.agreementId));
+      for (const ids of users) for (const id of ids) named.add(id);
+      const agreements = new Map((await store.getMany([...named])).map((agreement) => [agreement.id, agreement]));
+      const refById = (id: string): AgreementRef => {
+        const agreement = agreements.get(id);
+        return agreement === undefined ? { id, title: null } : refOf(agreement);
+      };
+      const openReports = stillDue(open, agreements);
+      const byDueDate = (a: ReportDue, b: ReportDue) => a.dueDate.localeCompare(b.dueDate) || a.agreement.id.localeCompare(b.agreement.id);
+      const noticeDates = withNoticeSoon.filter(isComplete).flatMap((agreement) => {
+        const date = noticeDate(agreement);
+        return date === null ? [] : [{ agreement: refOf(agreement), noticeDate: date, endDate: agreement.period.end }];
+      });
       return {
         today,
         byStatus: Object.fromEntries(STATUSES.map((status, index) => [status, counts[index]!])) as Record<Status, number>,
         ending,
         noticeDates,
-        reports: await reportsOf(active, today),
-        failedWorkflows: failed.map((state) => {
-          const agreement = failedAgreements.get(state.agreementId);
-          return { agreement: agreement === undefined ? { id: state.agreementId, title: null } : refOf(agreement), at: state.failure.at, error: state.failure.error };
-        }),
-        undeliverable: addresses.map((address) => ({
+        reports: {
+          due: openReports.filter((report) => report.dueDate >= today).sort(byDueDate),
+          overdue: openReports.filter((report) => report.dueDate < today).sort(byDueDate),
+          awaitingReview: stillDue(inReview, agreements).sort(byDueDate),
+        },
+        failedWorkflows: failed.map((state) => ({ agreement: refById(state.agreementId), at: state.failure.at, error: state.failure.error })),
+        uncertainReminders: uncertain.map((reminder) => ({ agreement: refById(reminder.agreementId), reminder })),
+        undeliverable: addresses.map((address, index) => ({
           ...address,
-          agreements: active.filter((agreement) => addressesOf(agreement).includes(address.address)).map(refOf),
+          agreements: users[index]!.flatMap((id) => {
+            const agreement = agreements.get(id);
+            const inForceAndUsing = agreement?.status === "active" && agreementAddresses(agreement).includes(address.address);
+            return inForceAndUsing ? [refOf(agreement)] : [];
+          }),
         })),
       };
     },

@@ -12,6 +12,8 @@ import type { CalendarFeedStore } from "../store/calendar-feeds";
 import type { FreshLinkRequestStore } from "../store/fresh-link-requests";
 import type { RateLimitStore } from "../store/rate-limits";
 import type { ReminderStore } from "../store/reminders";
+import type { AddressLinks } from "../store/address-links";
+import type { ReportSchedule } from "../store/report-schedule";
 import type { ReportLinkStore } from "../store/report-links";
 import type { ReportStore } from "../store/reports";
 import type { UndeliverableAddressStore } from "../store/undeliverable-addresses";
@@ -86,6 +88,10 @@ export interface ApplicationPorts {
   workflowStates: Pick<WorkflowStateStore, "listFailed">;
   /** Addresses SES reported undeliverable (functions/store/undeliverable-addresses.ts). */
   undeliverable: Pick<UndeliverableAddressStore, "list">;
+  /** Reports due, overdue and waiting for review, by due date (functions/store/report-schedule.ts). */
+  reportSchedule: ReportSchedule;
+  /** The agreements in force using an address (functions/store/address-links.ts). */
+  addressLinks: AddressLinks;
   clock: Clock;
   /** Ids for new agreements. */
   newId(): string;

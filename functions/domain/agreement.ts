@@ -240,6 +240,16 @@ export type Agreement = z.infer<typeof agreementSchema>;
 /** An agreement that has left draft carries every content field. */
 export type CompleteAgreement = Agreement & AgreementContent;
 
+/** The addresses an agreement's email goes to, lower case, each once: its officer, its contacts, its associations' contacts. */
+export function agreementAddresses(agreement: Agreement): string[] {
+  const addresses = [
+    agreement.responsibleOfficer?.email,
+    ...(agreement.contacts ?? []).map((contact) => contact.email),
+    ...(agreement.associations ?? []).map((association) => association.contact?.email),
+  ];
+  return [...new Set(addresses.flatMap((address) => (address === undefined ? [] : [address.toLowerCase()])))];
+}
+
 export function isComplete(agreement: Agreement): agreement is CompleteAgreement {
   return agreementContentSchema.safeParse(agreement).success;
 }

@@ -39,6 +39,7 @@ export const VALIDATION_CODES = [
   "overlap",
   "searchWords",
   "tooManySearchWords",
+  "sortWithSearch",
   "invalid",
 ] as const;
 export type ValidationCode = (typeof VALIDATION_CODES)[number];

@@ -16,6 +16,7 @@ import { composeApplication } from "../composition";
 import { createStores } from "../store/stores";
 import { ensureTable, TableMismatchError } from "../store/table";
 import { rebuildTextIndexIfOutdated } from "../store/text-index";
+import { rebuildDashboardEntriesIfOutdated } from "../store/dashboard-entries";
 import { DEFAULT_RECONCILE_MINUTES, reconcileMinutesFrom, reconcilerSteps } from "../workflow/reconcile";
 import { loadClock } from "./clock";
 import { Components, type HealthSummary } from "./components";
@@ -165,6 +166,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const store = stores.agreements;
     const reindexed = await rebuildTextIndexIfOutdated(documentClient, tableName, store.listNewestFirst);
     if (reindexed > 0) progress(`Rebuilt the search index of ${reindexed} agreements kept from an older version`);
+    const filledIn = await rebuildDashboardEntriesIfOutdated(documentClient, tableName, (request) => store.listByStatus("active", request));
+    if (filledIn > 0) progress(`Filled in the dashboard's index of ${filledIn} agreements in force kept from an older version`);
     const clockFile = path.join(dataDir, "clock.json");
     const clock = await loadClock(clockFile, options.clockStart);
     if (options.demoData) {

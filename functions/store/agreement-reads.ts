@@ -26,7 +26,7 @@ import {
   officerKey,
 } from "./items";
 import { readOverlapGuard, type OverlapGuardRead } from "./overlap-guard";
-import type { Page, PageRequest, PartitionQuery, TableReader } from "./paging";
+import { MAX_PAGE_SIZE, type Page, type PageRequest, type PartitionQuery, type TableReader } from "./paging";
 import { REPORT_PREFIX, reportFromItem } from "./reports";
 import { TABLE_DEFINITION } from "./table";
 
@@ -113,6 +113,18 @@ export function createAgreementReads(reader: TableReader, { client, tableName }:
     return listAgreements({ index: "byStatus", partition: status, ...endDateCondition(request.endsBetween) }, request);
   }
 
+  /** Every agreement in the status whose last day to give notice is in the range (both inclusive), soonest first. */
+  async function listByNoticeDate(status: Status, range: Required<EndDateRange>): Promise<Agreement[]> {
+    const agreements: Agreement[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await listAgreements({ index: "byNotice", partition: status, sort: { between: endKeyRange(range) } }, { limit: MAX_PAGE_SIZE, cursor });
+      agreements.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor !== null);
+    return agreements;
+  }
+
   async function countByStatus(status: Status, range?: EndDateRange): Promise<number> {
     return count({ index: "byStatus", partition: status, ...endDateCondition(range) });
   }
@@ -141,6 +153,7 @@ export function createAgreementReads(reader: TableReader, { client, tableName }:
       listAgreements({ index: "byCreation", partition: ALL_AGREEMENTS, descending: true }, request),
     listByStatus,
     countByStatus,
+    listByNoticeDate,
     listByOfficer,
     listEndingBetween,
     listByAssociation,

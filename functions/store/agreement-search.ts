@@ -47,6 +47,8 @@ export function createAgreementSearch(reader: TableReader, reads: Pick<Agreement
       }
       case "all":
         return single({ index: "byCreation", partition: ALL_AGREEMENTS, descending: true });
+      case "allByEnd":
+        return single({ index: "byEnd", partition: ALL_AGREEMENTS });
     }
   }
 

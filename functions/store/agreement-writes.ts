@@ -1,6 +1,7 @@
 /**
  * Writing what the lifecycle decided: every change of one lifecycle result, its audit event, its association
- * links and the workflow notices it calls for, in one DynamoDB transaction guarded by the versions read.
+ * links and the workflow notices it calls for, in one DynamoDB transaction guarded by the versions read; then the
+ * items derived from the agreements (the text index, the report schedule, the address links).
  */
 import { TransactionCanceledException, type CancellationReason } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -12,6 +13,8 @@ import { overlapGuardWrites, type OverlapGuardRead } from "./overlap-guard";
 import { retryDelay } from "./retry";
 import { TABLE_DEFINITION } from "./table";
 import { syncTextIndex } from "./text-index";
+import { syncAddressLinks } from "./address-links";
+import { syncReportSchedule } from "./report-schedule";
 import { workflowNoticeItem, type WorkflowNotice } from "./workflow-outbox";
 
 /** Attempts for a transaction cancelled only because another transaction held an item at the same moment. */
@@ -88,6 +91,11 @@ export function createAgreementWrites({ client, tableName }: { client: DynamoDBD
         await sleep(retryDelay(attempt));
       }
     }
-    await syncTextIndex(client, tableName, changes);
+    // Derived from the agreements and written after them (derived-entries.ts), each on its own.
+    await Promise.all([
+      syncTextIndex(client, tableName, changes),
+      syncReportSchedule(client, tableName, changes),
+      syncAddressLinks(client, tableName, changes),
+    ]);
   };
 }

@@ -40,6 +40,8 @@ export interface AgreementStore {
   listByStatus(status: Status, request?: EndDateFilter): Promise<Page<Agreement>>;
   /** How many agreements are in the status (with a period ending in `range`, when given); one Query of the byStatus index. */
   countByStatus(status: Status, range?: EndDateRange): Promise<number>;
+  /** Every agreement in the status whose last day to give notice is in the range, soonest first (byNotice, all pages). */
+  listByNoticeDate(status: Status, range: Required<EndDateRange>): Promise<Agreement[]>;
   /** By the responsible officer's email (any letter case), ordered by end date; without a period last. */
   listByOfficer(email: string, request?: EndDateFilter): Promise<Page<Agreement>>;
   /** Agreements in any status whose period ends from `from` to `to` inclusive, by end date. */

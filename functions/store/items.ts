@@ -4,10 +4,11 @@
  * validates the rest, so data that does not fit the schema is a clear error instead of a wrong answer later.
  */
 import * as z from "zod";
-import { actorSchema, agreementSchema, STATUSES, type Agreement } from "../domain/agreement";
+import { actorSchema, agreementSchema, isComplete, STATUSES, type Agreement } from "../domain/agreement";
 import { fieldChangeSchema } from "../domain/audit";
 import { fieldErrorsFromZod } from "../domain/errors";
 import { ACTIONS, type AuditEvent } from "../domain/lifecycle";
+import { noticeDate } from "../domain/reminders";
 import { CorruptItemError } from "./errors";
 import { KEY_ATTRIBUTES, TABLE_DEFINITION } from "./table";
 
@@ -88,20 +89,29 @@ function asJsonData<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-const { byStatus, byOfficer, byEndYear, byCreation } = TABLE_DEFINITION.globalIndexes;
+const { byStatus, byOfficer, byEndYear, byCreation, byNotice } = TABLE_DEFINITION.globalIndexes;
+
+/** Sort key of byNotice: the last day to give notice, then the id; none without a notice period. */
+function noticeKey(agreement: Agreement): string | null {
+  const date = isComplete(agreement) ? noticeDate(agreement) : null;
+  return date === null ? null : `${date}#${agreement.id}`;
+}
 
 /** The agreement plus its keys; index attribute names come from the table definition, so the two cannot drift. */
 export function agreementItem(agreement: Agreement): Item {
   const end = agreement.period?.end;
   const officer = agreement.responsibleOfficer;
+  const notice = noticeKey(agreement);
   return {
     ...asJsonData(agreement),
     ...agreementKey(agreement.id),
     [byStatus.partitionKey]: agreement.status,
-    // The one sort key of byStatus, byOfficer and byEndYear.
+    // The one sort key of byStatus, byOfficer, byEndYear and byEnd.
     [byStatus.sortKey]: endKey(agreement),
     ...(officer === undefined ? {} : { [byOfficer.partitionKey]: officerKey(officer.email) }),
     ...(end === undefined ? {} : { [byEndYear.partitionKey]: endYearKey(Number(end.slice(0, 4))) }),
+    ...(notice === null ? {} : { [byNotice.sortKey]: notice }),
+    // The one partition of byCreation and byEnd.
     [byCreation.partitionKey]: ALL_AGREEMENTS,
     // Re-serialised so every timestamp has the same width and text order is time order.
     [byCreation.sortKey]: `${new Date(agreement.createdAt).toISOString()}#${agreement.id}`,

@@ -2,10 +2,12 @@ import { QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb
 import type { Item } from "./items";
 import { TABLE_DEFINITION, type IndexName } from "./table";
 
-/** Which index a partition is read from (the table when none) and in which order of its sort key. */
+/** Which index a partition is read from (the table when none), in which order of its sort key, and up to where. */
 export interface PartitionOrder {
   index?: IndexName;
   descending?: boolean;
+  /** Only items whose sort key is at most this (a registry sorted by date, read up to a day). */
+  sortKeyAtMost?: string;
 }
 
 /** One page of a partition (by sort key), from after `exclusiveStartKey`; `next` continues it, null at the end. */
@@ -15,14 +17,21 @@ export async function queryPartitionPage(
   partition: string,
   page: { sortKeyPrefix?: string; limit?: number; exclusiveStartKey?: Item } & PartitionOrder,
 ): Promise<{ items: Item[]; next: Item | null }> {
-  const { sortKeyPrefix = "", limit, exclusiveStartKey, index, descending = false } = page;
+  const { sortKeyPrefix = "", limit, exclusiveStartKey, index, descending = false, sortKeyAtMost } = page;
   const keys = index === undefined ? TABLE_DEFINITION : TABLE_DEFINITION.globalIndexes[index];
+  if (sortKeyPrefix !== "" && sortKeyAtMost !== undefined) throw new Error("A partition read takes a sort-key prefix or an upper bound, not both");
   const output = await client.send(
     new QueryCommand({
       TableName: tableName,
       IndexName: index,
       // DynamoDB refuses an empty string in a key condition, so no prefix means no sort-key condition.
-      ...(sortKeyPrefix === ""
+      ...(sortKeyAtMost !== undefined
+        ? {
+            KeyConditionExpression: "#pk = :partition AND #sk <= :atMost",
+            ExpressionAttributeNames: { "#pk": keys.partitionKey, "#sk": keys.sortKey },
+            ExpressionAttributeValues: { ":partition": partition, ":atMost": sortKeyAtMost },
+          }
+        : sortKeyPrefix === ""
         ? {
             KeyConditionExpression: "#pk = :partition",
             ExpressionAttributeNames: { "#pk": keys.partitionKey },

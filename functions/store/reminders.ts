@@ -1,18 +1,26 @@
 /**
  * One record per reminder (functions/domain/reminders.ts, reminderKey), in the agreement's partition. A reminder is
  * claimed with a conditional write before its email is sent, so however many executions, retries or replays reach
- * the same reminder, only one of them sends it. docs/workflow.md describes the statuses; docs/data-model.md the item.
+ * the same reminder, only one of them sends it. Reminders that are `uncertain` are also listed in a registry of
+ * their own, written and removed by the same conditional write that changes the status, so the dashboard finds
+ * them with one Query. docs/workflow.md describes the statuses; docs/data-model.md the items.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
 import { calendarDateSchema } from "../domain/agreement";
 import { REMINDER_KINDS, reminderKey, SKIP_REASONS, type PlannedReminder, type SkippedReminder } from "../domain/reminders";
 import { agreementPartition, parseItem, type ItemKey } from "./items";
 import { TABLE_DEFINITION } from "./table";
 import { queryPartition } from "./query";
+import { retryDelay } from "./retry";
 
 const REMINDER_PREFIX = "REMINDER#";
+/** The registry of uncertain reminders: one item per reminder, `<agreement id>#<reminder key>`. */
+const UNCERTAIN_PARTITION = "REMINDERS#UNCERTAIN";
+/** Attempts for a status change cancelled only because another transaction held the reminder at that moment. */
+const MAX_TRANSACTION_ATTEMPTS = 6;
 
 /**
  * - `sending`: claimed by one attempt; the email is being sent. Never claimed again: if the attempt died between
@@ -45,6 +53,10 @@ const reminderRecordSchema = z.object({
 });
 export type ReminderRecord = z.infer<typeof reminderRecordSchema>;
 
+const uncertainEntrySchema = reminderRecordSchema.pick({ agreementId: true, key: true, kind: true, sendOn: true, concerns: true, requirementId: true, updatedAt: true });
+/** A reminder in the registry of uncertain ones: which reminder, and since when it is uncertain. */
+export type UncertainReminder = z.infer<typeof uncertainEntrySchema>;
+
 export interface ReminderStore {
   /** Every reminder record of the agreement, by key. */
   list(agreementId: string): Promise<ReminderRecord[]>;
@@ -65,6 +77,8 @@ export interface ReminderStore {
   markUncertain(agreementId: string, reminder: PlannedReminder, error: string, now: Date): Promise<void>;
   /** Records the reminder as `skipped`, with its reason, unless it was already sent or is being sent. */
   skip(agreementId: string, reminder: SkippedReminder, now: Date): Promise<void>;
+  /** Every reminder of every agreement that is `uncertain` now, oldest first: one Query of the registry. */
+  listUncertain(): Promise<UncertainReminder[]>;
 }
 
 export interface ReminderStoreOptions {
@@ -76,6 +90,13 @@ function recordKey(agreementId: string, key: string): ItemKey {
   return { pk: agreementPartition(agreementId), sk: `${REMINDER_PREFIX}${key}` };
 }
 
+function uncertainKey(agreementId: string, key: string): ItemKey {
+  return { pk: UNCERTAIN_PARTITION, sk: `${agreementId}#${key}` };
+}
+
+/** How a status change touches the registry of uncertain reminders, in the same transaction. */
+type RegistryChange = { enter: { updatedAt: string } } | "leave";
+
 export function createReminderStore({ client, tableName }: ReminderStoreOptions): ReminderStore {
   /** An update that only happens while the record is absent or in one of `from`; false when it was not. */
   async function updateIf(
@@ -83,6 +104,7 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
     reminder: PlannedReminder,
     from: { absent: boolean; statuses: readonly ReminderStatus[] },
     change: { set: Record<string, unknown>; setIfAbsent?: Record<string, unknown>; increment?: string; remove?: string[] },
+    registry?: RegistryChange,
   ): Promise<boolean> {
     const names: Record<string, string> = { "#status": "status" };
     const values: Record<string, unknown> = {};
@@ -110,21 +132,36 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
     const conditions = from.statuses.map((status) => `#status = ${value(status)}`);
     if (from.absent) conditions.push(`attribute_not_exists(${name(TABLE_DEFINITION.partitionKey)})`);
     const removals = (change.remove ?? []).map(name);
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { ...recordKey(agreementId, reminderKey(reminder)) },
-          UpdateExpression: `SET ${assignments.join(", ")}${removals.length > 0 ? ` REMOVE ${removals.join(", ")}` : ""}`,
-          ConditionExpression: conditions.join(" OR "),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+    const update = {
+      TableName: tableName,
+      Key: { ...recordKey(agreementId, reminderKey(reminder)) },
+      UpdateExpression: `SET ${assignments.join(", ")}${removals.length > 0 ? ` REMOVE ${removals.join(", ")}` : ""}`,
+      ConditionExpression: conditions.join(" OR "),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+    const registryKey = uncertainKey(agreementId, reminderKey(reminder));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (registry === undefined) await client.send(new UpdateCommand(update));
+        else {
+          const entry =
+            registry === "leave"
+              ? { Delete: { TableName: tableName, Key: { ...registryKey } } }
+              : { Put: { TableName: tableName, Item: { ...registryKey, ...describing(agreementId, reminder), updatedAt: registry.enter.updatedAt } } };
+          await client.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, entry] }));
+        }
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reason = error.CancellationReasons?.[0]?.Code;
+        if (reason === "ConditionalCheckFailed") return false;
+        // Another transaction held the reminder at that moment (two people sending it again at once): nothing was
+        // written, so try again and let the status condition decide.
+        if (reason !== "TransactionConflict" || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+        await sleep(retryDelay(attempt));
+      }
     }
   }
 
@@ -161,7 +198,7 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
       return updateIf(agreementId, reminder, { absent: false, statuses: ["uncertain"] }, {
         set: { status: "sending", recipients: [...recipients], resentBy, updatedAt: now.toISOString() },
         increment: "attempts",
-      });
+      }, "leave");
     },
 
     async markSent(agreementId, reminder, messageId, now) {
@@ -181,7 +218,7 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
     async markUncertain(agreementId, reminder, error, now) {
       await updateIf(agreementId, reminder, { absent: false, statuses: ["sending"] }, {
         set: { status: "uncertain", lastError: error, updatedAt: now.toISOString() },
-      });
+      }, { enter: { updatedAt: now.toISOString() } });
     },
 
     async skip(agreementId, reminder, now) {
@@ -189,6 +226,11 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
         set: { ...describing(agreementId, reminder), status: "skipped", skipReason: reminder.reason, updatedAt: now.toISOString() },
         setIfAbsent: { recipients: [], attempts: 0 },
       });
+    },
+
+    async listUncertain() {
+      const items = await queryPartition(client, tableName, UNCERTAIN_PARTITION);
+      return items.map((item) => parseItem(item, uncertainEntrySchema)).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
     },
   };
 }

@@ -2,13 +2,16 @@
  * Reports and their submitted versions, in the agreement's partition: `REPORT#<reportId>` is the working copy
  * (its status, draft content and attachments), `REPORTVERSION#<reportId>#<number>` each immutable submission.
  * Every write of a report is conditioned on the version it read; a submission writes the report and its new version
- * in one transaction. The list of an agreement's reports is `AgreementStore.reports` (paged like its other lists).
+ * in one transaction. The same transactions keep the report schedule (report-schedule.ts) in step: a submission
+ * takes the report off the open ones and puts it on those waiting for review, a review takes it off those. The list
+ * of an agreement's reports is `AgreementStore.reports` (paged like its other lists).
  */
 import { TransactionCanceledException, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { reportVersionSchema, storedReportSchema, type Report, type ReportVersion } from "../domain/reports";
 import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
 import { queryPartition } from "./query";
+import { openReportKey, reviewEntry, reviewKey } from "./report-schedule";
 
 export const REPORT_PREFIX = "REPORT#";
 const VERSION_PREFIX = "REPORTVERSION#";
@@ -43,6 +46,11 @@ function asJsonData<T>(value: T): T {
 
 function reportItem(report: Report): Item {
   return { ...asJsonData(report), ...reportKey(report.agreementId, report.reportId) };
+}
+
+/** The report was just accepted or sent back: the save that leaves `submitted`, or a later save after it. */
+function wasReviewed(report: Report): boolean {
+  return report.status === "accepted" || report.status === "supplement-requested";
 }
 
 export interface ReportStore {
@@ -81,10 +89,15 @@ export function createReportStore({ client, tableName }: ReportStoreOptions): Re
     },
 
     async save(report) {
+      const put = { TableName: tableName, Item: reportItem(report), ...lockOn(report) };
       try {
-        await client.send(new PutCommand({ TableName: tableName, Item: reportItem(report), ...lockOn(report) }));
+        // A reviewed report leaves the review entries with the write that reviews it.
+        if (wasReviewed(report)) {
+          await client.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, { Delete: { TableName: tableName, Key: { ...reviewKey(report) } } }] }));
+        } else await client.send(new PutCommand(put));
       } catch (error) {
-        throw error instanceof ConditionalCheckFailedException ? conflict(report, error) : error;
+        if (error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException) throw conflict(report, error);
+        throw error;
       }
     },
 
@@ -102,6 +115,8 @@ export function createReportStore({ client, tableName }: ReportStoreOptions): Re
                   ConditionExpression: "attribute_not_exists(pk)",
                 },
               },
+              { Delete: { TableName: tableName, Key: { ...openReportKey(report) } } },
+              { Put: { TableName: tableName, Item: reviewEntry(report) } },
             ],
           }),
         );

@@ -25,7 +25,15 @@ export interface AgreementFilters {
   responsible?: string;
   /** An association's organisationsnummer. */
   association?: string;
+  /**
+   * `endDate`: soonest end first. Without it, a list with no filter is newest first; a status, officer or end-date
+   * filter reads an index ordered by end date anyway.
+   */
+  sort?: AgreementSort;
 }
+
+export const AGREEMENT_SORTS = ["endDate"] as const;
+export type AgreementSort = (typeof AGREEMENT_SORTS)[number];
 
 /** The filters, validated and normalised the way the indexes spell them. */
 export interface SearchCriteria {
@@ -36,6 +44,7 @@ export interface SearchCriteria {
   endsOnOrBefore?: CalendarDate;
   officer?: string;
   association?: string;
+  byEndDate?: true;
 }
 
 /** Words shorter than this are not indexed, and search terms shorter than it are ignored. */
@@ -165,7 +174,20 @@ export function searchCriteria(filters: AgreementFilters): SearchCriteria {
     if (association === null) throw new RangeError(`Not a valid organisationsnummer: ${filters.association}`);
     criteria.association = association;
   }
+  if (filters.sort !== undefined) {
+    if (!AGREEMENT_SORTS.includes(filters.sort)) throw new RangeError(`Not a sort order: ${filters.sort}`);
+    if (!canSortByEndDate(filters)) throw new RangeError("A search or an association cannot be sorted by end date");
+    criteria.byEndDate = true;
+  }
   return criteria;
+}
+
+/**
+ * Whether the list can be read in end-date order: the text index is ordered by word and the association links by
+ * agreement, so a search or an association cannot; every other source is, or has an index that is.
+ */
+export function canSortByEndDate(filters: Pick<AgreementFilters, "text" | "association">): boolean {
+  return filters.text === undefined && filters.association === undefined;
 }
 
 /** Where a search starts reading; any filter the source does not apply is checked on each agreement read. */
@@ -175,7 +197,8 @@ export type SearchSource =
   | { kind: "text"; term: string }
   | { kind: "status"; status: Status; endsOnOrBefore?: CalendarDate }
   | { kind: "ending"; endsOnOrBefore: CalendarDate }
-  | { kind: "all" };
+  | { kind: "all" }
+  | { kind: "allByEnd" };
 
 /**
  * The most selective index for the filters: an association has a handful of agreements, an officer a few dozen,
@@ -191,7 +214,7 @@ export function searchSource(criteria: SearchCriteria): SearchSource {
   if (longestTerm !== undefined) return { kind: "text", term: longestTerm };
   if (status !== undefined) return { kind: "status", status, ...range };
   if (endsOnOrBefore !== undefined) return { kind: "ending", endsOnOrBefore };
-  return { kind: "all" };
+  return criteria.byEndDate ? { kind: "allByEnd" } : { kind: "all" };
 }
 
 /** Whether the agreement, as stored now, matches every criterion. */

@@ -8,6 +8,8 @@ import { createReportLinkStore } from "./report-links";
 import { createReportStore } from "./reports";
 import { createSessionStore } from "./sessions";
 import { createUndeliverableAddressStore } from "./undeliverable-addresses";
+import { createReportSchedule } from "./report-schedule";
+import { createAddressLinks } from "./address-links";
 import { createWorkflowOutboxStore } from "./workflow-outbox";
 import { createWorkflowStateStore } from "./workflow-state";
 
@@ -35,6 +37,8 @@ export function createStores({
     freshLinkRequests: createFreshLinkRequestStore(table),
     rateLimits: createRateLimitStore(table),
     undeliverableAddresses: createUndeliverableAddressStore(table),
+    reportSchedule: createReportSchedule(table),
+    addressLinks: createAddressLinks(table),
   };
 }
 

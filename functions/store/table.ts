@@ -44,6 +44,10 @@ export const TABLE_DEFINITION = {
     byEndYear: { partitionKey: "endYearKey", sortKey: "endKey", projection: "all" },
     /** Every agreement, ordered by creation time. */
     byCreation: { partitionKey: "listKey", sortKey: "createdKey", projection: "all" },
+    /** Every agreement, ordered by end date (those without a period last): the unfiltered list sorted by end date. */
+    byEnd: { partitionKey: "listKey", sortKey: "endKey", projection: "all" },
+    /** Agreements in one status by the last day to give notice, for those with a notice period. Sparse. */
+    byNotice: { partitionKey: "statusKey", sortKey: "noticeKey", projection: "all" },
   },
 } as const satisfies TableDefinition;
 

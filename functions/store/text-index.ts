@@ -1,17 +1,15 @@
 /**
  * Keeps the text index (search.ts says what it holds) in line with agreements just written. It is written after
- * the transaction rather than in it, because an agreement's words could take it past DynamoDB's 100 items; like an
- * index, it follows the table a moment later. When an agreement's words change, all of its text items are written
- * again, which also repairs any left behind by a process that stopped between the two writes. Each item carries the
- * agreement version it reflects, and is only replaced or deleted by a newer one, so concurrent writers cannot go back.
+ * the transaction rather than in it, as derived-entries.ts explains. When an agreement's words change, all of its text
+ * items are written again, which also repairs any left behind by a process that stopped between the two writes.
  *
  * A table kept from a version with another index format is rebuilt once, on start (`rebuildTextIndexIfOutdated`).
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Agreement } from "../domain/agreement";
 import type { Change } from "../domain/lifecycle";
-import { MAX_PAGE_SIZE, type Page, type PageRequest } from "./paging";
+import { derivedEntryWrites, fillInUnlessAtFormat } from "./derived-entries";
+import type { Page, PageRequest } from "./paging";
 import { firstFormatTextKeys, sameTextIndexEntries, textIndexEntries, textItem, textKey } from "./search";
 
 /** The format the text index items are in; a table whose marker names another is rebuilt. */
@@ -30,23 +28,8 @@ export async function syncTextIndex(client: DynamoDBDocumentClient, tableName: s
 
 /** Writes every entry of the agreement, and deletes those of `wordsLeft`; each only over an older version. */
 function entryWrites(client: DynamoDBDocumentClient, tableName: string, agreement: Agreement, wordsLeft: readonly string[]): Promise<void>[] {
-  const fromNewerVersion = {
-    ConditionExpression: "attribute_not_exists(#version) OR #version < :version",
-    ExpressionAttributeNames: { "#version": "version" },
-    ExpressionAttributeValues: { ":version": agreement.version },
-  };
-  const puts = [...textIndexEntries(agreement)].map(([word, shared]) =>
-    client.send(new PutCommand({ TableName: tableName, Item: textItem(word, agreement.id, shared, agreement.version), ...fromNewerVersion })),
-  );
-  const deletes = wordsLeft.map((word) =>
-    client.send(new DeleteCommand({ TableName: tableName, Key: { ...textKey(word, agreement.id) }, ...fromNewerVersion })),
-  );
-  return [...puts, ...deletes].map((write) => write.then(() => undefined, ignoreNewerVersion));
-}
-
-/** A text index write that lost to a newer version of the agreement: the newer write already did its job. */
-function ignoreNewerVersion(error: unknown): void {
-  if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  const entries = [...textIndexEntries(agreement)].map(([word, shared]) => textItem(word, agreement.id, shared, agreement.version));
+  return derivedEntryWrites(client, tableName, agreement.version, entries, wordsLeft.map((word) => textKey(word, agreement.id)));
 }
 
 /**
@@ -59,23 +42,14 @@ export async function rebuildTextIndexIfOutdated(
   tableName: string,
   listAgreements: (request: PageRequest) => Promise<Page<Agreement>>,
 ): Promise<number> {
-  const marker = await client.send(new GetCommand({ TableName: tableName, Key: FORMAT_MARKER, ConsistentRead: true }));
-  if (marker.Item?.format === TEXT_INDEX_FORMAT) return 0;
-  let indexed = 0;
-  let cursor: string | null = null;
-  do {
-    const page = await listAgreements({ limit: MAX_PAGE_SIZE, cursor });
+  return fillInUnlessAtFormat({ client, tableName }, { marker: FORMAT_MARKER, format: TEXT_INDEX_FORMAT }, listAgreements, async (agreements) => {
     await Promise.all(
-      page.items.flatMap((agreement) => [
+      agreements.flatMap((agreement) => [
         ...entryWrites(client, tableName, agreement, []),
         ...firstFormatTextKeys(agreement).map(async (key) => {
           await client.send(new DeleteCommand({ TableName: tableName, Key: { ...key } }));
         }),
       ]),
     );
-    indexed += page.items.length;
-    cursor = page.cursor;
-  } while (cursor !== null);
-  await client.send(new PutCommand({ TableName: tableName, Item: { ...FORMAT_MARKER, format: TEXT_INDEX_FORMAT } }));
-  return indexed;
+  });
 }

@@ -98,7 +98,7 @@ describe("the OpenAPI document", () => {
     const update = document.paths["/api/agreements/{id}"]!.patch!;
     expect(update.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: "id", in: "path" }), expect.objectContaining({ name: "If-Match", in: "header", required: true })]));
     const list = document.paths["/api/agreements"]!.get!;
-    expect(list.parameters!.map((parameter) => parameter.name)).toEqual(["status", "q", "endsBefore", "responsible", "association", "limit", "cursor"]);
+    expect(list.parameters!.map((parameter) => parameter.name)).toEqual(["status", "q", "endsBefore", "responsible", "association", "sort", "limit", "cursor"]);
     expect(JSON.stringify(list.parameters)).toContain('"format":"date"');
     expect(JSON.stringify(document.components.schemas.DraftContent)).toContain('"additionalProperties":false');
     const limit = list.parameters!.find((parameter) => parameter.name === "limit") as { schema: Record<string, unknown> } | undefined;

@@ -156,9 +156,39 @@ describe("filters", () => {
   });
 });
 
+describe("sorting by end date", () => {
+  const endOrder = (agreement: Agreement) => `${agreement.period?.end ?? "none"}#${agreement.id}`;
+
+  it("lists everything soonest end first without filters, those without a period last, page by page", async () => {
+    const everything = (await list("", 100)).items;
+    const expected = [...everything].sort((a, b) => endOrder(a).localeCompare(endOrder(b))).map((agreement) => agreement.id);
+    expect((await list("sort=endDate", 100)).items.map((agreement) => agreement.id)).toEqual(expected);
+    const paged = await listAll("sort=endDate", 2);
+    expect(paged.ids).toEqual(expected);
+    expect(paged.pages.slice(0, -1).every((size) => size === 2)).toBe(true);
+  });
+
+  it("keeps the end-date order of a status, and refuses it for a search or an association", async () => {
+    expect(await list("status=approved&sort=endDate")).toEqual(await list("status=approved"));
+    for (const query of ["q=mamma&sort=endDate", `association=${organisationNumber(2)}&sort=endDate`]) {
+      const response = await api.request(`/api/agreements?${query}`, { as: "viewer" });
+      expect(response.status, query).toBe(400);
+      expect(await response.json()).toMatchObject({ errors: [{ path: "sort" }] });
+    }
+    const unknown = await api.request("/api/agreements?sort=title", { as: "viewer" });
+    expect(unknown.status).toBe(400);
+  });
+
+  it("takes a cursor only for the same order", async () => {
+    const first = await list("sort=endDate", 1);
+    const newest = await api.request(`/api/agreements?limit=1&cursor=${encodeURIComponent(first.cursor!)}`, { as: "viewer" });
+    expect(newest.status).toBe(400);
+  });
+});
+
 describe("paging", () => {
   it("pages through every filter without gaps or repeats", async () => {
-    for (const query of ["", "q=mamm", "status=draft", "endsBefore=2030-01-01", `association=${organisationNumber(2)}`, "q=backby&status=draft"]) {
+    for (const query of ["", "sort=endDate", "q=mamm", "status=draft", "endsBefore=2030-01-01", `association=${organisationNumber(2)}`, "q=backby&status=draft"]) {
       const whole = ids(await list(query, 100));
       const paged = await listAll(query, 1);
       expect(paged.ids.sort(), query).toEqual(whole);

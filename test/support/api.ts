@@ -20,6 +20,8 @@ import { createFreshLinkRequestStore } from "../../functions/store/fresh-link-re
 import { createReportLinkStore } from "../../functions/store/report-links";
 import { createReportStore } from "../../functions/store/reports";
 import { createS3Attachments } from "../../functions/store/attachments";
+import { createReportSchedule } from "../../functions/store/report-schedule";
+import { createAddressLinks } from "../../functions/store/address-links";
 import { createUndeliverableAddressStore } from "../../functions/store/undeliverable-addresses";
 import { createWorkflowOutboxStore } from "../../functions/store/workflow-outbox";
 import { createWorkflowStateStore } from "../../functions/store/workflow-state";
@@ -109,6 +111,8 @@ export function appDependenciesForTests(table: TestTable, overrides: TestAppOver
     reporting: overrides.reporting ?? reportingForTests(table),
     workflowStates: overrides.workflowStates ?? createWorkflowStateStore(stores),
     undeliverable: overrides.undeliverable ?? createUndeliverableAddressStore(stores),
+    reportSchedule: overrides.reportSchedule ?? createReportSchedule(stores),
+    addressLinks: overrides.addressLinks ?? createAddressLinks(stores),
     clock: overrides.clock ?? new TestClock(new Date("2026-03-01T10:00:00Z")),
     newId: overrides.newId ?? (() => `agr-${nextId++}`),
     log: overrides.log ?? (() => {}),

@@ -87,6 +87,7 @@ export const en: Catalogue = {
   "validation.dueBeforeStart": "A report cannot be due before the period starts",
   "validation.renewalStart": "A renewal starts the day after its predecessor ends: {date}",
   "validation.overlap": "Overlaps “{title}” for the same association, {start} to {end}",
+  "validation.sortWithSearch": "A search or an association's agreements cannot be sorted by end date. Remove the search or the association, or choose the standard order",
   "validation.searchWords": "Enter at least one word of {min} or more letters or digits",
   "validation.tooManySearchWords": "Search for at most {max} words",
   "validation.invalid": "Check this value",

@@ -86,6 +86,7 @@ export const sv = {
   "validation.dueBeforeStart": "En rapport kan inte lämnas före avtalsperiodens start",
   "validation.renewalStart": "En förnyelse börjar dagen efter att det tidigare avtalet slutar: {date}",
   "validation.overlap": "Överlappar avtalet ”{title}” för samma förening, {start} till {end}",
+  "validation.sortWithSearch": "Det går inte att sortera efter slutdatum när du söker eller väljer en förening. Ta bort sökningen eller föreningen, eller välj standardsortering",
   "validation.searchWords": "Skriv minst ett ord med minst {min} bokstäver eller siffror",
   "validation.tooManySearchWords": "Sök på högst {max} ord",
   "validation.invalid": "Kontrollera värdet",

@@ -6,7 +6,7 @@
 import type { Agreement } from "../../functions/domain/agreement";
 import { STATUSES } from "../../functions/domain/agreement";
 import type { FieldError } from "../../functions/domain/errors";
-import { searchCriteria, searchSource } from "../../functions/store/search";
+import { AGREEMENT_SORTS, searchCriteria, searchSource } from "../../functions/store/search";
 import { filtersOf } from "../../functions/api/routes/agreements";
 import type { AgreementFilterQuery } from "../../functions/api/schemas";
 import { Button } from "../components/button";
@@ -29,6 +29,8 @@ export const CALENDAR_FEED_PATH = "/calendar-feed";
 export type AgreementListQuery = AgreementFilterQuery & { limit?: number | undefined; cursor?: string | undefined };
 
 const FILTER_NAMES = ["q", "status", "endsBefore", "responsible", "association"] as const satisfies readonly (keyof AgreementFilterQuery)[];
+/** What the form sends and the CSV export takes: the filters and the order. */
+const QUERY_NAMES = [...FILTER_NAMES, "sort"] as const satisfies readonly (keyof AgreementFilterQuery)[];
 
 function queryString(query: Partial<Record<string, string | number | undefined>>): string {
   const parameters = new URLSearchParams();
@@ -43,7 +45,7 @@ export function agreementListPath(query: AgreementListQuery): string {
 }
 
 /** The form's values as typed: what the query said, valid or not. */
-export type TypedFilters = Partial<Record<(typeof FILTER_NAMES)[number], string>>;
+export type TypedFilters = Partial<Record<(typeof QUERY_NAMES)[number], string>>;
 
 export type AgreementListResult =
   | { kind: "page"; query: AgreementListQuery; agreements: Agreement[]; cursor: string | null }
@@ -57,6 +59,7 @@ function orderKey(query: AgreementListQuery): MessageKey {
     case "status":
     case "officer":
     case "ending":
+    case "allByEnd":
       return "dashboard.list.orderByEnd";
     case "text":
       return "dashboard.list.orderSearch";
@@ -76,6 +79,7 @@ export function AgreementListPage({ context, typed, result }: { context: PageCon
     endsBefore: t("dashboard.list.endsBefore"),
     responsible: t("dashboard.list.responsible"),
     association: t("dashboard.list.association"),
+    sort: t("dashboard.list.sort"),
   });
   const email = context.principal?.email;
   return (
@@ -96,6 +100,13 @@ export function AgreementListPage({ context, typed, result }: { context: PageCon
         <DateInput name="endsBefore" label={t("dashboard.list.endsBefore")} value={typed.endsBefore} error={errors.of("endsBefore")} />
         <TextInput name="responsible" type="email" label={t("dashboard.list.responsible")} value={typed.responsible} error={errors.of("responsible")} width="medium" spellcheck={false} />
         <TextInput name="association" label={t("dashboard.list.association")} value={typed.association} error={errors.of("association")} width="short" spellcheck={false} />
+        <Select
+          name="sort"
+          label={t("dashboard.list.sort")}
+          options={[{ value: "", text: t("dashboard.list.sortStandard") }, ...AGREEMENT_SORTS.map((sort) => ({ value: sort, text: t(`dashboard.list.sort.${sort}`) }))]}
+          value={typed.sort}
+          error={errors.of("sort")}
+        />
         <div class="button-group">
           <Button>{t("dashboard.list.show")}</Button>
           <a href={AGREEMENT_LIST_PATH}>{t("dashboard.list.clear")}</a>
@@ -169,7 +180,7 @@ function firstPage(query: AgreementListQuery): AgreementListQuery {
   return { ...query, cursor: undefined };
 }
 
-/** The filters alone, as the CSV export takes them. */
+/** The filters and the order, as the CSV export takes them. */
 function filtersOnly(query: AgreementListQuery): AgreementFilterQuery {
-  return Object.fromEntries(FILTER_NAMES.map((name) => [name, query[name]]));
+  return Object.fromEntries(QUERY_NAMES.map((name) => [name, query[name]]));
 }

@@ -21,6 +21,7 @@ const SECTIONS = {
   reportsOverdue: "reports-overdue",
   reportsReview: "reports-review",
   failed: "failed-workflows",
+  uncertain: "uncertain-reminders",
   undeliverable: "undeliverable",
 } as const;
 
@@ -71,6 +72,7 @@ export function DashboardPage({ context, dashboard }: { context: PageContext; da
           { count: number(dashboard.reports.overdue.length), label: t("dashboard.reportsOverdue"), href: `#${SECTIONS.reportsOverdue}` },
           { count: number(dashboard.reports.awaitingReview.length), label: t("dashboard.reportsAwaitingReview"), href: `#${SECTIONS.reportsReview}` },
           { count: number(dashboard.failedWorkflows.length), label: t("dashboard.failedWorkflows"), href: `#${SECTIONS.failed}` },
+          { count: number(dashboard.uncertainReminders.length), label: t("dashboard.uncertainReminders"), href: `#${SECTIONS.uncertain}` },
           { count: number(dashboard.undeliverable.length), label: t("dashboard.undeliverable"), href: `#${SECTIONS.undeliverable}` },
         ]}
       />
@@ -108,6 +110,18 @@ export function DashboardPage({ context, dashboard }: { context: PageContext; da
         intro={t("dashboard.failedIntro")}
         head={[t("dashboard.agreement"), t("dashboard.failedAt"), t("dashboard.failedError")]}
         rows={dashboard.failedWorkflows.map((failed) => [<AgreementLink agreement={failed.agreement} messages={messages} />, dateTime(new Date(failed.at)), failed.error])}
+        messages={messages}
+      />
+      <Section
+        id={SECTIONS.uncertain}
+        heading={t("dashboard.uncertainHeading")}
+        intro={t("dashboard.uncertainIntro")}
+        head={[t("dashboard.agreement"), t("dashboard.uncertainReminder"), t("dashboard.uncertainSince")]}
+        rows={dashboard.uncertainReminders.map(({ agreement, reminder }) => [
+          <AgreementLink agreement={agreement} messages={messages} />,
+          t(`agreement.reminders.kind.${reminder.kind}`, { date: date(reminder.concerns) }),
+          dateTime(new Date(reminder.updatedAt)),
+        ])}
         messages={messages}
       />
       <Section

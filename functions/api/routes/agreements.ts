@@ -47,6 +47,7 @@ export function filtersOf(query: AgreementFilterQuery): AgreementFilters {
     endsBefore: query.endsBefore,
     responsible: query.responsible,
     association: query.association,
+    sort: query.sort,
   };
 }
 
