@@ -3,6 +3,7 @@
  * banner above the form, which still holds what they typed. Used by every form that carries the version it was
  * read at (the draft's sections, the report's steps); the words come translated.
  */
+import type { Messages } from "../i18n/catalogue";
 import { NotificationBanner } from "./notification-banner";
 import { Table } from "./table";
 
@@ -15,6 +16,19 @@ export interface StaleWords {
   yours: string;
   /** Shown for a field left empty. */
   empty: string;
+}
+
+/** An area's words for the comparison: its catalogue's `<area>.stale.*` keys. */
+export function staleWords({ t }: Messages, area: "draft" | "report"): StaleWords {
+  return {
+    title: t(`${area}.stale.title`),
+    body: t(`${area}.stale.body`),
+    caption: t(`${area}.stale.caption`),
+    field: t(`${area}.stale.field`),
+    current: t(`${area}.stale.current`),
+    yours: t(`${area}.stale.yours`),
+    empty: t(`${area}.stale.empty`),
+  };
 }
 
 export function StaleComparison({ words, current, values, labelOf, compared = () => true }: {

@@ -12,7 +12,7 @@ import { ErrorSummary } from "../components/error-summary";
 import { Checkboxes, DateInput, Fieldset, Select, Textarea, TextInput, fieldId } from "../components/fields";
 import { Form } from "../components/form";
 import { Page } from "../components/layout";
-import { StaleComparison, type StaleWords } from "../components/stale-comparison";
+import { StaleComparison, staleWords } from "../components/stale-comparison";
 import type { PageContext } from "../context";
 import { isList, rowCount, SECTION_LISTS, type FormValues, type ListName, type SectionId } from "../draft-form";
 import type { Messages } from "../i18n/catalogue";
@@ -246,19 +246,6 @@ export function sectionFieldNames(values: FormValues, section: SectionId): Set<s
   return new Set([...Object.keys(values), ...SECTION_LISTS[section], "municipality", "responsibleOfficer", "period", "coFinancing", "reminders"]);
 }
 
-/** The draft's words for the comparison after a stale save. */
-function staleWords({ t }: Messages): StaleWords {
-  return {
-    title: t("draft.stale.title"),
-    body: t("draft.stale.body"),
-    caption: t("draft.stale.caption"),
-    field: t("draft.stale.field"),
-    current: t("draft.stale.current"),
-    yours: t("draft.stale.yours"),
-    empty: t("draft.stale.empty"),
-  };
-}
-
 export function DraftSectionPage({ context, agreement, section, form }: { context: PageContext; agreement: Agreement; section: SectionId; form: SectionForm }) {
   const { messages } = context;
   const { t } = messages;
@@ -271,7 +258,7 @@ export function DraftSectionPage({ context, agreement, section, form }: { contex
     <Page context={context} title={title} hasErrors={summary.length > 0}>
       <ErrorSummary errors={summary} />
       {form.current === undefined ? null : (
-        <StaleComparison words={staleWords(messages)} current={form.current} values={form.values} labelOf={(name) => fieldLabel(messages, name)} compared={(name) => !name.endsWith(".id")} />
+        <StaleComparison words={staleWords(messages, "draft")} current={form.current} values={form.values} labelOf={(name) => fieldLabel(messages, name)} compared={(name) => !name.endsWith(".id")} />
       )}
       <span class="caption">{agreement.title ?? t("draft.tasks.untitled")}</span>
       <h1>{title}</h1>

@@ -13,7 +13,7 @@ import { ErrorMessage, Hint, Textarea, TextInput } from "../components/fields";
 import { CsrfField, Form } from "../components/form";
 import { Page } from "../components/layout";
 import { NotificationBanner } from "../components/notification-banner";
-import { StaleComparison, type StaleWords } from "../components/stale-comparison";
+import { StaleComparison, staleWords } from "../components/stale-comparison";
 import { SummaryList } from "../components/summary-list";
 import { Table } from "../components/table";
 import type { PageContext } from "../context";
@@ -126,19 +126,6 @@ export interface StepState {
   current?: StepValues;
 }
 
-/** The report form's words for the comparison after a stale save. */
-function staleWords({ t }: Messages): StaleWords {
-  return {
-    title: t("report.stale.title"),
-    body: t("report.stale.body"),
-    caption: t("report.stale.caption"),
-    field: t("report.stale.field"),
-    current: t("report.stale.current"),
-    yours: t("report.stale.yours"),
-    empty: t("report.stale.empty"),
-  };
-}
-
 const STEP_TITLES = {
   activities: "report.activities.title",
   people: "report.people.title",
@@ -187,7 +174,7 @@ export function ReportStepPage({ context, token, form, step, state }: { context:
         </NotificationBanner>
       )}
       {state.current === undefined ? null : (
-        <StaleComparison words={staleWords(messages)} current={state.current} values={state.values} labelOf={(name) => labels[name] ?? name} compared={(name) => name in labels} />
+        <StaleComparison words={staleWords(messages, "report")} current={state.current} values={state.values} labelOf={(name) => labels[name] ?? name} compared={(name) => name in labels} />
       )}
       <SupplementRequest form={form} messages={messages} />
       <StepHeader token={token} page={step} messages={messages} title={title} />
