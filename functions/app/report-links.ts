@@ -39,6 +39,7 @@ import type { Language } from "../email/reminder-message";
 import { receiptMessage } from "../email/report-messages";
 import { ContactAccessChangedError, type Invitation } from "../store/report-links";
 import type { RateLimit } from "../store/rate-limits";
+import { ReportConflictError } from "../store/reports";
 import { AttachmentRefusedError, EmailNotSentError, RateLimitedError, ReportLinkNotWorkingError, UseCaseError } from "./errors";
 import type { SendReportLink } from "./invitations";
 import type { ApplicationPorts } from "./ports";
@@ -137,9 +138,12 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
     return hasStructureOf(attachment.contentType, attachment.size, head, tail) ? null : `The file's content is not ${attachment.contentType}`;
   }
 
-  const saveWorkingCopy = async (token: string, contentOf: (current: DraftReportContent) => unknown): Promise<AssociationReport> => {
+  /** With `expectedVersion`, the version the answers were typed on: a save since then refuses this one. */
+  const saveWorkingCopy = async (token: string, contentOf: (current: DraftReportContent) => unknown, expectedVersion?: number): Promise<AssociationReport> => {
     const { invitation, report } = await open(token);
+    // The domain's refusals first: a report sent meanwhile says so, whichever version the answers were typed on.
     const saved = valueOf(saveDraft(report, contentOf(report.content), invitation.email, clock.now()));
+    if (expectedVersion !== undefined && expectedVersion !== report.version) throw new ReportConflictError(report.agreementId, report.reportId);
     await reporting.reports.save(saved);
     return associationReport(saved);
   };
@@ -209,11 +213,16 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
 
     /**
      * Saves one step's answers into the working copy and keeps the others, so the form can be filled in step by
-     * step; each answer given must be valid, and an answer given as undefined is cleared.
+     * step; each answer given must be valid, and an answer given as undefined is cleared. With `expectedVersion`
+     * (the report's version the step was shown at), a save by anyone since then refuses this one, so two windows
+     * on the same link never overwrite each other unseen.
+     * @throws ReportConflictError when the report was saved since `expectedVersion`, or at the same moment
      */
-    async saveAnswers(token: string, answers: ReportAnswers): Promise<AssociationReport> {
-      return saveWorkingCopy(token, (current) =>
-        Object.fromEntries(Object.entries({ ...current, ...answers }).filter(([, value]) => value !== undefined)),
+    async saveAnswers(token: string, answers: ReportAnswers, expectedVersion?: number): Promise<AssociationReport> {
+      return saveWorkingCopy(
+        token,
+        (current) => Object.fromEntries(Object.entries({ ...current, ...answers }).filter(([, value]) => value !== undefined)),
+        expectedVersion,
       );
     },
 

@@ -175,6 +175,15 @@ export function longDate(date: CalendarDate, locale: string): string {
   );
 }
 
+/**
+ * A link in an email's HTML. Mail views that show an email in a frame (webmail, the local mail catcher's view) would
+ * open it inside that frame, where the app's pages refuse to be shown (CSP frame-ancestors 'none'); a tab of its
+ * own opens the page.
+ */
+export function emailLink(href: string, text: string): string {
+  return `<a href="${escapeHtml(href)}" target="_blank" rel="noopener">${escapeHtml(text)}</a>`;
+}
+
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
@@ -239,7 +248,7 @@ export function reminderMessage(input: {
     "<ul>",
     ...actions.map((action) => `<li>${escapeHtml(action)}</li>`),
     "</ul>",
-    `<p><a href="${escapeHtml(link)}">${escapeHtml(wording.open)}</a></p>`,
+    `<p>${emailLink(link, wording.open)}</p>`,
     `<p style="color: #555; font-size: 0.9em">${escapeHtml(wording.footer)}</p>`,
     "</body></html>",
     "",

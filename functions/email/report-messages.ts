@@ -8,7 +8,7 @@ import type { ReportingRequirement } from "../domain/agreement";
 import { TIME_ZONE, type CalendarDate } from "../domain/dates";
 import type { Receipt } from "../domain/reports";
 import type { OutgoingEmail } from "./sender";
-import { escapeHtml, longDate, REPORT_NAMES, reportLabel, type Language, type ReminderMessage, type ReportNames } from "./reminder-message";
+import { emailLink, escapeHtml, longDate, REPORT_NAMES, reportLabel, type Language, type ReminderMessage, type ReportNames } from "./reminder-message";
 
 export type ReportMessageKind = "invitation" | "supplement-request";
 
@@ -176,7 +176,7 @@ function composeEmail(language: Language, to: string, parts: EmailParts): Outgoi
       "<table>",
       ...rows.map(([label, value]) => `<tr><th scope="row" style="text-align: left; padding-right: 1em">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`),
       "</table>",
-      ...(link === undefined ? [] : [`<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>`]),
+      ...(link === undefined ? [] : [`<p>${emailLink(link.href, link.text)}</p>`]),
       `<p style="color: #555; font-size: 0.9em">${escapeHtml(footer)}</p>`,
       "</body></html>",
       "",

@@ -190,8 +190,11 @@ export async function focused(page: Page): Promise<{ id: string; className: stri
   return await page.evaluate<{ id: string; className: string }>(`({ id: document.activeElement.id, className: document.activeElement.className })`);
 }
 
-/** Signs in through the app's real sign-in: /auth/login, the local provider's page, back to `returnTo`. */
-export async function signIn(page: Page, app: PageTestApp, role: Role, returnTo = "/"): Promise<void> {
+/**
+ * Signs in through the app's real sign-in: /auth/login, the local provider's page, back to `returnTo`. `app` is
+ * the app in this process, or the address of one `npm start` serves.
+ */
+export async function signIn(page: Page, app: Pick<PageTestApp, "origin">, role: Role, returnTo = "/"): Promise<void> {
   await page.goto(`${app.origin}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
   await page.fill("#email", emailOf(role));
   await Promise.all([page.waitForURL(`${app.origin}${returnTo}`), page.click("button[type=submit]")]);

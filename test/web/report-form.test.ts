@@ -17,6 +17,7 @@ import { createS3Attachments } from "../../functions/store/attachments";
 import { messagesFor } from "../../web/i18n/catalogue";
 import { approval, mammaUnitedContent, workflow } from "../support/agreements";
 import { axeViolations, screenshot, signIn, startPageTestApp, watchPage, type PageTestApp } from "../support/browser";
+import { openLinkFromMailView } from "../support/mail-view";
 
 /** A whole path in a browser takes minutes on a busy shared machine; nothing here is timed. */
 const BROWSER_TEST_TIMEOUT = 300_000;
@@ -109,11 +110,12 @@ describe("the association's report, by mouse", () => {
     const agreement = await activeAgreement("Formulär: Mamma United");
     const contact = "kassor@formular.example.se";
     const firstLink = await invite(agreement, contact);
+    // The association opens the invitation in the mail catcher's own web view and clicks its link.
     const context = await swedishContext();
-    const page = await context.newPage();
+    const page = await openLinkFromMailView(context, mailUrl, { to: contact, subject: "Dags att lämna rapport: Formulär: Mamma United", link: "Öppna rapportformuläret" });
+    expect(page.url()).toBe(firstLink);
     const watch = watchPage(page, app.origin, [s3Endpoint]);
 
-    await page.goto(firstLink);
     expect((await page.locator("h1").innerText()).trim()).toBe("Verksamhetsrapport för Formulär: Mamma United");
     expect(await page.locator(".summary-list").innerText()).toContain("31 mars 2026");
     expect(await page.locator(".summary-list").innerText()).toContain("Eva Handläggare");
@@ -144,8 +146,8 @@ describe("the association's report, by mouse", () => {
     // Leave, and come back through the same link in a fresh browser.
     await context.close();
     const again = await swedishContext();
-    const back = await again.newPage();
-    const backWatch = watchPage(back, app.origin, [s3Endpoint]);
+    let back = await again.newPage();
+    let backWatch = watchPage(back, app.origin, [s3Endpoint]);
     await back.goto(firstLink);
     await loads(back, () => button(back, t("report.start.continue")).click());
     expect(await back.locator("#activities-1-description").inputValue()).toBe("Föräldragrupper med 8 träffar");
@@ -203,7 +205,13 @@ describe("the association's report, by mouse", () => {
     // The new link opens the form with the comment at the top and the last version filled in; the old one stops.
     const secondLink = await linkMailedTo(contact);
     expect(secondLink).not.toBe(firstLink);
-    await back.goto(secondLink);
+    expect(backWatch.elsewhere).toEqual([]);
+    expect(backWatch.problems).toEqual([]);
+    await back.close();
+    const fromMail = await openLinkFromMailView(again, mailUrl, { to: contact, subject: "Komplettering behövs: Formulär: Mamma United", link: "Öppna rapportformuläret" });
+    expect(fromMail.url()).toBe(secondLink);
+    back = fromMail;
+    backWatch = watchPage(back, app.origin, [s3Endpoint]);
     expect(await back.locator(".notification-banner").innerText()).toContain("Lägg till antalet deltagare per träff.");
     await expectAccessible(back, "supplement-start");
     await loads(back, () => button(back, t("report.start.continue")).click());
@@ -409,6 +417,48 @@ describe("errors and refusals", () => {
     }
     expect(await page.locator("#email-error").innerText()).toContain("Vänta");
     await expectAccessible(page, "link-rate-limited");
+  }, BROWSER_TEST_TIMEOUT);
+
+  it("two saves of the same step at the same moment: the second is shown what changed, keeps what it typed, and saves on the second try", async () => {
+    const agreement = await activeAgreement("Samtidigt: Mamma United");
+    const reportLink = await invite(agreement, "kassor@samtidigt.example.se");
+    // Two tabs on the same link, both showing the step at the same version of the report.
+    const context = await swedishContext();
+    const [first, second, leftOpen] = [await context.newPage(), await context.newPage(), await context.newPage()];
+    await leftOpen.goto(`${reportLink}/people`);
+    for (const [tab, people] of [[first, "214"], [second, "230"]] as const) {
+      await tab.goto(`${reportLink}/people`);
+      await tab.fill("#peopleReached", people);
+    }
+    expect(await first.locator("input[name=version]").inputValue()).toBe(await second.locator("input[name=version]").inputValue());
+
+    // Both saved at once: one is saved, the other is refused, whichever the server took first.
+    await Promise.all([first, second].map((tab) => loads(tab, () => button(tab, t("report.step.next")).click())));
+    const refused = await Promise.all([first, second].map(async (tab) => (await tab.locator(".notification-banner table").count()) === 1));
+    expect(refused.filter(Boolean)).toHaveLength(1);
+    const [winner, loser, saved, typed] = refused[0] ? [second, first, "230", "214"] : [first, second, "214", "230"];
+    expect(new URL(winner.url()).pathname).toMatch(/\/outcomes$/);
+
+    // The refused tab: still the step, what it typed still in the field, what is saved now beside it.
+    expect(new URL(loser.url()).pathname).toMatch(/\/people$/);
+    expect(await loser.locator("#peopleReached").inputValue()).toBe(typed);
+    expect(await loser.locator(".notification-banner").innerText()).toContain(t("report.stale.title"));
+    const rows = await loser.locator(".notification-banner table tbody tr").allInnerTexts();
+    expect(rows.map((row) => row.split("\t").map((cell) => cell.trim()))).toEqual([[t("report.people.title"), saved, typed]]);
+    await expectAccessible(loser, "step-stale");
+
+    // Saving again is a decision made knowing what changed: it is saved.
+    await loads(loser, () => button(loser, t("report.step.next")).click());
+    expect(new URL(loser.url()).pathname).toMatch(/\/outcomes$/);
+    await loser.goto(`${reportLink}/people`);
+    expect(await loser.locator("#peopleReached").inputValue()).toBe(typed);
+
+    // A tab left open on an older version is refused as well, even when it saves long after.
+    await leftOpen.fill("#peopleReached", "999");
+    await loads(leftOpen, () => button(leftOpen, t("report.step.next")).click());
+    expect(await leftOpen.locator("#peopleReached").inputValue()).toBe("999");
+    expect(await leftOpen.locator(".notification-banner table").innerText()).toContain(typed);
+    await context.close();
   }, BROWSER_TEST_TIMEOUT);
 
   it("take a file without JavaScript through the app, and refuse what is not what it says without clearing anything", async () => {

@@ -28,7 +28,7 @@ describe("reminder emails", () => {
     expect(message.text).toContain("Vad ni behöver göra nu:\n- Ska samarbetet fortsätta? Påbörja en förnyelse nu");
     expect(message.text).toContain(`Öppna avtalet i IOP Lifecycle: ${link}`);
     expect(message.html).toContain('<html lang="sv">');
-    expect(message.html).toContain(`<a href="${link}">Öppna avtalet i IOP Lifecycle</a>`);
+    expect(message.html).toContain(`<a href="${link}" target="_blank" rel="noopener">Öppna avtalet i IOP Lifecycle</a>`);
     expect(message.html).toContain("<li>Ska samarbetet fortsätta? Påbörja en förnyelse nu");
   });
 

@@ -12,8 +12,7 @@ import { ErrorSummary } from "../components/error-summary";
 import { Checkboxes, DateInput, Fieldset, Select, Textarea, TextInput, fieldId } from "../components/fields";
 import { Form } from "../components/form";
 import { Page } from "../components/layout";
-import { NotificationBanner } from "../components/notification-banner";
-import { Table } from "../components/table";
+import { StaleComparison, staleWords } from "../components/stale-comparison";
 import type { PageContext } from "../context";
 import { isList, rowCount, SECTION_LISTS, type FormValues, type ListName, type SectionId } from "../draft-form";
 import type { Messages } from "../i18n/catalogue";
@@ -247,26 +246,6 @@ export function sectionFieldNames(values: FormValues, section: SectionId): Set<s
   return new Set([...Object.keys(values), ...SECTION_LISTS[section], "municipality", "responsibleOfficer", "period", "coFinancing", "reminders"]);
 }
 
-/** What differs between what is saved now and what the person typed, field by field. */
-function StaleComparison({ messages, current, values }: { messages: Messages; current: FormValues; values: FormValues }) {
-  const { t } = messages;
-  const names = [...new Set([...Object.keys(current), ...Object.keys(values)])].filter((name) => (current[name] ?? "") !== (values[name] ?? "") && !name.endsWith(".id"));
-  const shown = (value: string | undefined) => (value === undefined || value.trim() === "" ? t("draft.stale.empty") : value);
-  return (
-    <NotificationBanner>
-      <p class="notification-banner__heading">{t("draft.stale.title")}</p>
-      <p>{t("draft.stale.body")}</p>
-      {names.length === 0 ? null : (
-        <Table
-        caption={t("draft.stale.caption")}
-        head={[t("draft.stale.field"), t("draft.stale.current"), t("draft.stale.yours")]}
-        rows={names.map((name) => [fieldLabel(messages, name), shown(current[name]), shown(values[name])])}
-        />
-      )}
-    </NotificationBanner>
-  );
-}
-
 export function DraftSectionPage({ context, agreement, section, form }: { context: PageContext; agreement: Agreement; section: SectionId; form: SectionForm }) {
   const { messages } = context;
   const { t } = messages;
@@ -278,7 +257,9 @@ export function DraftSectionPage({ context, agreement, section, form }: { contex
   return (
     <Page context={context} title={title} hasErrors={summary.length > 0}>
       <ErrorSummary errors={summary} />
-      {form.current === undefined ? null : <StaleComparison messages={messages} current={form.current} values={form.values} />}
+      {form.current === undefined ? null : (
+        <StaleComparison words={staleWords(messages, "draft")} current={form.current} values={form.values} labelOf={(name) => fieldLabel(messages, name)} compared={(name) => !name.endsWith(".id")} />
+      )}
       <span class="caption">{agreement.title ?? t("draft.tasks.untitled")}</span>
       <h1>{title}</h1>
       <Form action={sectionPath(agreement.id, section)} csrfToken={context.csrfToken}>

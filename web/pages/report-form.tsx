@@ -13,6 +13,7 @@ import { ErrorMessage, Hint, Textarea, TextInput } from "../components/fields";
 import { CsrfField, Form } from "../components/form";
 import { Page } from "../components/layout";
 import { NotificationBanner } from "../components/notification-banner";
+import { StaleComparison, staleWords } from "../components/stale-comparison";
 import { SummaryList } from "../components/summary-list";
 import { Table } from "../components/table";
 import type { PageContext } from "../context";
@@ -117,8 +118,12 @@ function StepHeader({ token, page, messages, title }: { token: string; page: For
 export interface StepState {
   values: StepValues;
   errors: readonly FieldError[];
-  /** Nothing was saved: someone saved at the same moment (`stale`), or the report was sent meanwhile (`closed`). */
-  notice?: "stale" | "closed";
+  /** The report's version the answers were typed on; the save is refused if someone saved since. */
+  version: number;
+  /** Nothing was saved: the report was sent meanwhile. */
+  notice?: "closed";
+  /** Nothing was saved: someone saved since `version` was read; this is what is saved now. */
+  current?: StepValues;
 }
 
 const STEP_TITLES = {
@@ -165,12 +170,16 @@ export function ReportStepPage({ context, token, form, step, state }: { context:
       <ErrorSummary errors={errors.summary} />
       {state.notice === undefined ? null : (
         <NotificationBanner>
-          <p>{t(state.notice === "stale" ? "report.step.stale" : "report.step.closed")}</p>
+          <p>{t("report.step.closed")}</p>
         </NotificationBanner>
+      )}
+      {state.current === undefined ? null : (
+        <StaleComparison words={staleWords(messages, "report")} current={state.current} values={state.values} labelOf={(name) => labels[name] ?? name} compared={(name) => name in labels} />
       )}
       <SupplementRequest form={form} messages={messages} />
       <StepHeader token={token} page={step} messages={messages} title={title} />
       <Form action={reportPath(token, step)} csrfToken={context.csrfToken}>
+        <input type="hidden" name="version" value={String(state.version)} />
         {step === "activities" ? (
           <>
             <p class="hint">{t("report.activities.hint")}</p>

@@ -16,7 +16,7 @@ import { AttachmentRefusedError, RateLimitedError, ReportLinkNotWorkingError, Re
 import { emailSchema } from "../../functions/domain/agreement";
 import { fieldErrorsFromZod, type FieldError } from "../../functions/domain/errors";
 import { isOpenForAssociation, MAX_ATTACHMENT_BYTES } from "../../functions/domain/reports";
-import { VersionConflictError } from "../../functions/store/errors";
+import { ReportConflictError } from "../../functions/store/reports";
 import { formPoster } from "../csrf";
 import { pageLanguage } from "../i18n/language";
 import { messagesFor } from "../i18n/catalogue";
@@ -41,6 +41,9 @@ import type { WebDependencies } from "../routes";
 export const ATTACHMENT_UPLOAD_PATH = /^\/report\/[^/]+\/attachments\/upload$/;
 /** A file at the limit, and the multipart framing and the form's other fields around it. */
 export const ATTACHMENT_UPLOAD_BODY_BYTES = MAX_ATTACHMENT_BYTES + 64 * 1024;
+
+/** The report's version a step's form was shown at; a form without one (an older page) saves without the check. */
+const postedVersion = z.string().regex(/^\d{1,9}$/).transform(Number);
 
 const NO_FRESH_LINK: FreshLinkState = { email: "", errors: [], sent: false };
 
@@ -93,7 +96,7 @@ export function reportRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     }),
   );
 
-  const renderStep = async (c: Context<AppEnv>, token: string, form: ReportForm, step: ReportStep, state: StepState, status: 200 | 400 = 200) =>
+  const renderStep = async (c: Context<AppEnv>, token: string, form: ReportForm, step: ReportStep, state: StepState, status: 200 | 400 | 409 = 200) =>
     renderPage(c, await principalOf(c), (context) => <ReportStepPage context={context} token={token} form={form} step={step} state={state} />, status);
 
   routes.get(
@@ -102,7 +105,7 @@ export function reportRoutes(dependencies: WebDependencies): Hono<AppEnv> {
       const step = c.req.param("step") as ReportStep;
       const form = await reportLinks.open(token);
       if (!isOpenForAssociation(form.report)) return c.redirect(reportPath(token), 303);
-      return renderStep(c, token, form, step, { values: stepValues(step, form.report?.content ?? {}), errors: [] });
+      return renderStep(c, token, form, step, { values: stepValues(step, form.report?.content ?? {}), errors: [], version: form.report?.version ?? 0 });
     }),
   );
 
@@ -115,15 +118,23 @@ export function reportRoutes(dependencies: WebDependencies): Hono<AppEnv> {
       const fields = await c.req.parseBody();
       const messages = messagesFor(pageLanguage(c));
       const read = readStep(step, fields, messages);
+      const version = postedVersion.safeParse(fields.version);
       const form = await reportLinks.open(token);
-      const again = (state: Omit<StepState, "values">) => renderStep(c, token, form, step, { values: read.values, ...state }, 400);
+      // Shown again, the form keeps the version it was typed on: a save by someone else meanwhile still refuses it.
+      const typedOn = version.success ? version.data : (form.report?.version ?? 0);
+      const again = (state: Omit<StepState, "values" | "version">) => renderStep(c, token, form, step, { values: read.values, version: typedOn, ...state }, 400);
       if (read.errors.length > 0) return again({ errors: read.errors });
       try {
-        await reportLinks.saveAnswers(token, read.answers);
+        await reportLinks.saveAnswers(token, read.answers, version.success ? version.data : undefined);
       } catch (error) {
         if (error instanceof ReportRefusedError && error.refusal.code === "invalid") return again({ errors: error.refusal.fieldErrors });
         if (error instanceof ReportRefusedError) return again({ errors: [], notice: "closed" });
-        if (error instanceof VersionConflictError) return again({ errors: [], notice: "stale" });
+        if (error instanceof ReportConflictError) {
+          // What is saved now next to what was typed, and the form on the current version: saving again keeps what was typed.
+          const current = await reportLinks.open(token);
+          const currentVersion = current.report?.version ?? 0;
+          return renderStep(c, token, current, step, { values: read.values, errors: [], version: currentVersion, current: stepValues(step, current.report?.content ?? {}) }, 409);
+        }
         throw error;
       }
       const action = fields.action;
