@@ -1,7 +1,7 @@
 // DynamoDB Local has no option for the address it listens on: its Jetty server is made with a port only, which
 // listens on every interface, and the data in it is the app's. This launcher makes the very server the jar's own
-// main makes, from the same command line, and points its connector at 127.0.0.1 before starting it. Run as a
-// source file (`java LoopbackDynamoDbLocal.java`), so nothing is compiled ahead; functions/local/dynamodb.ts starts it.
+// main makes, from the same command line, and points its connector at 127.0.0.1 before starting it. Compiled on
+// first use and started by functions/local/dynamodb.ts.
 import java.lang.reflect.Field;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
