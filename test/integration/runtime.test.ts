@@ -1,6 +1,6 @@
 // The embedded runtime behind `npm start`, run as real processes: DynamoDB Local in Java, signals, lock, ports.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, readlink, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
@@ -38,6 +38,26 @@ async function expectOneLineFailure(runtime: RuntimeProcess, pattern: RegExp): P
   expect(runtime.stderr).not.toMatch(/^\s+at /m);
 }
 
+/** /proc/net's hex form of 127.0.0.1, ::1 and ::ffff:127.0.0.1. */
+const LOOPBACK_ADDRESSES = ["0100007F", "00000000000000000000000001000000", "0000000000000000FFFF00000100007F"];
+
+/** Every TCP socket process `pid` listens on, as /proc/net/tcp and tcp6 give its address (Linux). */
+async function listeningAddresses(pid: number): Promise<{ address: string; port: number }[]> {
+  const descriptors = await readdir(`/proc/${pid}/fd`);
+  const links = await Promise.all(descriptors.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => "")));
+  const inodes = new Set(links.flatMap((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1] ?? []));
+  const tables = await Promise.all(["/proc/net/tcp", "/proc/net/tcp6"].map((file) => readFile(file, "utf8")));
+  return tables
+    .flatMap((table) => table.trim().split("\n").slice(1))
+    .map((line) => line.trim().split(/\s+/))
+    // Fields: slot, local address:port, remote, state (0A is LISTEN), …, inode at index 9.
+    .filter((fields) => fields[3] === "0A" && inodes.has(fields[9] ?? ""))
+    .map((fields) => {
+      const [address = "", port = ""] = (fields[1] ?? "").split(":");
+      return { address, port: Number.parseInt(port, 16) };
+    });
+}
+
 afterAll(async () => {
   await killAllRuntimes();
   await Promise.all(temporaryDirectories.map((directory) => rm(directory, { recursive: true, force: true })));
@@ -58,6 +78,16 @@ describe("embedded runtime", () => {
     expect(health.status).toBe(200);
     // Each component adds its own entry; every one of them must be up.
     expect(health.body).toMatchObject({ status: "ok", components: { dynamodb: { ok: true }, oidc: { ok: true } } });
+  });
+
+  it("listens on loopback only: the app, DynamoDB Local and every other stand-in", async () => {
+    const info = await runtime.info();
+    const listening = [...(await listeningAddresses(info.pid)), ...(await listeningAddresses(info.dynamodb.pid))];
+
+    // The app, DynamoDB Local, the mail catcher, the local S3 and the OpenID Connect provider at least.
+    expect(listening.map(({ port }) => port)).toEqual(expect.arrayContaining([runtime.port, Number(new URL(info.dynamodb.endpoint).port)]));
+    expect(listening.length).toBeGreaterThanOrEqual(5);
+    for (const { address, port } of listening) expect(LOOPBACK_ADDRESSES, `port ${port}`).toContain(address);
   });
 
   it("refuses a second start on the same data directory", async () => {
