@@ -61,12 +61,17 @@ export class MailCatcherComponent implements Component {
     return `http://${this.options.host}:${port}`;
   }
 
-  /** How the SES sender reaches the catcher; with `sentFile`, each send is recorded there. */
+  /**
+   * How the SES sender reaches the catcher; with `sentFile`, each send is recorded there. Unlike SES, the catcher
+   * can say what it took: the workflow settles a reminder whose sending was cut off by what it finds here.
+   */
   sesConnection(): SesConnection {
     const { sentFile } = this.options;
     return {
       clientConfig: sesClientConfig(this.url),
       ...(sentFile === undefined ? {} : { afterSend: () => this.#record(sentFile) }),
+      findSent: async ({ name, value }) =>
+        catcherStore.emails.find((email) => email.headers?.some((field) => field.name === name && field.value === value))?.messageId ?? null,
     };
   }
 
