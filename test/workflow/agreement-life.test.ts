@@ -358,6 +358,8 @@ describe("a claim whose attempt died while sending", () => {
     await harness.advanceTo("2026-07-05T12:00:00+02:00");
     expect(await harness.emails(id)).toEqual([]);
     expect(await harness.reminders.get(id, KEY)).toMatchObject({ status: "uncertain", lastError: ABANDONED_CLAIM_ERROR, attempts: 1 });
+    // Listed where the dashboard looks for reminders a person must check.
+    expect(await harness.reminders.listUncertain()).toContainEqual(expect.objectContaining({ agreementId: id, key: KEY }));
     const items = await listReminders({ agreements: harness.store, reminders: harness.reminders }, id);
     expect(items.find((item) => item.sendOn === "2026-07-04")).toMatchObject({ state: "uncertain", canResend: true });
   });
