@@ -25,12 +25,24 @@ export interface OutgoingEmail {
  */
 export const REMINDER_HEADER = "X-IOP-Reminder";
 
+/** One header field of an email, e.g. REMINDER_HEADER and its value. */
+export interface HeaderField {
+  name: string;
+  value: string;
+}
+
 export interface Mailer {
   /**
    * Resolves once SES accepted the email.
    * @throws EmailRefusedError when SES surely did not take it; EmailOutcomeUnknownError when it may have
    */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
+  /**
+   * The message id of an email this mail service took with the header `field`, when it can tell; null when it has
+   * none or cannot tell. SES cannot be asked what it sent, so there it is always null; the local mail catcher keeps
+   * every email it took.
+   */
+  findSent(field: HeaderField): Promise<string | null>;
 }
 
 /** SES surely did not take the email (throttled, refused, never reached): trying again cannot send it twice. */
@@ -69,6 +81,8 @@ export interface SesConnection {
   clientConfig: SESv2ClientConfig;
   /** Runs after every send, taken or not: the local runtime records what its mail catcher holds. */
   afterSend?: () => Promise<void>;
+  /** Looks the sent email up by a header field, where the service keeps what it took (the local mail catcher). */
+  findSent?: (field: HeaderField) => Promise<string | null>;
 }
 
 export interface SesMailerOptions extends SesConnection {
@@ -77,7 +91,7 @@ export interface SesMailerOptions extends SesConnection {
   configurationSet?: string | undefined;
 }
 
-export function createSesMailer({ clientConfig, afterSend, from, configurationSet }: SesMailerOptions): Mailer {
+export function createSesMailer({ clientConfig, afterSend, findSent, from, configurationSet }: SesMailerOptions): Mailer {
   const client = new SESv2Client({
     ...clientConfig,
     logger: SDK_LOGGER,
@@ -112,5 +126,6 @@ export function createSesMailer({ clientConfig, afterSend, from, configurationSe
       if (messageId === undefined) throw new EmailOutcomeUnknownError("SES answered without a message id");
       return { messageId };
     },
+    findSent: findSent ?? (async () => null),
   };
 }

@@ -49,8 +49,10 @@ export class MailCatcherComponent implements Component {
   readonly name = "mail";
   readonly title = "Mail catcher (aws-ses-v2-local)";
   #server: Server | null = null;
-  /** Writes of `sentFile`, one after the other. */
+  /** The write of `sentFile` under way, if any; writes go one after the other. */
   #recording: Promise<void> = Promise.resolve();
+  /** The write that will begin once the one under way ends: every send meanwhile waits for it. */
+  #nextRecording: Promise<void> | null = null;
 
   constructor(private readonly options: MailCatcherOptions) {}
 
@@ -61,19 +63,34 @@ export class MailCatcherComponent implements Component {
     return `http://${this.options.host}:${port}`;
   }
 
-  /** How the SES sender reaches the catcher; with `sentFile`, each send is recorded there. */
+  /**
+   * How the SES sender reaches the catcher; with `sentFile`, each send is recorded there. Unlike SES, the catcher
+   * can say what it took: the workflow settles a reminder whose sending was cut off by what it finds here.
+   */
   sesConnection(): SesConnection {
     const { sentFile } = this.options;
     return {
       clientConfig: sesClientConfig(this.url),
       ...(sentFile === undefined ? {} : { afterSend: () => this.#record(sentFile) }),
+      findSent: async ({ name, value }) =>
+        catcherStore.emails.find((email) => email.headers?.some((field) => field.name === name && field.value === value))?.messageId ?? null,
     };
   }
 
+  /**
+   * Resolves once `sentFile` holds every email caught before the call. A burst of sends (hundreds of reminders due
+   * the same day) shares writes: each write takes what the catcher holds when it begins, so one write serves every
+   * send that asked while the one before it was under way, and only one copy of the store is in memory at a time.
+   */
   #record(sentFile: string): Promise<void> {
-    const snapshot = JSON.stringify({ emails: catcherStore.emails }, null, 2);
-    this.#recording = this.#recording.then(() => writeAtomically(sentFile, `${snapshot}\n`));
-    return this.#recording;
+    this.#nextRecording ??= this.#recording
+      .catch(() => undefined)
+      .then(() => {
+        this.#nextRecording = null;
+        return writeAtomically(sentFile, `${JSON.stringify({ emails: catcherStore.emails }, null, 2)}\n`);
+      });
+    this.#recording = this.#nextRecording;
+    return this.#nextRecording;
   }
 
   /** Puts back what an earlier run sent, before anything new arrives. */

@@ -24,7 +24,9 @@ const MAX_TRANSACTION_ATTEMPTS = 6;
 
 /**
  * - `sending`: claimed by one attempt; the email is being sent. Never claimed again: if the attempt died between
- *   SES accepting the email and the record being marked, sending it again could send it twice.
+ *   SES accepting the email and the record being marked, sending it again could send it twice. A claim older than
+ *   any attempt lives (CLAIM_TIMEOUT_MS, functions/workflow/send-reminders.ts) is settled (settleAbandoned): `sent`
+ *   when the mail service shows the email, otherwise `uncertain`.
  * - `pending`: an attempt failed to send it (`lastError`); the next attempt claims it again.
  * - `sent`: SES accepted it (`messageId`).
  * - `uncertain`: sending failed in a way that leaves open whether SES accepted it (a timeout, a lost connection,
@@ -75,6 +77,12 @@ export interface ReminderStore {
   release(agreementId: string, reminder: PlannedReminder, error: string, now: Date): Promise<void>;
   /** Sending the claimed reminder failed and nobody can know whether SES accepted it: `uncertain`. */
   markUncertain(agreementId: string, reminder: PlannedReminder, error: string, now: Date): Promise<void>;
+  /**
+   * Settles a claim whose attempt is gone: the record is still `sending` as `record` read it (same updatedAt), and
+   * becomes `sent` with the message id the mail service showed, or `uncertain` with the reason. False when the
+   * record moved on meanwhile (another attempt settled it, or the one thought gone finished after all).
+   */
+  settleAbandoned(record: ReminderRecord, outcome: { messageId: string } | { error: string }, now: Date): Promise<boolean>;
   /** Records the reminder as `skipped`, with its reason, unless it was already sent or is being sent. */
   skip(agreementId: string, reminder: SkippedReminder, now: Date): Promise<void>;
   /** Every reminder of every agreement that is `uncertain` now, oldest first: one Query of the registry. */
@@ -102,7 +110,7 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
   async function updateIf(
     agreementId: string,
     reminder: PlannedReminder,
-    from: { absent: boolean; statuses: readonly ReminderStatus[] },
+    from: { absent: boolean; statuses: readonly ReminderStatus[]; updatedAt?: string },
     change: { set: Record<string, unknown>; setIfAbsent?: Record<string, unknown>; increment?: string; remove?: string[] },
     registry?: RegistryChange,
   ): Promise<boolean> {
@@ -131,12 +139,13 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
     }
     const conditions = from.statuses.map((status) => `#status = ${value(status)}`);
     if (from.absent) conditions.push(`attribute_not_exists(${name(TABLE_DEFINITION.partitionKey)})`);
+    const condition = from.updatedAt === undefined ? conditions.join(" OR ") : `(${conditions.join(" OR ")}) AND ${name("updatedAt")} = ${value(from.updatedAt)}`;
     const removals = (change.remove ?? []).map(name);
     const update = {
       TableName: tableName,
       Key: { ...recordKey(agreementId, reminderKey(reminder)) },
       UpdateExpression: `SET ${assignments.join(", ")}${removals.length > 0 ? ` REMOVE ${removals.join(", ")}` : ""}`,
-      ConditionExpression: conditions.join(" OR "),
+      ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     };
@@ -219,6 +228,14 @@ export function createReminderStore({ client, tableName }: ReminderStoreOptions)
       await updateIf(agreementId, reminder, { absent: false, statuses: ["sending"] }, {
         set: { status: "uncertain", lastError: error, updatedAt: now.toISOString() },
       }, { enter: { updatedAt: now.toISOString() } });
+    },
+
+    settleAbandoned(record, outcome, now) {
+      const settled = "messageId" in outcome ? { status: "sent", messageId: outcome.messageId } : { status: "uncertain", lastError: outcome.error };
+      return updateIf(record.agreementId, record, { absent: false, statuses: ["sending"], updatedAt: record.updatedAt }, {
+        set: { ...settled, updatedAt: now.toISOString() },
+        ...("messageId" in outcome ? { remove: ["lastError"] } : {}),
+      }, "messageId" in outcome ? undefined : { enter: { updatedAt: now.toISOString() } });
     },
 
     async skip(agreementId, reminder, now) {

@@ -1,7 +1,8 @@
 /**
  * Sends an agreement's due reminders exactly once: each is claimed with a conditional write before its email goes
  * out, marked sent when SES accepts it, released for the next attempt when SES surely did not, and marked
- * uncertain when nobody can know.
+ * uncertain when nobody can know. A claim whose attempt died (a killed process, a Lambda timeout) is settled once
+ * no attempt can still hold it: sent when the mail service shows the email, uncertain otherwise, never sent again.
  */
 import type { CompleteAgreement } from "../domain/agreement";
 import { stockholmDate, type CalendarDate } from "../domain/dates";
@@ -11,7 +12,7 @@ import { hasBeenSubmitted, type Report } from "../domain/reports";
 import { reminderMessage, type Language } from "../email/reminder-message";
 import { EmailRefusedError, REMINDER_HEADER, type Mailer } from "../email/sender";
 import type { AgreementStore } from "../store/agreements";
-import type { ReminderStore } from "../store/reminders";
+import type { ReminderRecord, ReminderStore } from "../store/reminders";
 
 export interface ReminderMailSettings {
   /** Gets every reminder in copy. */
@@ -27,6 +28,17 @@ export interface SendRemindersDependencies {
   mailer: Mailer;
   mail: ReminderMailSettings;
 }
+
+/**
+ * How long an attempt may hold a reminder's claim (`sending`). Longer than any attempt lives: a workflow task's
+ * Lambda function ends after 60 s and the API's after 20 s (infra/), and SES's answer is awaited 15 s at most
+ * (functions/email/sender.ts). A claim older than this was left by an attempt that died, and is settled.
+ */
+export const CLAIM_TIMEOUT_MS = 5 * 60_000;
+
+/** What the attempt settling an abandoned claim records as the reason it is uncertain. */
+export const ABANDONED_CLAIM_ERROR =
+  "The attempt sending it stopped before it was known whether the email went, and the mail service cannot say; check the mailbox before sending it again";
 
 /** The value of an email's REMINDER_HEADER. */
 export function reminderHeader(agreementId: string, reminder: PlannedReminder): string {
@@ -57,9 +69,41 @@ async function allReports(agreements: AgreementStore, agreementId: string): Prom
   return reports;
 }
 
+/** What a catch-up did with the agreement's reminders. */
+export interface RemindersHandled {
+  /** The keys of every reminder handled: sent, skipped, uncertain, or claimed by an attempt. */
+  handled: Set<string>;
+  /** When the earliest claim still held by another attempt times out, to be settled then; null when none is held. */
+  settleAt: Date | null;
+}
+
+/**
+ * Settles the claims of attempts that are gone (older than CLAIM_TIMEOUT_MS at `now`): `sent` when the mail
+ * service shows the email (the local mail catcher; SES cannot say), `uncertain` otherwise, for a person to check
+ * and send again. Returns when the earliest claim still young times out, or null.
+ */
+async function settleAbandonedClaims(
+  { reminders, mailer }: SendRemindersDependencies,
+  agreementId: string,
+  records: readonly ReminderRecord[],
+  now: Date,
+): Promise<Date | null> {
+  let settleAt: Date | null = null;
+  for (const record of records.filter((candidate) => candidate.status === "sending")) {
+    const timesOut = new Date(new Date(record.updatedAt).getTime() + CLAIM_TIMEOUT_MS);
+    if (timesOut > now) {
+      if (settleAt === null || timesOut < settleAt) settleAt = timesOut;
+      continue;
+    }
+    const messageId = await mailer.findSent({ name: REMINDER_HEADER, value: reminderHeader(agreementId, record) });
+    await reminders.settleAbandoned(record, messageId === null ? { error: ABANDONED_CLAIM_ERROR } : { messageId }, now);
+  }
+  return settleAt;
+}
+
 /**
  * Sends what is due at `now` under the rules of functions/domain/reminders.ts (dueReminders); what they skip is
- * recorded as skipped, with the reason. Returns the keys of every reminder now handled.
+ * recorded as skipped, with the reason; abandoned claims are settled first.
  *
  * A reminder whose send failed so that nobody can know whether SES took it is recorded as `uncertain` and left
  * for a person to send again: sending it again by itself could send it twice.
@@ -69,10 +113,11 @@ export async function sendDueReminders(
   dependencies: SendRemindersDependencies,
   agreement: CompleteAgreement,
   now: Date,
-): Promise<Set<string>> {
+): Promise<RemindersHandled> {
   const { agreements, reminders, mail } = dependencies;
   const today = stockholmDate(now);
   const records = await reminders.list(agreement.id);
+  const settleAt = await settleAbandonedClaims(dependencies, agreement.id, records, now);
   // Keys recomputed from what each record describes, so records written under an earlier key format still count.
   const handled = new Set(records.filter((record) => record.status !== "pending").map(reminderKey));
   const reports = agreement.reportingRequirements.length > 0 ? await allReports(agreements, agreement.id) : [];
@@ -93,7 +138,7 @@ export async function sendDueReminders(
       throw new ReminderNotSentError(`Reminder ${reminderKey(reminder)} of ${agreement.id} was not sent: ${outcome.message}`, { cause: outcome });
     }
   }
-  return handled;
+  return { handled, settleAt };
 }
 
 /**

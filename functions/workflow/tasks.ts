@@ -117,8 +117,10 @@ export function createWorkflowTasks(dependencies: WorkflowTaskDependencies): Wor
       const agreement = await applyDueTransitions(stored, now);
       let dueAt: Date | null = null;
       if (isComplete(agreement)) {
-        const handled = await sendDueReminders(dependencies, agreement, now);
-        dueAt = nextDueInstant(agreement, now, handled);
+        const { handled, settleAt } = await sendDueReminders(dependencies, agreement, now);
+        const nextDue = nextDueInstant(agreement, now, handled);
+        // A claim another attempt still holds keeps the execution waiting until it can be settled.
+        dueAt = settleAt !== null && (nextDue === null || settleAt < nextDue) ? settleAt : nextDue;
       }
       const step = planStep({ status: agreement.status, dueAt, now, generationStartedAt: new Date(state.generationStartedAt), timing });
       if (state.failure !== undefined) await workflowState.clearFailure(agreementId, generation, now);

@@ -11,7 +11,7 @@ import type { LogRecord } from "../../functions/api/logging";
 import { createApplication } from "../../functions/app/application";
 import type { ApplicationPorts, ReportingPorts } from "../../functions/app/ports";
 import type { Clock } from "../../functions/domain/clock";
-import type { Mailer, OutgoingEmail } from "../../functions/email/sender";
+import type { HeaderField, Mailer, OutgoingEmail } from "../../functions/email/sender";
 import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
 import { createCalendarFeedStore, type CalendarFeedStore } from "../../functions/store/calendar-feeds";
 import { createRateLimitStore } from "../../functions/store/rate-limits";
@@ -61,6 +61,10 @@ export class RecordingMailer implements Mailer {
   async send(email: OutgoingEmail) {
     this.sent.push(email);
     return { messageId: `recorded-${this.sent.length}` };
+  }
+  async findSent({ name, value }: HeaderField) {
+    const index = this.sent.findIndex((email) => email.headers?.[name] === value);
+    return index === -1 ? null : `recorded-${index + 1}`;
   }
 }
 

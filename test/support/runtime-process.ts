@@ -3,13 +3,23 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createDynamoDbClient } from "../../functions/local/dynamodb";
 import { runtimeInfoFile, type RuntimeInfo } from "../../functions/local/runtime";
+import { createAgreementStore } from "../../functions/store/agreements";
+import { createReminderStore } from "../../functions/store/reminders";
+import { TEST_CURSOR_SECRET } from "./dynamo";
 
 const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Failure guards only: nothing asserts on how fast things happen. */
-export const STARTUP_DEADLINE_MS = 90_000;
+/**
+ * Failure guards only: nothing asserts on how fast things happen. A start loads the app's modules and starts Java
+ * for DynamoDB Local, both bound by CPU: 6.5 s on a quiet machine, a minute at a load average of 20 on two cores.
+ */
+export const STARTUP_DEADLINE_MS = 5 * 60_000;
 export const SHUTDOWN_DEADLINE_MS = 30_000;
+/** Re-creating the executions after a start reads every open agreement: minutes for thousands on a loaded machine. */
+export const CATCH_UP_DEADLINE_MS = 10 * 60_000;
 
 export interface Exit {
   code: number | null;
@@ -76,6 +86,30 @@ export class RuntimeProcess {
     return { status: response.status, body: await response.json() };
   }
 
+  /**
+   * Resolves once the workflow engine has re-created the executions the start found missing: the health report's
+   * workflow detail no longer says it is catching up.
+   */
+  async untilCaughtUp(): Promise<this> {
+    await pollUntil(`the runtime on port ${this.port} to catch up after its start`, CATCH_UP_DEADLINE_MS, async () => {
+      if (this.#hasExited) throw new Error(`The runtime exited while catching up:\n${this.#stdout}${this.#stderr}`);
+      const health = await this.health().catch(() => null);
+      const detail = (health?.body as { components?: { workflow?: { detail?: string } } } | undefined)?.components?.workflow?.detail;
+      return detail !== undefined && !detail.includes("catching up");
+    });
+    return this;
+  }
+
+  /** Moves the local clock (`POST /api/dev/clock`); resolves once every execution has caught up with the new time. */
+  async moveClock(now: string): Promise<void> {
+    const response = await fetch(`${this.url}/api/dev/clock`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ now }),
+    });
+    if (response.status !== 200) throw new Error(`Moving the clock to ${now} answered ${response.status}: ${await response.text()}`);
+  }
+
   async info(): Promise<RuntimeInfo> {
     return JSON.parse(await readFile(runtimeInfoFile(this.dataDir), "utf8")) as RuntimeInfo;
   }
@@ -94,6 +128,23 @@ export class RuntimeProcess {
       clearTimeout(timer);
     }
   }
+}
+
+/** The table `npm start` makes (TABLE_NAME unset). */
+export const RUNTIME_TABLE_NAME = "iop";
+
+/** The runtime's own table, reached the way its tools do: through the endpoint in runtime.json. */
+export async function openRuntimeTable(runtime: RuntimeProcess) {
+  const client = createDynamoDbClient((await runtime.info()).dynamodb.endpoint);
+  const documentClient = DynamoDBDocumentClient.from(client);
+  const tableName = RUNTIME_TABLE_NAME;
+  return {
+    documentClient,
+    tableName,
+    agreements: createAgreementStore({ client: documentClient, tableName, cursorSecret: TEST_CURSOR_SECRET }),
+    reminders: createReminderStore({ client: documentClient, tableName }),
+    close: () => client.destroy(),
+  };
 }
 
 const started: RuntimeProcess[] = [];

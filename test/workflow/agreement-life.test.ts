@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ReportingRequirement } from "../../functions/domain/agreement";
 import { stockholmDate } from "../../functions/domain/dates";
 import { listReminders } from "../../functions/app/reminders";
+import { createSesMailer, REMINDER_HEADER } from "../../functions/email/sender";
+import { sesClientConfig } from "../../functions/local/mail";
+import { ABANDONED_CLAIM_ERROR, CLAIM_TIMEOUT_MS } from "../../functions/workflow/send-reminders";
 import { createReportStore } from "../../functions/store/reports";
 import { storeSubmittedReport } from "../reports/fixtures";
 import { approval, mammaUnitedContent } from "../support/agreements";
@@ -325,6 +328,53 @@ describe("when sending fails", () => {
       ["2026-07-04", "uncertain", true],
       ["2026-10-02", "sent", false],
     ]);
+  });
+});
+
+describe("a claim whose attempt died while sending", () => {
+  const KEY = "expiry.2026-12-31.2026-07-04";
+  const expiry180 = { kind: "expiry", sendOn: "2026-07-04", concerns: "2026-12-31" } as const;
+
+  /**
+   * Mamma United approved as `id` (the mail catcher is shared by the file's tests, so each has its own), the clock on
+   * the day before its 180-day reminder; that reminder claimed at `claimedAt` by an attempt that then died.
+   */
+  async function claimedByADeadAttempt(id: string, claimedAt: string) {
+    harness = await startHarness({ start: "2023-11-20T09:00:00+01:00" });
+    await proposeAndApprove(harness, id);
+    await harness.advanceTo("2026-07-03T12:00:00+02:00");
+    expect(await harness.reminders.claim(id, expiry180, ["editor@example.se"], new Date(claimedAt))).toBe(true);
+  }
+
+  it(`is settled uncertain, never sent again, once no attempt can still hold it (${CLAIM_TIMEOUT_MS / 60_000} minutes), when the mail service shows no such email`, async () => {
+    const id = "claim-died-before-sending";
+    await claimedByADeadAttempt(id, "2026-07-04T07:58:00+02:00");
+
+    await harness.jumpTo("2026-07-04T08:00:00+02:00");
+    expect(await harness.reminders.get(id, KEY)).toMatchObject({ status: "sending" });
+    // The execution waits for the claim to time out, rather than for the next reminder months away.
+    expect(harness.engine.nextWakeAt()).toEqual(new Date(new Date("2026-07-04T07:58:00+02:00").getTime() + CLAIM_TIMEOUT_MS));
+
+    await harness.advanceTo("2026-07-05T12:00:00+02:00");
+    expect(await harness.emails(id)).toEqual([]);
+    expect(await harness.reminders.get(id, KEY)).toMatchObject({ status: "uncertain", lastError: ABANDONED_CLAIM_ERROR, attempts: 1 });
+    // Listed where the dashboard looks for reminders a person must check.
+    expect(await harness.reminders.listUncertain()).toContainEqual(expect.objectContaining({ agreementId: id, key: KEY }));
+    const items = await listReminders({ agreements: harness.store, reminders: harness.reminders }, id);
+    expect(items.find((item) => item.sendOn === "2026-07-04")).toMatchObject({ state: "uncertain", canResend: true });
+  });
+
+  it("is settled sent, with the message id, when the mail service shows the email went", async () => {
+    const id = "claim-died-after-sending";
+    await claimedByADeadAttempt(id, "2026-07-04T00:00:00+02:00");
+    const header = `${id} ${KEY}`;
+    const mailer = createSesMailer({ clientConfig: sesClientConfig(harness.mailUrl), from: "iop-noreply@kommun.example" });
+    const { messageId } = await mailer.send({ to: ["editor@example.se"], cc: [], subject: "Avtalet löper ut om 180 dagar", text: "…", html: "<p>…</p>", headers: { [REMINDER_HEADER]: header } });
+
+    await harness.jumpTo("2026-07-04T08:00:00+02:00");
+
+    expect(await harness.reminders.get(id, KEY)).toMatchObject({ status: "sent", messageId, attempts: 1 });
+    expect((await harness.emails()).filter((email) => email.headers?.some((field) => field.value === header))).toHaveLength(1);
   });
 });
 

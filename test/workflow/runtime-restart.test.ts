@@ -4,16 +4,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Command } from "../../functions/domain/lifecycle";
-import { createDynamoDbClient } from "../../functions/local/dynamodb";
 import { caughtEmails, type CaughtEmail } from "../../functions/local/mail";
 import { findFreePort } from "../../functions/local/ports";
-import { createAgreementStore } from "../../functions/store/agreements";
 import { createAgreement, runCommand } from "../../functions/app/commands";
 import { approval, editor, mammaUnitedContent, registrar } from "../support/agreements";
-import { killAllRuntimes, spawnRuntime, STARTUP_DEADLINE_MS, type RuntimeProcess } from "../support/runtime-process";
+import { killAllRuntimes, openRuntimeTable, spawnRuntime, STARTUP_DEADLINE_MS, type RuntimeProcess } from "../support/runtime-process";
 
 const ID = "mamma-united";
 const directories: string[] = [];
@@ -22,15 +19,6 @@ afterAll(async () => {
   await killAllRuntimes();
   await Promise.all(directories.map((directory) => rm(directory, { recursive: true, force: true })));
 });
-
-async function moveClock(runtime: RuntimeProcess, now: string): Promise<void> {
-  const response = await fetch(`${runtime.url}/api/dev/clock`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ now }),
-  });
-  expect(response.status, await response.clone().text()).toBe(200);
-}
 
 /** A Bearer token for the seeded editor from the runtime's local provider. */
 async function devToken(runtime: RuntimeProcess): Promise<string> {
@@ -43,15 +31,6 @@ async function devToken(runtime: RuntimeProcess): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
-/** The runtime's own table, reached the way its tools do: through the endpoint in runtime.json. */
-async function storeOf(runtime: RuntimeProcess) {
-  const client = createDynamoDbClient((await runtime.info()).dynamodb.endpoint);
-  return {
-    store: createAgreementStore({ client: DynamoDBDocumentClient.from(client), tableName: "iop", cursorSecret: "test-cursor-secret-0123456789abcdef" }),
-    close: () => client.destroy(),
-  };
-}
-
 describe("the local runtime's workflow", () => {
   it("sends exactly the three expiry reminders across a SIGKILL and a restart, none twice and none missed", async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "iop-workflow-"));
@@ -61,19 +40,19 @@ describe("the local runtime's workflow", () => {
     let runtime = await spawnRuntime({ dataDir, port, env }).untilServing();
     expect((await runtime.health()).body).toMatchObject({ components: { mail: { ok: true }, workflow: { ok: true } } });
 
-    const { store, close } = await storeOf(runtime);
+    const { agreements: store, close } = await openRuntimeTable(runtime);
     await createAgreement(store, { id: ID, content: mammaUnitedContent(), actor: editor, now: new Date("2023-11-20T09:00:00+01:00") });
-    await moveClock(runtime, "2023-12-05T10:00:00+01:00");
+    await runtime.moveClock("2023-12-05T10:00:00+01:00");
     await runCommand(store, { agreementId: ID, command: { type: "submit" }, actor: editor, now: new Date("2023-12-05T10:00:00+01:00") });
-    await moveClock(runtime, "2024-01-18T15:00:00+01:00");
+    await runtime.moveClock("2024-01-18T15:00:00+01:00");
     const decision = { ...approval, date: "2024-01-18" };
     await runCommand(store, { agreementId: ID, command: { type: "decide", decision }, actor: registrar, now: new Date("2024-01-18T15:00:00+01:00") });
     // Submitting needs a reporting requirement; without one from here on, only the expiry reminders apply.
     const withoutReports: Command = { type: "update", changes: { reportingRequirements: [] } };
     await runCommand(store, { agreementId: ID, command: withoutReports, actor: editor, now: new Date("2024-01-18T15:00:00+01:00") });
-    await moveClock(runtime, "2024-02-01T08:00:00+01:00");
+    await runtime.moveClock("2024-02-01T08:00:00+01:00");
     expect((await store.get(ID))?.status).toBe("active");
-    await moveClock(runtime, "2026-07-04T08:00:00+02:00");
+    await runtime.moveClock("2026-07-04T08:00:00+02:00");
     close();
     const mailBeforeKill = (await runtime.info()).mail.url;
     const beforeKill: CaughtEmail[] = await caughtEmails(mailBeforeKill);
@@ -87,7 +66,7 @@ describe("the local runtime's workflow", () => {
     expect(listed.status, await listed.clone().text()).toBe(200);
     expect((await runtime.info()).mail.url).toBe(mailBeforeKill);
     for (const now of ["2026-07-05T08:00:00+02:00", "2026-10-02T08:00:00+02:00", "2026-12-01T08:00:00+01:00", "2027-01-01T08:00:00+01:00"]) {
-      await moveClock(runtime, now);
+      await runtime.moveClock(now);
     }
     // The catcher lists what was sent before the kill too, so a duplicate across the restart would show here.
     const afterRestart = await caughtEmails((await runtime.info()).mail.url);
@@ -103,8 +82,8 @@ describe("the local runtime's workflow", () => {
       expect(email.destination.to).toEqual(["editor@example.se"]);
       expect(email.body.text).toContain(`${runtime.url.replace("127.0.0.1", "localhost")}/agreements/${ID}`);
     }
-    const reopened = await storeOf(runtime);
-    expect((await reopened.store.get(ID))?.status).toBe("expired");
+    const reopened = await openRuntimeTable(runtime);
+    expect((await reopened.agreements.get(ID))?.status).toBe("expired");
     reopened.close();
 
     const clock = await (await fetch(`${runtime.url}/api/dev/clock`)).json();

@@ -342,7 +342,7 @@ describe("functions/workflow/step-functions.ts on the stand-in", () => {
   it("continues as new: ContinueAsNew starts the next generation once, even when retried, and the old one ends", async () => {
     const tasks = createTestWorkflowTasks(table, {
       clock,
-      mailer: { send: async () => ({ messageId: "never" }) },
+      mailer: { send: async () => ({ messageId: "never" }), findSent: async () => null },
       launcher: createStepFunctionsLauncher(options()),
       decisions: createStepFunctionsCallbacks(sfn.client),
     });

@@ -53,6 +53,26 @@ describe("reminder records", () => {
     expect((await reminders.list("a-died"))[0]?.status).toBe("sending");
   });
 
+  it("settle a claim whose attempt is gone once: sent with a message id, or uncertain; never one that moved on", async () => {
+    expect(await reminders.claim("a-abandoned", expiry, ["editor@example.se"], now)).toBe(true);
+    const abandoned = (await reminders.get("a-abandoned", "expiry.2026-12-31.2026-07-04"))!;
+    const later = new Date(now.getTime() + 3_600_000);
+    const settles = await Promise.all([
+      reminders.settleAbandoned(abandoned, { messageId: "message-5" }, later),
+      reminders.settleAbandoned(abandoned, { error: "gone" }, later),
+    ]);
+    expect(settles.filter(Boolean)).toHaveLength(1);
+    expect(["sent", "uncertain"]).toContain((await reminders.get("a-abandoned", "expiry.2026-12-31.2026-07-04"))?.status);
+
+    // Claimed again by a person after it was settled uncertain: the earlier reading no longer settles it.
+    expect(await reminders.claim("a-resent", expiry, ["editor@example.se"], now)).toBe(true);
+    const first = (await reminders.get("a-resent", "expiry.2026-12-31.2026-07-04"))!;
+    expect(await reminders.settleAbandoned(first, { error: "gone" }, later)).toBe(true);
+    expect(await reminders.claimUncertain("a-resent", expiry, ["editor@example.se"], "editor@example.se", new Date(later.getTime() + 1_000))).toBe(true);
+    expect(await reminders.settleAbandoned(first, { messageId: "message-6" }, later)).toBe(false);
+    expect(await reminders.get("a-resent", "expiry.2026-12-31.2026-07-04")).toMatchObject({ status: "sending", resentBy: "editor@example.se" });
+  });
+
   it("are skipped unless sent or being sent, and then never claimed", async () => {
     await reminders.skip("a-skip", { ...expiry, reason: "schedule-changed" }, now);
     expect(await reminders.claim("a-skip", expiry, [], now)).toBe(false);

@@ -60,7 +60,7 @@ function recordedTasks(): { tasks: WorkflowTasks; actions: Set<string> } {
     agreements: createAgreementStore({ client: document, tableName, cursorSecret: TEST_CURSOR_SECRET }),
     reminders: createReminderStore({ client: document, tableName }),
     workflowState: createWorkflowStateStore({ client: document, tableName }),
-    mailer: { send: async () => ({ messageId: "message-1" }) },
+    mailer: { send: async () => ({ messageId: "message-1" }), findSent: async () => null },
     mail: { teamMailbox: "iop-team@kommun.example", appUrl: "http://127.0.0.1:3000", language: "sv" },
     clock,
     timing: DEFAULT_WORKFLOW_TIMING,

@@ -24,6 +24,7 @@ const noMail: Mailer = {
   send: async () => {
     throw new Error("no email is due in these tests");
   },
+  findSent: async () => null,
 };
 
 beforeAll(async () => {
