@@ -85,14 +85,16 @@ describe("reminder records", () => {
     expect(await reminders.claim("a-uncertain", expiry, ["editor@example.se"], now)).toBe(false);
     await reminders.skip("a-uncertain", { ...expiry, reason: "woke-late" }, now);
     expect(await reminders.get("a-uncertain", "expiry.2026-12-31.2026-07-04")).toMatchObject({ status: "uncertain", lastError: "socket hang up" });
-    expect(await reminders.listUncertain()).toEqual([
+    // The table is shared with the other tests here, whose settled claims may be uncertain too.
+    const uncertainHere = async () => (await reminders.listUncertain()).filter((entry) => entry.agreementId === "a-uncertain");
+    expect(await uncertainHere()).toEqual([
       { agreementId: "a-uncertain", key: "expiry.2026-12-31.2026-07-04", kind: "expiry", sendOn: "2026-07-04", concerns: "2026-12-31", updatedAt: now.toISOString() },
     ]);
 
     const resends = await Promise.all(Array.from({ length: 4 }, () => reminders.claimUncertain("a-uncertain", expiry, ["editor@example.se"], "editor@example.se", now)));
     expect(resends.filter(Boolean)).toHaveLength(1);
     // Claimed again, it is no longer uncertain: the same write took it off the registry.
-    expect(await reminders.listUncertain()).toEqual([]);
+    expect(await uncertainHere()).toEqual([]);
     await reminders.markSent("a-uncertain", expiry, "message-4", now);
     expect(await reminders.get("a-uncertain", "expiry.2026-12-31.2026-07-04")).toMatchObject({ status: "sent", attempts: 2, resentBy: "editor@example.se" });
   });
