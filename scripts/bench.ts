@@ -16,7 +16,6 @@
  *   npm run bench -- sdk-logger    the SDK's logger middleware: raw reads with and without a logger `info()`
  */
 import { execFile } from "node:child_process";
-import { createServer } from "node:net";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -39,6 +38,7 @@ import { webRoutes } from "../web/routes";
 import { MovableClock } from "../functions/local/clock";
 import { mammaUnited, umea, type DemoAgreement } from "../functions/local/demo-agreements";
 import { createDynamoDbClient, startDynamoDbLocal } from "../functions/local/dynamodb";
+import { findFreePort } from "../functions/local/ports";
 import { createApp } from "../functions/api/app";
 import { caughtEmails, MailCatcherComponent } from "../functions/local/mail";
 import { createLocalWorkflow } from "../functions/local/workflow";
@@ -730,14 +730,6 @@ async function agreementPage(): Promise<string> {
 const PAGE_BUDGET_KB = 60;
 const SCRIPT_BUDGET_KB = 10;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /**
  * Starts the embedded runtime on an empty data directory, lets an officer invite a contact to a decided Mamma
  * United agreement's report, fills the report in through the API, and weighs every page of the form as a browser
@@ -747,7 +739,7 @@ async function reportFormWeight(): Promise<string> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "iop-bench-report-"));
   const runtime = await startRuntime({
     dataDir,
-    port: await freePort(),
+    port: await findFreePort(),
     host: "127.0.0.1",
     tableName: "iop",
     progress: (line) => console.log(line),

@@ -1,7 +1,7 @@
 /**
  * Where the local runtime's log lines go: its terminal, in batches. Node writes to a terminal or a pipe
- * synchronously on Linux, and one write per request took about a fifth of node's time on a busy detail route
- * (docs/benchmarks.md). Lines logged in one turn of the event loop are written together, in order, at the start of
+ * synchronously on Linux, and one write per request was under about a fifth of node's busy time on a loaded detail
+ * route (docs/benchmarks.md). Lines logged in one turn of the event loop are written together, in order, at the start of
  * the next. Lambda's handlers write each line at once instead: a function may be frozen right after it answers.
  */
 export function batchedLines(stream: { write(chunk: string): unknown }): (line: string) => void {

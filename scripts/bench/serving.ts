@@ -7,7 +7,6 @@
  */
 import { readFile, mkdtemp, rm } from "node:fs/promises";
 import { Agent, request as httpRequest } from "node:http";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -17,6 +16,7 @@ import { randomBytes } from "node:crypto";
 import type { Agreement } from "../../functions/domain/agreement";
 import { addDays } from "../../functions/domain/dates";
 import { createDynamoDbClient } from "../../functions/local/dynamodb";
+import { findFreePort } from "../../functions/local/ports";
 import { caughtEmails } from "../../functions/local/mail";
 import { createAgreementStore } from "../../functions/store/agreements";
 import { TABLE_DEFINITION } from "../../functions/store/table";
@@ -77,14 +77,6 @@ async function cpuMs(pid: number): Promise<number> {
 async function rssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -398,7 +390,7 @@ export function summariseProfile(profile: CpuProfile, top = 10): ProfileSummary 
  * (loading modules, DynamoDB Local, the workflow definition) is not in it.
  */
 async function profileDetail(dataDir: string, port: number, id: string): Promise<ProfileSummary> {
-  const inspectorPort = await freePort();
+  const inspectorPort = await findFreePort();
   const serving = await startServing(dataDir, port, SERVING_CLOCK, { NODE_OPTIONS: `--inspect=127.0.0.1:${inspectorPort}` });
   const inspector = await connectInspector(inspectorPort);
   try {
@@ -431,7 +423,7 @@ export interface ServingFigures {
 
 export async function measureServing(): Promise<ServingFigures> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "iop-bench-serving-"));
-  const port = await freePort();
+  const port = await findFreePort();
   const id = benchId(0);
   try {
     let serving = await startServing(dataDir, port, SERVING_CLOCK);
@@ -500,8 +492,8 @@ async function postClock(serving: Serving, now: string): Promise<void> {
 export async function measureClockMove(agreements: number): Promise<ClockMove> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "iop-bench-clock-"));
   try {
-    const inspectorPort = await freePort();
-    const serving = await startServing(dataDir, await freePort(), MOVE_FROM, { NODE_OPTIONS: `--inspect=127.0.0.1:${inspectorPort}` });
+    const inspectorPort = await findFreePort();
+    const serving = await startServing(dataDir, await findFreePort(), MOVE_FROM, { NODE_OPTIONS: `--inspect=127.0.0.1:${inspectorPort}` });
     try {
       const active = [];
       for (let index = 0; index < agreements; index++) {
