@@ -41,8 +41,11 @@ export interface StoredObject {
 export interface AttachmentStorage {
   /** A URL the browser PUTs the file to; it works only with exactly this content type and size. */
   uploadUrl(object: { key: string; contentType: string; size: number }, expiresInSeconds: number): Promise<string>;
-  /** Stores bytes the app received itself (the form's upload without JavaScript) where a presigned upload would. */
-  put(object: { key: string; contentType: string }, body: Uint8Array): Promise<void>;
+  /**
+   * A form that posts a file straight to storage (S3's browser-based POST, the upload without JavaScript): under
+   * `keyPrefix` followed by the file's name, of at most `maxBytes`, and then to `returnTo` with the key stored.
+   */
+  uploadForm(upload: { keyPrefix: string; maxBytes: number; returnTo: string }, expiresInSeconds: number): Promise<{ url: string; fields: Record<string, string> }>;
   /** What is stored at the key; null when nothing was uploaded. */
   describe(key: string): Promise<StoredObject | null>;
   /** The stored object's bytes from `range.start` to `range.end`, both inclusive. */

@@ -3,10 +3,9 @@
 // sent back for a supplement (the association gets the email from the mail catcher), resubmitted, accepted;
 // every submitted version kept.
 import { readFileSync } from "node:fs";
-import { HeadObjectCommand, NotFound } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, NotFound, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agreement } from "../../functions/domain/agreement";
-import { createS3Attachments } from "../../functions/store/attachments";
 import { MAX_ATTACHMENTS, UPLOAD_SECONDS, type Receipt, type Report, type ReportVersion } from "../../functions/domain/reports";
 import { docx } from "../support/zip";
 import { completeReportContent } from "./fixtures";
@@ -66,7 +65,7 @@ async function storeBehindTheUrl(attachmentId: string, bytes: Uint8Array, conten
   const key = (await storedReport()).attachments.find((attachment) => attachment.id === attachmentId)!.key;
   const client = api.s3.createClient();
   try {
-    await createS3Attachments({ client, bucket: api.s3.bucket }).put({ key, contentType }, bytes);
+    await client.send(new PutObjectCommand({ Bucket: api.s3.bucket, Key: key, ContentType: contentType, Body: bytes }));
   } finally {
     client.destroy();
   }
