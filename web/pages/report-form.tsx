@@ -1,7 +1,7 @@
 /**
  * The association's report form, reached through the personal link: the start page, one page per step, the
  * attachments, check your answers, the receipt, and the page for a link that no longer works (with the form that
- * asks for a fresh one). Every page works without JavaScript; web/assets/script.ts adds the direct upload with a
+ * asks for a fresh one). Every page works without JavaScript; web/assets/script.ts adds the upload with a
  * progress bar and the print button.
  */
 import type { ReportForm, UploadForm } from "../../functions/app/report-links";
