@@ -37,6 +37,14 @@ export interface StoredObject {
   contentType: string | undefined;
 }
 
+/** A form that posts a file straight to storage (S3's browser POST). */
+export interface UploadForm {
+  /** Where the form posts: the bucket. */
+  url: string;
+  /** Its hidden fields, before the file: the key, the signed policy and its signature. */
+  fields: Record<string, string>;
+}
+
 /** Where association attachments are kept (S3: functions/store/attachments.ts). */
 export interface AttachmentStorage {
   /** A URL the browser PUTs the file to; it works only with exactly this content type and size. */
@@ -45,7 +53,7 @@ export interface AttachmentStorage {
    * A form that posts a file straight to storage (S3's browser-based POST, the upload without JavaScript): under
    * `keyPrefix` followed by the file's name, of at most `maxBytes`, and then to `returnTo` with the key stored.
    */
-  uploadForm(upload: { keyPrefix: string; maxBytes: number; returnTo: string }, expiresInSeconds: number): Promise<{ url: string; fields: Record<string, string> }>;
+  uploadForm(upload: { keyPrefix: string; maxBytes: number; returnTo: string }, expiresInSeconds: number): Promise<UploadForm>;
   /** What is stored at the key; null when nothing was uploaded. */
   describe(key: string): Promise<StoredObject | null>;
   /** The stored object's bytes from `range.start` to `range.end`, both inclusive. */

@@ -48,7 +48,7 @@ import type { RateLimit } from "../store/rate-limits";
 import { ReportConflictError } from "../store/reports";
 import { AttachmentRefusedError, EmailNotSentError, RateLimitedError, ReportLinkNotWorkingError, UseCaseError } from "./errors";
 import type { SendReportLink } from "./invitations";
-import type { ApplicationPorts } from "./ports";
+import type { ApplicationPorts, UploadForm } from "./ports";
 import { valueOf } from "./reports";
 
 /** A contact asking for fresh links: a few times an hour per address, and per network address across addresses. */
@@ -93,14 +93,6 @@ export const startedUploadSchema = z.object({
 });
 export type StartedUpload = z.infer<typeof startedUploadSchema>;
 
-export const uploadFormSchema = z.object({
-  /** Where the form posts (S3's browser POST to the bucket). */
-  url: z.string(),
-  /** The form's hidden fields: the key, the signed policy and its signature. */
-  fields: z.record(z.string(), z.string()),
-  expiresAt: z.iso.datetime(),
-});
-export type UploadForm = z.infer<typeof uploadFormSchema>;
 
 export const submissionSchema = z.object({ receipt: associationVersionSchema.shape.receipt, report: associationReportSchema });
 
@@ -274,12 +266,7 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
      */
     async uploadForm(token: string, returnTo: string): Promise<UploadForm> {
       const { report } = await open(token);
-      const now = clock.now();
-      const form = await attachments.uploadForm(
-        { keyPrefix: formUploadPrefix(report, randomUUID()), maxBytes: MAX_ATTACHMENT_BYTES, returnTo },
-        UPLOAD_FORM_SECONDS,
-      );
-      return uploadFormSchema.parse({ ...form, expiresAt: new Date(now.getTime() + UPLOAD_FORM_SECONDS * 1000).toISOString() });
+      return attachments.uploadForm({ keyPrefix: formUploadPrefix(report, randomUUID()), maxBytes: MAX_ATTACHMENT_BYTES, returnTo }, UPLOAD_FORM_SECONDS);
     },
 
     /**

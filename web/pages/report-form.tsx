@@ -4,7 +4,8 @@
  * asks for a fresh one). Every page works without JavaScript; web/assets/script.ts adds the upload with a
  * progress bar and the print button.
  */
-import type { ReportForm, UploadForm } from "../../functions/app/report-links";
+import type { UploadForm } from "../../functions/app/ports";
+import type { ReportForm } from "../../functions/app/report-links";
 import type { FieldError } from "../../functions/domain/errors";
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, type AssociationVersion } from "../../functions/domain/reports";
 import { Button } from "../components/button";
@@ -259,7 +260,7 @@ export function ReportAttachmentsPage({
   context: PageContext;
   token: string;
   form: ReportForm;
-  upload: Pick<UploadForm, "url" | "fields">;
+  upload: UploadForm;
   state: AttachmentsState;
 }) {
   const { messages } = context;
