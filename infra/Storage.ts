@@ -34,7 +34,8 @@ export function Storage({ app, stack }: StackContext) {
 
   const attachments = new Bucket(stack, "Attachments", {
     blockPublicACLs: true,
-    // Browsers upload report attachments straight to S3 with a presigned PUT from pages served by the API.
+    // Browsers upload report attachments straight to S3 with a presigned PUT from pages served by the API (the
+    // report form's presigned POST without JavaScript is a plain form post, which CORS does not govern).
     cors: [
       {
         allowedMethods: ["PUT"],

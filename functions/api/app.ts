@@ -25,7 +25,6 @@ import { reportRoutes } from "./routes/reports";
 import { healthSchema } from "./schemas";
 import { bodyLimits, securityHeaders } from "./security";
 import { renderProblem, webRoutes } from "../../web/routes";
-import { ATTACHMENT_UPLOAD_BODY_BYTES, ATTACHMENT_UPLOAD_PATH } from "../../web/routes/report";
 
 export interface ComponentStatus {
   ok: boolean;
@@ -58,8 +57,9 @@ export interface AppDependencies {
   /** Local runtime only: `GET`/`POST /api/dev/clock` (functions/api/dev-clock.ts), passed in for the same reason. */
   devClockRoutes?: Hono<AppEnv>;
   /**
-   * Where browsers upload attachments with presigned URLs (the bucket's origin): the report form's script may
-   * connect there (Content-Security-Policy `connect-src`). Without it the form uploads through the app.
+   * Where browsers upload attachments (the bucket's origin): the report form's script may connect there with
+   * presigned PUTs (Content-Security-Policy `connect-src`), and its form without the script may post there
+   * (`form-action`). Without it the pages can upload nothing.
    */
   uploadOrigin?: string;
   /** Who is calling: a Bearer token or the session cookie (functions/api/auth/staff-auth.ts); null when anonymous. */
@@ -91,7 +91,7 @@ export function createApp(dependencies: AppDependencies) {
   app.use(requestContext(dependencies.log));
   app.use(
     securityHeaders(dependencies.appOrigin, dependencies.uploadOrigin),
-    bodyLimits({ path: ATTACHMENT_UPLOAD_PATH, maxBytes: ATTACHMENT_UPLOAD_BODY_BYTES }),
+    bodyLimits(),
   );
 
   app.onError((error, c) => {

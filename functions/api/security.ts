@@ -8,21 +8,13 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
 import { problemResponse } from "./problems";
 
-/**
- * JSON and form bodies. Attachments go straight to S3 with presigned URLs, except from the report form without
- * JavaScript, whose one upload path takes a whole file (`largeBodies`).
- */
+/** JSON and form bodies: attachments never pass through the app, they go straight to S3. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
-
-/** Paths whose bodies may be larger than {@link BODY_LIMIT_BYTES}, and how much larger. */
-export interface LargeBodies {
-  path: RegExp;
-  maxBytes: number;
-}
 
 /**
  * Scripts, styles, images and fonts only from this site, and no inline script: injected markup cannot run code.
- * No site may frame the pages, forms post only here, and `<base>` cannot redirect relative URLs.
+ * No site may frame the pages, forms post only here (and the report form's upload to the bucket), and `<base>`
+ * cannot redirect relative URLs.
  * Referrer-Policy no-referrer: calendar and association links carry secrets in their URLs.
  */
 export function securityHeaders(appOrigin: string, uploadOrigin?: string): MiddlewareHandler<AppEnv> {
@@ -39,7 +31,8 @@ export function securityHeaders(appOrigin: string, uploadOrigin?: string): Middl
       objectSrc: ["'none'"],
       baseUri: ["'none'"],
       frameAncestors: ["'none'"],
-      formAction: ["'self'"],
+      // The report form's upload without JavaScript posts the file to the bucket, which sends the browser back here.
+      formAction: uploadOrigin === undefined ? ["'self'"] : ["'self'", uploadOrigin],
       ...(overTls ? { upgradeInsecureRequests: [] } : {}),
     },
     // Browsers ignore HSTS over plain http; sending it there would only mislead.
@@ -51,13 +44,9 @@ export function securityHeaders(appOrigin: string, uploadOrigin?: string): Middl
   });
 }
 
-export function bodyLimits(largeBodies?: LargeBodies): MiddlewareHandler<AppEnv> {
-  const limit = (maxBytes: number) =>
-    bodyLimit({
-      maxSize: maxBytes,
-      onError: (c) => problemResponse(c, 413, "Request body too large", `A request body may be at most ${Math.round(maxBytes / 1024)} KB`),
-    });
-  const usual = limit(BODY_LIMIT_BYTES);
-  const large = largeBodies === undefined ? usual : limit(largeBodies.maxBytes);
-  return (c, next) => (largeBodies !== undefined && largeBodies.path.test(c.req.path) ? large(c, next) : usual(c, next));
+export function bodyLimits(): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize: BODY_LIMIT_BYTES,
+    onError: (c) => problemResponse(c, 413, "Request body too large", `A request body may be at most ${Math.round(BODY_LIMIT_BYTES / 1024)} KB`),
+  });
 }

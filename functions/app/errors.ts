@@ -98,7 +98,8 @@ export class ReportLinkNotWorkingError extends UseCaseError {
 export class AttachmentRefusedError extends UseCaseError {
   override readonly name = "AttachmentRefusedError";
   constructor(
-    readonly reason: "type" | "size" | "empty" | "content",
+    /** "missing": no file was chosen; "failed": nothing was stored where the upload should be. */
+    readonly reason: "type" | "size" | "empty" | "content" | "missing" | "failed",
     message: string,
   ) {
     super("invalid", "File refused", message);

@@ -37,12 +37,23 @@ export interface StoredObject {
   contentType: string | undefined;
 }
 
+/** A form that posts a file straight to storage (S3's browser POST). */
+export interface UploadForm {
+  /** Where the form posts: the bucket. */
+  url: string;
+  /** Its hidden fields, before the file: the key, the signed policy and its signature. */
+  fields: Record<string, string>;
+}
+
 /** Where association attachments are kept (S3: functions/store/attachments.ts). */
 export interface AttachmentStorage {
   /** A URL the browser PUTs the file to; it works only with exactly this content type and size. */
   uploadUrl(object: { key: string; contentType: string; size: number }, expiresInSeconds: number): Promise<string>;
-  /** Stores bytes the app received itself (the form's upload without JavaScript) where a presigned upload would. */
-  put(object: { key: string; contentType: string }, body: Uint8Array): Promise<void>;
+  /**
+   * A form that posts a file straight to storage (S3's browser-based POST, the upload without JavaScript): under
+   * `keyPrefix` followed by the file's name, of at most `maxBytes`, and then to `returnTo` with the key stored.
+   */
+  uploadForm(upload: { keyPrefix: string; maxBytes: number; returnTo: string }, expiresInSeconds: number): Promise<UploadForm>;
   /** What is stored at the key; null when nothing was uploaded. */
   describe(key: string): Promise<StoredObject | null>;
   /** The stored object's bytes from `range.start` to `range.end`, both inclusive. */

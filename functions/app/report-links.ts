@@ -2,9 +2,11 @@
  * The association's side of a report, authorised by the link token alone. A token opens one report (one agreement,
  * one requirement, one due date) and nothing else; an unknown, expired or revoked token all fail the same way.
  *
- * Attachments go straight from the browser to storage with a presigned upload whose signature covers the declared
- * type and size; confirming checks the stored object (size, type, and the structure of that type at the file's
- * start and end: functions/domain/attachment-content.ts) before the attachment counts, and deletes anything else.
+ * Attachments go straight from the browser to storage, never through the app: with a presigned upload whose
+ * signature covers the declared type and size (the page's script, the JSON API), or with the attachments page's
+ * form, which posts the file to S3 under a signed policy (without JavaScript). Confirming checks the stored object
+ * (size, type, and the structure of that type at the file's start and end: functions/domain/attachment-content.ts)
+ * before the attachment counts, and deletes anything else.
  */
 import { randomUUID } from "node:crypto";
 import * as z from "zod";
@@ -19,13 +21,17 @@ import {
   associationVersionSchema,
   confirmedKeyOf,
   dropAttachment,
+  formUploadFileName,
+  formUploadPrefix,
   isOpenForAssociation,
+  MAX_ATTACHMENT_BYTES,
   newReport,
   pendingUploadKey,
   removeAttachment,
   requirementFor,
   saveDraft,
   submitReport,
+  UPLOAD_FORM_SECONDS,
   UPLOAD_SECONDS,
   type AssociationReport,
   type Attachment,
@@ -42,7 +48,7 @@ import type { RateLimit } from "../store/rate-limits";
 import { ReportConflictError } from "../store/reports";
 import { AttachmentRefusedError, EmailNotSentError, RateLimitedError, ReportLinkNotWorkingError, UseCaseError } from "./errors";
 import type { SendReportLink } from "./invitations";
-import type { ApplicationPorts } from "./ports";
+import type { ApplicationPorts, UploadForm } from "./ports";
 import { valueOf } from "./reports";
 
 /** A contact asking for fresh links: a few times an hour per address, and per network address across addresses. */
@@ -87,6 +93,7 @@ export const startedUploadSchema = z.object({
 });
 export type StartedUpload = z.infer<typeof startedUploadSchema>;
 
+
 export const submissionSchema = z.object({ receipt: associationVersionSchema.shape.receipt, report: associationReportSchema });
 
 const associationReport = (report: Report): AssociationReport => associationReportSchema.parse(report);
@@ -125,14 +132,17 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
     return attachment;
   };
 
-  /** Why the stored object is not the attachment declared, or null when it is. */
-  async function uploadMismatch(attachment: Attachment): Promise<string | null> {
+  /**
+   * Why the stored object is not the attachment declared, or null when it is. A presigned PUT was signed for the
+   * declared type, so the object must be stored as it; a form post stores none, and its type comes from its name.
+   */
+  async function uploadMismatch(attachment: Attachment, typeSigned: boolean): Promise<string | null> {
     const stored = await attachments.describe(attachment.key);
     if (stored === null) {
       throw new UseCaseError("conflict", "Not uploaded yet", "Nothing was uploaded for this attachment yet; PUT the file to the upload URL first");
     }
     if (stored.size !== attachment.size) return `The file has ${stored.size} bytes, not the ${attachment.size} declared`;
-    if (stored.contentType !== attachment.contentType) return `The file is stored as ${stored.contentType}, not ${attachment.contentType}`;
+    if (typeSigned && stored.contentType !== attachment.contentType) return `The file is stored as ${stored.contentType}, not ${attachment.contentType}`;
     const ranges = contentProbeRanges(attachment.size);
     const [head, tail] = await Promise.all([attachments.readRange(attachment.key, ranges.head), attachments.readRange(attachment.key, ranges.tail)]);
     return hasStructureOf(attachment.contentType, attachment.size, head, tail) ? null : `The file's content is not ${attachment.contentType}`;
@@ -148,38 +158,45 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
     return associationReport(saved);
   };
 
-  /** Adds a pending attachment to the report: its upload is still to come, and to be checked. */
-  const addPending = async (token: string, request: AttachmentRequest): Promise<Attachment> => {
-    const { report } = await open(token);
+  /** Adds a pending attachment to the report, whose upload is to come (or came) to `key`, and is to be checked. */
+  const addPending = async (report: Report, request: AttachmentRequest, key: string): Promise<{ report: Report; attachment: Attachment }> => {
     const now = clock.now();
     const attachment: Attachment = {
       id: randomUUID(),
       fileName: request.fileName,
       contentType: request.contentType as Attachment["contentType"],
       size: request.size,
-      key: pendingUploadKey(randomUUID()),
+      key,
       status: "pending",
       addedAt: now.toISOString(),
     };
-    await reporting.reports.save(valueOf(addAttachment(report, attachment, now)));
-    return attachment;
+    const added = valueOf(addAttachment(report, attachment, now));
+    await reporting.reports.save(added);
+    return { report: added, attachment };
   };
 
-  async function confirmAttachment(token: string, attachmentId: string): Promise<AssociationReport> {
-    const { report } = await open(token);
-    const attachment = attachmentOf(report, attachmentId);
+  /**
+   * Keeps an uploaded attachment that is what was declared, moved out of the pending uploads to `confirmedKey`;
+   * anything else is deleted and dropped.
+   */
+  async function acceptUpload(report: Report, attachment: Attachment, confirmedKey: string, typeSigned: boolean): Promise<AssociationReport> {
     const now = clock.now();
-    const mismatch = await uploadMismatch(attachment);
+    const mismatch = await uploadMismatch(attachment, typeSigned);
     if (mismatch !== null) {
       await attachments.remove(attachment.key);
       await reporting.reports.save(dropAttachment(report, attachment.id, now));
       throw new AttachmentRefusedError("content", `${mismatch}; the file was deleted, upload it again`);
     }
-    const confirmedKey = confirmedKeyOf(attachment.key);
     const accepted = valueOf(acceptAttachment(report, attachment.id, confirmedKey, now));
     if (confirmedKey !== attachment.key) await attachments.move(attachment.key, confirmedKey);
     await reporting.reports.save(accepted);
     return associationReport(accepted);
+  }
+
+  async function confirmAttachment(token: string, attachmentId: string): Promise<AssociationReport> {
+    const { report } = await open(token);
+    const attachment = attachmentOf(report, attachmentId);
+    return acceptUpload(report, attachment, confirmedKeyOf(attachment.key), true);
   }
 
   return {
@@ -228,7 +245,7 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
 
     /** Adds a pending attachment and answers where to upload its bytes, for {@link UPLOAD_SECONDS}. */
     async startAttachment(token: string, request: AttachmentRequest): Promise<StartedUpload> {
-      const attachment = await addPending(token, request);
+      const { attachment } = await addPending((await open(token)).report, request, pendingUploadKey(randomUUID()));
       const now = clock.now();
       const headers = { "Content-Type": attachment.contentType, "Content-Length": String(attachment.size) };
       const url = await attachments.uploadUrl(attachment, UPLOAD_SECONDS);
@@ -243,21 +260,44 @@ export function reportLinkUseCases(ports: ApplicationPorts, sendReportLink: Send
     confirmAttachment,
 
     /**
-     * Takes a file the app received itself (the form's upload without JavaScript): its type from its name, the
-     * same limits as a presigned upload, stored where that would be and checked by the same confirmation.
-     * @throws AttachmentRefusedError for a file of another type, too large, empty, or whose content is not its type
+     * The attachments page's upload without JavaScript: a form that posts the file straight to storage under a
+     * fresh key of this report, within the size limit, for {@link UPLOAD_FORM_SECONDS}; S3 then sends the browser
+     * to `returnTo` with the key it stored, for {@link registerFormUpload}.
      */
-    async uploadAttachment(token: string, file: { fileName: string; bytes: Uint8Array }): Promise<AssociationReport> {
-      const contentType = attachmentTypeOf(file.fileName);
-      const request = attachmentRequestSchema.safeParse({ fileName: file.fileName, contentType: contentType ?? "", size: file.bytes.byteLength });
+    async uploadForm(token: string, returnTo: string): Promise<UploadForm> {
+      const { report } = await open(token);
+      return attachments.uploadForm({ keyPrefix: formUploadPrefix(report, randomUUID()), maxBytes: MAX_ATTACHMENT_BYTES, returnTo }, UPLOAD_FORM_SECONDS);
+    },
+
+    /**
+     * Takes a file the upload form put in storage, as confirming a presigned upload does: its type from its name,
+     * its size as stored, its content checked for the structure of its type; anything refused is deleted, and
+     * nothing else of the report changes.
+     * @throws UseCaseError "not-found" when the key is not one of this report's form uploads
+     * @throws AttachmentRefusedError for a file of another type, too large, empty, not stored, or whose content is
+     *   not its type
+     * @throws ReportRefusedError when the report takes no more attachments (20, or sent meanwhile)
+     */
+    async registerFormUpload(token: string, key: string): Promise<{ report: AssociationReport; attachmentId: string }> {
+      const { report } = await open(token);
+      const fileName = formUploadFileName(report, key);
+      if (fileName === null) throw new UseCaseError("not-found", "No such upload", "The key is not one of this report's uploads");
+      const stored = await attachments.describe(key);
+      if (stored === null) throw new AttachmentRefusedError("failed", "Nothing was stored under the key; upload the file again");
+      const refuse = async (error: Error): Promise<never> => {
+        await attachments.remove(key);
+        throw error;
+      };
+      const request = attachmentRequestSchema.safeParse({ fileName, contentType: attachmentTypeOf(fileName) ?? "", size: stored.size ?? 0 });
       if (!request.success) {
         const size = request.error.issues.find((issue) => issue.path[0] === "size");
-        const reason = size === undefined ? "type" : size.code === "too_big" ? "size" : "empty";
-        throw new AttachmentRefusedError(reason, request.error.issues.map((issue) => issue.message).join("; "));
+        const reason = fileName === "" ? "missing" : size === undefined ? "type" : size.code === "too_big" ? "size" : "empty";
+        return refuse(new AttachmentRefusedError(reason, request.error.issues.map((issue) => issue.message).join("; ")));
       }
-      const attachment = await addPending(token, request.data);
-      await attachments.put(attachment, file.bytes);
-      return confirmAttachment(token, attachment.id);
+      const pending = await addPending(report, request.data, key).catch(refuse);
+      // Its own random key once accepted: a form posted twice gives the same pending key to two files.
+      const accepted = await acceptUpload(pending.report, pending.attachment, confirmedKeyOf(pendingUploadKey(pending.attachment.id)), false);
+      return { report: accepted, attachmentId: pending.attachment.id };
     },
 
     /**

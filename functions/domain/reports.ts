@@ -113,6 +113,33 @@ export function pendingUploadKey(random: string): string {
   return `${PENDING_UPLOAD_PREFIX}${random}`;
 }
 
+/**
+ * How long the attachments page's upload form (without JavaScript) may be posted: it is signed when the page is
+ * shown, and a person may read the page a while before choosing a file. Past it S3 answers its own error page.
+ */
+export const UPLOAD_FORM_SECONDS = 60 * 60;
+
+/**
+ * The key prefix of one upload from the attachments page's form to this report: S3 puts the file's name after it
+ * (the form's key is this prefix and `${filename}`), the only way a file's name reaches the app from such a post.
+ * The report's part is a digest of its ids, so a key names the one report it may be registered with.
+ */
+export function formUploadPrefix(report: Pick<Report, "agreementId" | "reportId">, random: string): string {
+  return `${PENDING_UPLOAD_PREFIX}form/${reportKeyPart(report)}/${random}/`;
+}
+
+/** The file name a form upload's key carries, or null when the key is not one of this report's form uploads. */
+export function formUploadFileName(report: Pick<Report, "agreementId" | "reportId">, key: string): string | null {
+  const prefix = `${PENDING_UPLOAD_PREFIX}form/${reportKeyPart(report)}/`;
+  if (!key.startsWith(prefix)) return null;
+  const match = /^[0-9a-f-]{36}\/(.*)$/.exec(key.slice(prefix.length));
+  return match === null ? null : match[1]!;
+}
+
+function reportKeyPart({ agreementId, reportId }: Pick<Report, "agreementId" | "reportId">): string {
+  return createHash("sha256").update(`${agreementId}\n${reportId}`).digest("hex").slice(0, 32);
+}
+
 /** Where a confirmed upload's object is kept: out of the pending uploads the lifecycle rule removes. */
 export function confirmedKeyOf(key: string): string {
   return key.startsWith(PENDING_UPLOAD_PREFIX) ? `attachments/${key.slice(PENDING_UPLOAD_PREFIX.length)}` : key;

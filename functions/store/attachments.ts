@@ -1,9 +1,11 @@
 /**
  * Association attachments in S3, behind the application's AttachmentStorage port: presigned uploads whose
- * signature covers the declared type and size, and the reads that check what was uploaded. The same code runs
+ * signature covers the declared type and size, the signed form of a browser POST (a key prefix, a size range, where
+ * to go after), and the reads that check what was uploaded. The same code runs
  * against the bucket in AWS and s3rver locally.
  */
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, NoSuchKey, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { AttachmentStorage } from "../app/ports";
 
@@ -32,8 +34,17 @@ export function createS3Attachments({ client, bucket }: { client: S3Client; buck
         signableHeaders: new Set(["content-type", "content-length"]),
       });
     },
-    async put({ key, contentType }, body) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType, ContentLength: body.byteLength, Body: body }));
+    async uploadForm({ keyPrefix, maxBytes, returnTo }, expiresInSeconds) {
+      // S3 puts the chosen file's name in place of `${filename}`; the policy lets the key only start with the prefix.
+      // An empty choice (0 bytes) is let through, so the app's own page says to choose a file, not S3's error.
+      const { url, fields } = await createPresignedPost(client, {
+        Bucket: bucket,
+        Key: `${keyPrefix}\${filename}`,
+        Conditions: [["content-length-range", 0, maxBytes]],
+        Fields: { success_action_redirect: returnTo },
+        Expires: expiresInSeconds,
+      });
+      return { url, fields };
     },
     async describe(key) {
       try {

@@ -1,5 +1,6 @@
 // The local S3 refuses what S3 refuses: unsigned, altered, expired and anonymous requests, and uploads that differ
-// from what their presigned URL declared. Against the real s3rver behind the gate (functions/local/s3-gate.ts).
+// from what their presigned URL declared, and form posts outside their signed policy. Against the real s3rver behind
+// the gate (functions/local/s3-gate.ts).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -132,7 +133,7 @@ describe("anonymous and forged requests", () => {
   });
 
   it("the app's own signed requests pass, a forged Authorization does not", async () => {
-    await attachments().put({ key: "reports/r1/server.pdf", contentType: UPLOAD.contentType }, BODY);
+    await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: "reports/r1/server.pdf", ContentType: UPLOAD.contentType, Body: BODY }));
     const listed = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }));
     expect(listed.Contents?.map(({ Key }) => Key)).toContain("reports/r1/server.pdf");
 
@@ -152,5 +153,114 @@ describe("anonymous and forged requests", () => {
       $metadata: { httpStatusCode: 403 },
     });
     stranger.destroy();
+  });
+});
+
+describe("browser form posts (POST Object with a signed policy)", () => {
+  const RETURN_TO = `${ORIGIN}/report/t/attachments/uploaded`;
+  const form = (keyPrefix: string, { maxBytes = 1024, expiresIn = 60, signer = attachments() } = {}) =>
+    signer.uploadForm({ keyPrefix, maxBytes, returnTo: RETURN_TO }, expiresIn);
+
+  /** Posts the fields, then the file, as a browser posts the form. */
+  function post(url: string, fields: Record<string, string>, file: { name: string; body: Uint8Array } = { name: "a.pdf", body: BODY }): Promise<Response> {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
+    body.append("file", new File([file.body], file.name, { type: "application/pdf" }));
+    return fetch(url, { method: "POST", body, redirect: "manual" });
+  }
+
+  it("a post within its policy is stored under the key with the file's name, and the browser is sent back with it", async () => {
+    const { url, fields } = await form("pending/form/r1/");
+
+    const posted = await post(url, fields, { name: "Årsberättelse 2025.pdf", body: BODY });
+
+    expect(posted.status).toBe(303);
+    const back = new URL(posted.headers.get("location")!);
+    expect(`${back.origin}${back.pathname}`).toBe(RETURN_TO);
+    expect(back.searchParams.get("bucket")).toBe(s3.bucket);
+    expect(back.searchParams.get("key")).toBe("pending/form/r1/Årsberättelse 2025.pdf");
+    expect(back.searchParams.get("etag")).toMatch(/^"[0-9a-f]{32}"$/);
+    // No Content-Type field: stored as S3 stores it then, whatever the file part said.
+    expect(await attachments().describe("pending/form/r1/Årsberättelse 2025.pdf")).toEqual({ size: BODY.byteLength, contentType: "binary/octet-stream" });
+    const stored = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: "pending/form/r1/Årsberättelse 2025.pdf" }));
+    expect(await stored.Body?.transformToByteArray()).toEqual(BODY);
+  });
+
+  it("an altered signature is refused with SignatureDoesNotMatch", async () => {
+    const { url, fields } = await form("pending/form/altered/");
+    const signature = fields["X-Amz-Signature"]!;
+
+    const refused = await post(url, { ...fields, "X-Amz-Signature": `${signature.slice(0, -1)}${signature.endsWith("0") ? "1" : "0"}` });
+
+    expect(await s3Error(refused)).toMatchObject({ status: 403, code: "SignatureDoesNotMatch" });
+    expect(await attachments().describe("pending/form/altered/a.pdf")).toBeNull();
+  });
+
+  it("a policy signed with another secret is refused with SignatureDoesNotMatch", async () => {
+    const stranger = new S3Client({ endpoint: s3.endpoint, region: "eu-north-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "guessed" } });
+    const { url, fields } = await form("pending/form/guessed/", { signer: createS3Attachments({ client: stranger, bucket: s3.bucket }) });
+    stranger.destroy();
+
+    expect(await s3Error(await post(url, fields))).toMatchObject({ status: 403, code: "SignatureDoesNotMatch" });
+  });
+
+  it("a policy altered after signing is refused with SignatureDoesNotMatch", async () => {
+    const { url, fields } = await form("pending/form/widened/");
+    const policy = JSON.parse(Buffer.from(fields.Policy!, "base64").toString("utf8")) as { conditions: unknown[] };
+    policy.conditions = policy.conditions.map((condition) => (Array.isArray(condition) && condition[0] === "content-length-range" ? ["content-length-range", 0, 10 ** 10] : condition));
+
+    const refused = await post(url, { ...fields, Policy: Buffer.from(JSON.stringify(policy)).toString("base64") });
+
+    expect(await s3Error(refused)).toMatchObject({ status: 403, code: "SignatureDoesNotMatch" });
+  });
+
+  it("an expired policy is refused", async () => {
+    const { url, fields } = await form("pending/form/late/", { expiresIn: -60 });
+
+    expect(await s3Error(await post(url, fields))).toEqual({ status: 403, code: "AccessDenied", message: "Invalid according to Policy: Policy expired." });
+    expect(await attachments().describe("pending/form/late/a.pdf")).toBeNull();
+  });
+
+  it("a key outside the policy's prefix is refused", async () => {
+    const { url, fields } = await form("pending/form/mine/");
+
+    const refused = await post(url, { ...fields, key: "pending/form/theirs/${filename}" });
+
+    expect(await s3Error(refused)).toEqual({
+      status: 403,
+      code: "AccessDenied",
+      message: 'Invalid according to Policy: Policy Condition failed: ["starts-with","$key","pending/form/mine/"]',
+    });
+    expect(await attachments().describe("pending/form/theirs/a.pdf")).toBeNull();
+  });
+
+  it("a file larger than the policy's range is refused with EntityTooLarge, not stored and not redirected", async () => {
+    const { url, fields } = await form("pending/form/large/", { maxBytes: BODY.byteLength - 1 });
+
+    const refused = await post(url, fields);
+
+    expect(refused.headers.get("location")).toBeNull();
+    expect(await s3Error(refused)).toMatchObject({ status: 400, code: "EntityTooLarge" });
+    expect(await attachments().describe("pending/form/large/a.pdf")).toBeNull();
+  });
+
+  it("another place to go after, or a field the policy does not name, is refused", async () => {
+    const { url, fields } = await form("pending/form/extra/");
+
+    const elsewhere = await post(url, { ...fields, success_action_redirect: "https://elsewhere.example/" });
+    expect(await s3Error(elsewhere)).toMatchObject({ status: 403, code: "AccessDenied", message: expect.stringContaining('"$success_action_redirect"') });
+
+    const extra = await post(url, { ...fields, csrf_token: "x" });
+    expect(await s3Error(extra)).toEqual({ status: 403, code: "AccessDenied", message: "Invalid according to Policy: Extra input fields: csrf_token" });
+    expect(await attachments().describe("pending/form/extra/a.pdf")).toBeNull();
+  });
+
+  it("a post without a policy is anonymous, and refused", async () => {
+    const body = new FormData();
+    body.append("key", "pending/form/anonymous/a.pdf");
+    body.append("file", new File([BODY], "a.pdf"));
+
+    expect(await s3Error(await fetch(`${s3.endpoint}/${s3.bucket}`, { method: "POST", body }))).toEqual({ status: 403, code: "AccessDenied", message: "Access Denied" });
+    expect(await attachments().describe("pending/form/anonymous/a.pdf")).toBeNull();
   });
 });

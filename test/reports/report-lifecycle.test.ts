@@ -3,10 +3,9 @@
 // sent back for a supplement (the association gets the email from the mail catcher), resubmitted, accepted;
 // every submitted version kept.
 import { readFileSync } from "node:fs";
-import { HeadObjectCommand, NotFound } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, NotFound, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Agreement } from "../../functions/domain/agreement";
-import { createS3Attachments } from "../../functions/store/attachments";
 import { MAX_ATTACHMENTS, UPLOAD_SECONDS, type Receipt, type Report, type ReportVersion } from "../../functions/domain/reports";
 import { docx } from "../support/zip";
 import { completeReportContent } from "./fixtures";
@@ -66,7 +65,7 @@ async function storeBehindTheUrl(attachmentId: string, bytes: Uint8Array, conten
   const key = (await storedReport()).attachments.find((attachment) => attachment.id === attachmentId)!.key;
   const client = api.s3.createClient();
   try {
-    await createS3Attachments({ client, bucket: api.s3.bucket }).put({ key, contentType }, bytes);
+    await client.send(new PutObjectCommand({ Bucket: api.s3.bucket, Key: key, ContentType: contentType, Body: bytes }));
   } finally {
     client.destroy();
   }
@@ -316,5 +315,45 @@ describe("an association's report", () => {
     expect(form.versions).toHaveLength(2);
     expect((await api.request(`/api/report-links/${freshToken}/submit`, { method: "POST" })).status).toBe(409);
     expect((await api.request(`/api/agreements/${agreement.id}/invitations`, { method: "POST", as: "editor", body: { requirementId: "verksamhet", dueDate: "2026-03-31", email: CONTACT } })).status).toBe(409);
+  });
+});
+
+describe("the attachments page's upload without JavaScript", () => {
+  /** Posts a file with the attachments page's form as a browser does (to S3), and answers where S3 sends it back. */
+  async function postWithPageForm(reportToken: string, fileName: string, bytes: Uint8Array): Promise<{ key: string; back: Response }> {
+    const html = await (await api.request(`/report/${reportToken}/attachments`)).text();
+    const form = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"[^>]*class="upload-form"[^>]*>(.*?)<\/form>/s.exec(html)!;
+    const body = new FormData();
+    for (const [, name, value] of form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)) body.append(name!, value!.replaceAll("&amp;", "&"));
+    body.append("file", new File([bytes], fileName));
+    const posted = await fetch(form[1]!, { method: "POST", body, redirect: "manual" });
+    expect(posted.status).toBe(303);
+    const location = new URL(posted.headers.get("location")!);
+    return { key: location.searchParams.get("key")!, back: await api.request(`${location.pathname}${location.search}`) };
+  }
+
+  it("takes the file S3 stored under the report's key, under a key of its own, and refuses one past the cap, deleting it", async () => {
+    const other = await api.activeAgreement("Formulär utan skript: Mamma United");
+    const formToken = await api.invite(other.id, { requirementId: "verksamhet", dueDate: "2026-03-31", email: "kassor@utanskript.example.se" });
+
+    const { key, back } = await postWithPageForm(formToken, "Verksamhetsberättelse.pdf", PDF);
+
+    expect(back.status).toBe(303);
+    const added = new URL(back.headers.get("location")!, "http://app.invalid").searchParams.get("added");
+    const [attachment] = (await api.reporting.reports.get(other.id, REPORT_ID))!.attachments;
+    expect(attachment).toMatchObject({ id: added, fileName: "Verksamhetsberättelse.pdf", contentType: "application/pdf", size: PDF.length, status: "accepted", key: `attachments/${added}` });
+    expect(await objectExists(key)).toBe(false);
+    expect(await objectExists(attachment!.key)).toBe(true);
+
+    for (let count = 1; count < MAX_ATTACHMENTS; count++) {
+      const started = await api.request(`/api/report-links/${formToken}/attachments`, { method: "POST", body: { fileName: "kvitto.pdf", contentType: "application/pdf", size: 100 } });
+      expect(started.status).toBe(201);
+    }
+    const past = await postWithPageForm(formToken, "en-till.pdf", PDF);
+
+    expect(past.back.status).toBe(303);
+    expect(past.back.headers.get("location")).toBe(`/report/${formToken}/attachments?refused=tooMany`);
+    expect(await objectExists(past.key)).toBe(false);
+    expect((await api.reporting.reports.get(other.id, REPORT_ID))!.attachments).toHaveLength(MAX_ATTACHMENTS);
   });
 });

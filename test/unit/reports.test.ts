@@ -4,6 +4,8 @@ import {
   addAttachment,
   allowedReportActions,
   attachmentRequestSchema,
+  formUploadFileName,
+  formUploadPrefix,
   hasBeenSubmitted,
   MAX_ATTACHMENTS,
   newReport,
@@ -151,5 +153,22 @@ describe("attachments", () => {
     expect(ok("i.gif", "image/gif")).toBe(false);
     expect(ok("../j.pdf", "application/pdf")).toBe(false);
     expect(ok("k.pdf", "application/pdf", 0)).toBe(false);
+  });
+
+  it("names a form upload's key after its report, and reads the file's name back only from that report's keys", () => {
+    const ours = { agreementId: "agr-1", reportId: "2026-03-31_verksamhet" };
+    const theirs = { agreementId: "agr-2", reportId: "2026-03-31_verksamhet" };
+    const random = "0b6f5a4e-2d2c-4f51-9d3e-6a1c1c1d2e3f";
+    const prefix = formUploadPrefix(ours, random);
+
+    expect(prefix).toMatch(/^pending\/form\/[0-9a-f]{32}\/0b6f5a4e-2d2c-4f51-9d3e-6a1c1c1d2e3f\/$/);
+    expect(formUploadPrefix(ours, random)).toBe(prefix);
+    expect(formUploadPrefix(theirs, random)).not.toBe(prefix);
+    expect(formUploadFileName(ours, `${prefix}Årsberättelse 2025.pdf`)).toBe("Årsberättelse 2025.pdf");
+    // No file chosen: S3 puts an empty name in the key.
+    expect(formUploadFileName(ours, prefix)).toBe("");
+    expect(formUploadFileName(theirs, `${prefix}a.pdf`)).toBeNull();
+    expect(formUploadFileName(ours, `pending/${random}`)).toBeNull();
+    expect(formUploadFileName(ours, `${prefix.replace(random, "not-a-random-part")}a.pdf`)).toBeNull();
   });
 });

@@ -1,10 +1,12 @@
 // The association's report form in Chromium, on DynamoDB Local, s3rver and the aws-ses-v2-local mail catcher: the
 // whole path from the emailed link to the receipt and a supplement, by mouse and by keyboard alone on a phone-wide
-// screen, every page and error state checked with axe-core; the upload without JavaScript and its refusals; and a
-// token or id that does not open a report never showing another report's data.
+// screen, every page and error state checked with axe-core; the upload without JavaScript, straight to S3, and its
+// refusals; and a token, id or upload key that does not open a report never showing another report's data.
+import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../functions/api/auth/principal";
@@ -15,6 +17,7 @@ import { caughtEmails, MailCatcherComponent } from "../../functions/local/mail";
 import { LocalS3Component } from "../../functions/local/s3";
 import { createS3Attachments } from "../../functions/store/attachments";
 import { messagesFor } from "../../web/i18n/catalogue";
+import { fileSize } from "../../web/pages/report-answers";
 import { approval, mammaUnitedContent, workflow } from "../support/agreements";
 import { axeViolations, screenshot, signIn, startPageTestApp, watchPage, type PageTestApp } from "../support/browser";
 import { openLinkFromMailView } from "../support/mail-view";
@@ -27,6 +30,7 @@ const { t } = messagesFor("sv");
 let app: PageTestApp;
 let mailUrl = "";
 let s3Endpoint = "";
+let s3Client: S3Client;
 
 beforeAll(async () => {
   app = await startPageTestApp({
@@ -38,6 +42,7 @@ beforeAll(async () => {
       await mail.start();
       mailUrl = mail.url;
       s3Endpoint = s3.endpoint;
+      s3Client = s3.createClient();
       return {
         reporting: {
           attachments: createS3Attachments({ client: s3.createClient(), bucket: s3.bucket }),
@@ -45,6 +50,7 @@ beforeAll(async () => {
         },
         uploadOrigin: s3.endpoint,
         async stop() {
+          s3Client.destroy();
           await s3.stop();
           await mail.stop();
           await rm(directory, { recursive: true, force: true });
@@ -54,6 +60,21 @@ beforeAll(async () => {
   });
 });
 afterAll(() => app?.stop());
+
+/** The objects the local S3 holds under the prefix, by key and size. */
+async function storedObjects(prefix: string): Promise<{ key: string; size: number }[]> {
+  const listed = await s3Client.send(new ListObjectsV2Command({ Bucket: "attachments", Prefix: prefix }));
+  return (listed.Contents ?? []).map((object) => ({ key: object.Key ?? "", size: object.Size ?? 0 }));
+}
+
+/** A PDF of exactly `bytes` bytes: the fixture's header and trailer around comment lines that pad it. */
+function largePdf(bytes: number): Buffer {
+  const fixture = readFileSync(PDF_PATH);
+  const headerEnd = fixture.indexOf(0x0a) + 1;
+  const padding = Buffer.alloc(bytes - fixture.byteLength, "%".padEnd(63, " ") + "\n");
+  padding[padding.byteLength - 1] = 0x0a;
+  return Buffer.concat([fixture.subarray(0, headerEnd), padding, fixture.subarray(headerEnd)]);
+}
 
 async function api(target: string, { method = "GET", as, body }: { method?: string; as?: Role; body?: unknown } = {}): Promise<Response> {
   const headers: Record<string, string> = { ...(as === undefined ? {} : await app.auth.bearer(as)), ...(body === undefined ? {} : { "Content-Type": "application/json" }) };
@@ -461,7 +482,7 @@ describe("errors and refusals", () => {
     await context.close();
   }, BROWSER_TEST_TIMEOUT);
 
-  it("take a file without JavaScript through the app, and refuse what is not what it says without clearing anything", async () => {
+  it("without JavaScript post a file straight to S3, over Lambda's 6 MB, and refuse what is not what it says without clearing anything", async () => {
     const agreement = await activeAgreement("Utan skript: Mamma United");
     const reportLink = await invite(agreement, "kassor@utanskript.example.se");
     const page = await (await swedishContext({ javaScriptEnabled: false })).newPage();
@@ -469,10 +490,35 @@ describe("errors and refusals", () => {
     await page.fill("#peopleReached", "31");
     await loads(page, () => button(page, t("report.step.next")).click());
 
+    // Every request the browser makes.
+    const sent: { method: string; url: string }[] = [];
+    page.on("request", (request) => sent.push({ method: request.method(), url: request.url() }));
+
     await page.goto(`${reportLink}/attachments`);
-    await page.setInputFiles("#file", PDF_PATH);
+    const form = page.locator("form.upload-form");
+    expect(await form.getAttribute("action")).toBe(`${s3Endpoint}/attachments`);
+    // pending/form/<the report>/<this form>/${filename}: what this report's uploads leave pending is under the first three.
+    const pendingOfReport = (await form.locator("input[name=key]").inputValue()).split("/").slice(0, 3).join("/") + "/";
+    expect(await page.locator("#file-hint").innerText()).toContain("25 MB");
+    const large = largePdf(7 * 1024 * 1024);
+    await page.setInputFiles("#file", { name: "Årsberättelse 2025.pdf", mimeType: "application/pdf", buffer: large });
+    sent.length = 0;
     await loads(page, () => button(page, t("report.attachments.upload")).click());
-    expect(await page.locator("table").innerText()).toContain("verksamhetsberattelse.pdf");
+
+    // The one post, the file's, went to S3; the app only saw GETs: S3 sending the browser back with the key, the page.
+    expect(sent.filter((request) => request.method !== "GET")).toEqual([{ method: "POST", url: `${s3Endpoint}/attachments` }]);
+    expect(sent.map((request) => new URL(request.url).pathname).filter((pathname) => pathname.startsWith("/report/"))).toEqual([
+      `${new URL(reportLink).pathname}/attachments/uploaded`,
+      `${new URL(reportLink).pathname}/attachments`,
+    ]);
+    expect(new URL(page.url()).pathname).toMatch(/\/attachments$/);
+    expect(await page.locator(".notification-banner--success").innerText()).toContain(t("report.attachments.added", { name: "Årsberättelse 2025.pdf" }));
+    const row = (await page.locator("table tbody tr").allInnerTexts()).map((text) => text.split("\t").map((cell) => cell.trim()));
+    expect(row[0]?.slice(0, 2)).toEqual(["Årsberättelse 2025.pdf", fileSize(large.byteLength, messagesFor("sv"))]);
+    // Kept out of the pending uploads, under a key of its own, with every byte.
+    const kept = await storedObjects("attachments/");
+    expect(kept.filter((object) => object.size === large.byteLength)).toHaveLength(1);
+    expect(await storedObjects(pendingOfReport)).toEqual([]);
 
     const refusals = [
       [{ name: "anteckningar.txt", mimeType: "text/plain", buffer: Buffer.from("Hej") }, t("report.attachments.refused.type")],
@@ -482,19 +528,28 @@ describe("errors and refusals", () => {
     for (const [file, message] of refusals) {
       await page.setInputFiles("#file", file);
       await loads(page, () => button(page, t("report.attachments.upload")).click());
+      expect(await page.title()).toMatch(/^Fel: /);
+      expect(await page.locator(".error-summary a").innerText()).toContain(message);
       expect(await page.locator("#file-error").innerText()).toContain(message);
-      expect(await page.locator("table").innerText()).toContain("verksamhetsberattelse.pdf");
+      expect(await page.locator("table").innerText()).toContain("Årsberättelse 2025.pdf");
       expect(await page.locator("table").innerText()).not.toContain(file.name);
     }
+    // Refused files are deleted, not left behind.
+    expect(await storedObjects(pendingOfReport)).toEqual([]);
     await loads(page, () => button(page, t("report.attachments.upload")).click());
     expect(await page.locator("#file-error").innerText()).toContain(t("report.attachments.refused.missing"));
-    // axe needs the page's JavaScript: the same refusal, as the script's return to the page shows it.
+
+    // axe needs the page's JavaScript: the step and the refusal, at the addresses the post came back to.
     const withScript = await (await swedishContext()).newPage();
+    await withScript.goto(`${reportLink}/attachments`);
+    await expectAccessible(withScript, "attachments-no-script-step");
+    await withScript.goto(page.url());
+    expect(await withScript.locator("#file-error").innerText()).toContain(t("report.attachments.refused.missing"));
     await withScript.goto(`${reportLink}/attachments?refused=content`);
     expect(await withScript.locator("#file-error").innerText()).toContain(t("report.attachments.refused.content"));
     await expectAccessible(withScript, "attachments-refused");
 
-    await loads(page, () => page.getByRole("button", { name: /Ta bort verksamhetsberattelse\.pdf/ }).click());
+    await loads(page, () => page.getByRole("button", { name: /Ta bort Årsberättelse 2025\.pdf/ }).click());
     expect(await page.locator(".notification-banner--success").innerText()).toContain(t("report.attachments.removed"));
     expect(await page.locator("main").innerText()).toContain(t("report.attachments.none"));
     await page.goto(`${reportLink}/people`);
@@ -503,7 +558,7 @@ describe("errors and refusals", () => {
 });
 
 describe("a link reaches its own report only", () => {
-  it("answers a swapped token or attachment id in any form post with the page for a link that does not work", async () => {
+  it("answers a swapped token, attachment id or upload key in any form post or upload return with the page for a link that does not work", async () => {
     const ours = await activeAgreement("Vår: Mamma United");
     const theirs = await activeAgreement("Deras: Mamma United");
     const ourLink = await invite(ours, "kassor@var.example.se");
@@ -519,6 +574,15 @@ describe("a link reaches its own report only", () => {
     await theirPage.setInputFiles("#file", PDF_PATH);
     await loads(theirPage, () => button(theirPage, t("report.attachments.upload")).click());
     const theirAttachment = /attachments\/([0-9a-f-]{36})\/remove/.exec(await theirPage.content())![1]!;
+    // And a file posted with their page's upload form, not yet back at the app: S3 holds it under their key.
+    const theirForm = theirPage.locator("form.upload-form");
+    const theirFields = new FormData();
+    for (const field of await theirForm.locator("input[type=hidden]").all()) theirFields.append((await field.getAttribute("name"))!, await field.inputValue());
+    theirFields.append("file", new File([await readFile(PDF_PATH)], "hemlig.pdf"));
+    const theirUpload = await fetch((await theirForm.getAttribute("action"))!, { method: "POST", body: theirFields, redirect: "manual" });
+    expect(theirUpload.status).toBe(303);
+    const theirKey = new URL(theirUpload.headers.get("location")!).searchParams.get("key")!;
+    const returnQuery = new URLSearchParams({ bucket: "attachments", key: theirKey }).toString();
 
     const page = await (await swedishContext()).newPage();
     await page.goto(`${ourLink}/activities`);
@@ -535,6 +599,10 @@ describe("a link reaches its own report only", () => {
       post(`/report/${altered}/submit`),
       post(`/report/${ourToken}/attachments/not-an-id/remove`),
       post(`/report/${"x".repeat(43)}/people`, { peopleReached: "3" }),
+      // Where S3 sends the browser after an upload: the key must be one of the token's report's uploads.
+      page.request.get(`${app.origin}/report/${ourToken}/attachments/uploaded?${returnQuery}`, { maxRedirects: 0 }),
+      page.request.get(`${app.origin}/report/${altered}/attachments/uploaded?${returnQuery}`, { maxRedirects: 0 }),
+      page.request.get(`${app.origin}/report/${ourToken}/attachments/uploaded?key=pending%2F${theirAttachment}`, { maxRedirects: 0 }),
     ];
     for (const response of await Promise.all(attempts)) {
       expect(response.status()).toBe(404);
@@ -544,9 +612,13 @@ describe("a link reaches its own report only", () => {
     }
     await theirPage.goto(`${theirLink}/attachments`);
     expect(await theirPage.locator("table").innerText()).toContain("verksamhetsberattelse.pdf");
+    expect(await theirPage.locator("table").innerText()).not.toContain("hemlig.pdf");
+    expect(await storedObjects(theirKey)).toHaveLength(1);
     await theirPage.goto(`${theirLink}/activities`);
     expect(await theirPage.locator("#activities-0-description").inputValue()).toBe("Hemlig aktivitet hos den andra föreningen");
     await expectAccessible(page, "swapped");
+    await page.goto(`${ourLink}/attachments`);
+    expect(await page.locator("main").innerText()).toContain(t("report.attachments.none"));
     expect(await readFile(PDF_PATH)).toBeTruthy();
   }, BROWSER_TEST_TIMEOUT);
 });

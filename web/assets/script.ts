@@ -5,8 +5,8 @@
  *   the field's label or legend into view with it, as the GOV.UK error summary does.
  * - The report form's attachments: the file goes straight to storage with the presigned URL the JSON API answers
  *   (POST …/attachments, PUT the bytes, POST …/confirm; docs/api.md), with a progress bar; any refusal returns to
- *   the attachments page, which says why in the page's language. Without the script the form posts the file to
- *   the app instead.
+ *   the attachments page, which says why in the page's language. Without the script the same form posts the file
+ *   to S3 itself (a presigned POST), and S3 sends the browser back to the app.
  * - The receipt's print button, which needs the script and is hidden without it.
  */
 export const SCRIPT = `"use strict";

@@ -1,9 +1,10 @@
 /**
  * The association's report form, reached through the personal link: the start page, one page per step, the
  * attachments, check your answers, the receipt, and the page for a link that no longer works (with the form that
- * asks for a fresh one). Every page works without JavaScript; web/assets/script.ts adds the direct upload with a
+ * asks for a fresh one). Every page works without JavaScript; web/assets/script.ts adds the upload with a
  * progress bar and the print button.
  */
+import type { UploadForm } from "../../functions/app/ports";
 import type { ReportForm } from "../../functions/app/report-links";
 import type { FieldError } from "../../functions/domain/errors";
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, type AssociationVersion } from "../../functions/domain/reports";
@@ -243,7 +244,25 @@ export interface AttachmentsState {
   notice?: "closed";
 }
 
-export function ReportAttachmentsPage({ context, token, form, state }: { context: PageContext; token: string; form: ReportForm; state: AttachmentsState }) {
+/**
+ * The attachments step. Its upload form posts the file straight to S3 (`upload`: the bucket's address and the
+ * signed policy's fields, which S3 wants before the file), and S3 sends the browser back to the app; no CSRF field,
+ * since the post does not come here and S3 refuses fields its policy does not name. With the script the same form
+ * uploads through the JSON API's presigned PUT instead, with a progress bar.
+ */
+export function ReportAttachmentsPage({
+  context,
+  token,
+  form,
+  upload,
+  state,
+}: {
+  context: PageContext;
+  token: string;
+  form: ReportForm;
+  upload: UploadForm;
+  state: AttachmentsState;
+}) {
   const { messages } = context;
   const { t } = messages;
   const attachments = form.report?.attachments ?? [];
@@ -290,7 +309,7 @@ export function ReportAttachmentsPage({ context, token, form, state }: { context
       )}
       <form
         method="post"
-        action={reportPath(token, "attachments/upload")}
+        action={upload.url}
         enctype="multipart/form-data"
         novalidate
         class="upload-form"
@@ -299,7 +318,9 @@ export function ReportAttachmentsPage({ context, token, form, state }: { context
         data-types={JSON.stringify(ATTACHMENT_TYPES)}
         data-max-bytes={String(MAX_ATTACHMENT_BYTES)}
       >
-        <CsrfField token={context.csrfToken} />
+        {Object.entries(upload.fields).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
         <div class={errors.length === 0 ? "form-group" : "form-group form-group--error"}>
           <label class="label" for="file">
             {t("report.attachments.file")}

@@ -15,7 +15,7 @@ import type { ReportForm } from "../../functions/app/report-links";
 import { AttachmentRefusedError, RateLimitedError, ReportLinkNotWorkingError, ReportRefusedError, UseCaseError } from "../../functions/app/errors";
 import { emailSchema } from "../../functions/domain/agreement";
 import { fieldErrorsFromZod, type FieldError } from "../../functions/domain/errors";
-import { isOpenForAssociation, MAX_ATTACHMENT_BYTES } from "../../functions/domain/reports";
+import { isOpenForAssociation } from "../../functions/domain/reports";
 import { ReportConflictError } from "../../functions/store/reports";
 import { formPoster } from "../csrf";
 import { pageLanguage } from "../i18n/language";
@@ -30,17 +30,13 @@ import {
   ReportStartPage,
   ReportStepPage,
   type AttachmentRefusal,
+  type AttachmentsState,
   type FreshLinkState,
   type StepState,
 } from "../pages/report-form";
 import { FORM_PAGES, isReportStep, readStep, reportPath, stepValues, type ReportStep } from "../pages/report-steps";
 import { renderPage } from "../render";
 import type { WebDependencies } from "../routes";
-
-/** The one path that takes a file through the app (the upload without JavaScript): its body may be a whole file. */
-export const ATTACHMENT_UPLOAD_PATH = /^\/report\/[^/]+\/attachments\/upload$/;
-/** A file at the limit, and the multipart framing and the form's other fields around it. */
-export const ATTACHMENT_UPLOAD_BODY_BYTES = MAX_ATTACHMENT_BYTES + 64 * 1024;
 
 /** The report's version a step's form was shown at; a form without one (an older page) saves without the check. */
 const postedVersion = z.string().regex(/^\d{1,9}$/).transform(Number);
@@ -144,6 +140,12 @@ export function reportRoutes(dependencies: WebDependencies): Hono<AppEnv> {
     }),
   );
 
+  /** The attachments page, with a fresh upload form for it (the upload without JavaScript). */
+  const attachmentsPage = async (c: Context<AppEnv>, token: string, form: ReportForm, state: AttachmentsState, status: 200 | 400) => {
+    const upload = await reportLinks.uploadForm(token, `${dependencies.appOrigin}${reportPath(token, "attachments/uploaded")}`);
+    return renderPage(c, await principalOf(c), (context) => <ReportAttachmentsPage context={context} token={token} form={form} upload={upload} state={state} />, status);
+  };
+
   routes.get(
     "/report/:token/attachments",
     withLink(async (c, token) => {
@@ -156,40 +158,32 @@ export function reportRoutes(dependencies: WebDependencies): Hono<AppEnv> {
         ...(added === undefined ? {} : { added }),
         removed: c.req.query("removed") !== undefined,
       };
-      return renderPage(
-        c,
-        await principalOf(c),
-        (context) => <ReportAttachmentsPage context={context} token={token} form={form} state={state} />,
-        state.refused === undefined ? 200 : 400,
-      );
+      return attachmentsPage(c, token, form, state, state.refused === undefined ? 200 : 400);
     }),
   );
 
-  const attachmentsAgain = async (c: Context<AppEnv>, token: string, refused: AttachmentRefusal | undefined, notice?: "closed") => {
-    const form = await reportLinks.open(token);
-    const state = { ...(refused === undefined ? {} : { refused }), ...(notice === undefined ? {} : { notice }) };
-    return renderPage(c, await principalOf(c), (context) => <ReportAttachmentsPage context={context} token={token} form={form} state={state} />, 400);
-  };
+  const attachmentsAgain = async (c: Context<AppEnv>, token: string, notice: "closed") => attachmentsPage(c, token, await reportLinks.open(token), { notice }, 400);
 
-  routes.post(
-    "/report/:token/attachments/upload",
+  /**
+   * Where S3 sends the browser after the upload form's post, with the key it stored (`?bucket=…&key=…&etag=…`):
+   * the file is checked and registered as the script's confirmation does, and the page says how it went, as it
+   * does after the script. The key must be one of this token's report's uploads; any other is a link that does not
+   * work. A GET, as S3's redirect is: the token in the path is the proof, as on every page of the form.
+   */
+  routes.get(
+    "/report/:token/attachments/uploaded",
     withLink(async (c, token) => {
-      await poster(c);
-      const fields = await c.req.parseBody();
-      const file = fields.file;
-      if (!(file instanceof File) || file.name === "") return attachmentsAgain(c, token, "missing");
-      let added: string;
+      const attachments = reportPath(token, "attachments");
+      let attachmentId: string;
       try {
-        const before = new Set(((await reportLinks.open(token)).report?.attachments ?? []).map((attachment) => attachment.id));
-        const report = await reportLinks.uploadAttachment(token, { fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
-        added = report.attachments.find((attachment) => !before.has(attachment.id))?.id ?? "";
+        ({ attachmentId } = await reportLinks.registerFormUpload(token, c.req.query("key") ?? ""));
       } catch (error) {
-        if (error instanceof AttachmentRefusedError) return attachmentsAgain(c, token, error.reason);
-        if (error instanceof ReportRefusedError && error.refusal.code === "too_many_attachments") return attachmentsAgain(c, token, "tooMany");
-        if (error instanceof ReportRefusedError) return attachmentsAgain(c, token, undefined, "closed");
+        if (error instanceof AttachmentRefusedError) return c.redirect(`${attachments}?refused=${error.reason}`, 303);
+        if (error instanceof ReportRefusedError && error.refusal.code === "too_many_attachments") return c.redirect(`${attachments}?refused=tooMany`, 303);
+        if (error instanceof ReportRefusedError) return attachmentsAgain(c, token, "closed");
         throw error;
       }
-      return c.redirect(`${reportPath(token, "attachments")}?${new URLSearchParams({ added }).toString()}`, 303);
+      return c.redirect(`${attachments}?${new URLSearchParams({ added: attachmentId }).toString()}`, 303);
     }),
   );
 
@@ -203,7 +197,7 @@ export function reportRoutes(dependencies: WebDependencies): Hono<AppEnv> {
         await reportLinks.removeAttachment(token, attachmentId.data);
       } catch (error) {
         if (error instanceof ReportRefusedError && error.refusal.code === "unknown_attachment") return linkNotWorking(c);
-        if (error instanceof ReportRefusedError) return attachmentsAgain(c, token, undefined, "closed");
+        if (error instanceof ReportRefusedError) return attachmentsAgain(c, token, "closed");
         throw error;
       }
       return c.redirect(`${reportPath(token, "attachments")}?removed`, 303);
