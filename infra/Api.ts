@@ -81,15 +81,11 @@ export function Api({ app, stack }: StackContext) {
     for (const secretArn of [cursorSecret.secretArn, ...props.secretArns]) {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] }));
     }
-    alarms.notify(
-      new cloudwatch.Alarm(stack, `${name}FunctionErrors`, {
-        alarmDescription: `The ${name === "Api" ? "JSON API's" : "pages'"} function threw or timed out`,
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+    alarms.onAny(
+      stack,
+      `${name}FunctionErrors`,
+      `The ${name === "Api" ? "JSON API's" : "pages'"} function threw or timed out`,
+      fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
     );
     return fn;
   };
@@ -129,15 +125,11 @@ export function Api({ app, stack }: StackContext) {
   });
   for (const fn of Object.values(functions)) fn.addEnvironment(API_ENVIRONMENT.appUrl, config.appUrl ?? api.url);
 
-  alarms.notify(
-    new cloudwatch.Alarm(stack, "ApiServerErrors", {
-      alarmDescription: "The HTTP API answered with 5xx",
-      metric: api.cdk.httpApi.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }),
+  alarms.onAny(
+    stack,
+    "ApiServerErrors",
+    "The HTTP API answered with 5xx",
+    api.cdk.httpApi.metricServerError({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
   );
 
   stack.addOutputs({ ApiUrl: api.url, AppUrl: config.appUrl ?? api.url });

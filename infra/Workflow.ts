@@ -125,17 +125,7 @@ export function Workflow({ app, stack }: StackContext) {
   }
 
   const fiveMinuteSum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
-  const alarmOnAny = (id: string, alarmDescription: string, metric: cloudwatch.IMetric) =>
-    alarms.notify(
-      new cloudwatch.Alarm(stack, id, {
-        alarmDescription,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    );
+  const alarmOnAny = (id: string, alarmDescription: string, metric: cloudwatch.IMetric) => alarms.onAny(stack, id, alarmDescription, metric);
   alarmOnAny(
     "WorkflowFailures",
     "An agreement's workflow failed after its retries (RecordFailure); the agreement's workflow state says why",
