@@ -1,6 +1,7 @@
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cloudwatchActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import type { Construct } from "constructs";
 import { Topic, type StackContext } from "sst/constructs";
 import { readDeployConfig } from "./config";
 
@@ -19,11 +20,24 @@ export function Alarms({ app, stack }: StackContext): AlarmsExports {
   stack.addOutputs({ AlarmTopicArn: topic.topicArn });
 
   const action = new cloudwatchActions.SnsAction(topic.cdk.topic);
+  const notify = (alarm: cloudwatch.Alarm) => {
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+  };
   return {
     topic,
-    notify(alarm) {
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
+    notify,
+    onAny(scope, id, alarmDescription, metric) {
+      notify(
+        new cloudwatch.Alarm(scope, id, {
+          alarmDescription,
+          metric,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
     },
   };
 }
@@ -32,4 +46,6 @@ export interface AlarmsExports {
   topic: Topic;
   /** Sends the alarm's ALARM and OK transitions to the alarm topic. */
   notify(alarm: cloudwatch.Alarm): void;
+  /** An alarm through the topic as soon as `metric` reaches 1 in one of its periods (an error, a failure, a 5xx). */
+  onAny(scope: Construct, id: string, alarmDescription: string, metric: cloudwatch.IMetric): void;
 }

@@ -18,7 +18,7 @@ import { Workflow, workflowMetric, workflowStateMachineName } from "./Workflow";
  * errors, each function's errors and duration, and SES's sending and reputation. Built last, from the other stacks' resources.
  */
 export function Dashboard({ app, stack }: StackContext) {
-  const { api, handler: apiFunction } = use(Api);
+  const { api, functions: siteFunctions } = use(Api);
   const { stateMachine, functions, reconciler } = use(Workflow);
   const email = use(Email);
   const stateMachineName = workflowStateMachineName(app);
@@ -26,7 +26,7 @@ export function Dashboard({ app, stack }: StackContext) {
   const appMetric = (metric: WorkflowMetric) => workflowMetric(metric, stateMachineName, sum);
   const ses = (metricName: string, statistic: string) =>
     new cloudwatch.Metric({ namespace: "AWS/SES", metricName, period: Duration.hours(1), statistic });
-  const lambdaFunctions = { Api: apiFunction, ...functions, Reconciler: reconciler, EmailEvents: email.eventsFunction };
+  const lambdaFunctions = { ...siteFunctions, ...functions, Reconciler: reconciler, EmailEvents: email.eventsFunction };
   const graph = (title: string, left: cloudwatch.IMetric[]) => new cloudwatch.GraphWidget({ title, left, width: 12, height: 6 });
 
   const dashboard = new cloudwatch.Dashboard(stack, "Operations", {

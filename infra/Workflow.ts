@@ -42,7 +42,7 @@ export const RECONCILER_HANDLER = "functions/handlers/reconcile.handler";
 
 /**
  * Named rather than generated, so its ARN is known without a reference to it: the task functions (ContinueAsNew
- * starts executions of it) and the API function can be given it while the state machine refers to the functions.
+ * starts executions of it) and the site's functions can be given it while the state machine refers to the functions.
  */
 export function workflowStateMachineName(app: App): string {
   return `${app.stage}-${app.name}-agreement`;
@@ -55,15 +55,16 @@ export function workflowMetric(metric: WorkflowMetric, stateMachineName: string,
 
 /**
  * The agreement workflow: the Standard state machine from agreement.asl.json, its four task functions, the
- * reconciler on a schedule, and alarms on failures and on repairs. The API function (from the Api stack) gets the state machine's ARN and the rights to start, stop
- * and describe executions and to complete decision callbacks. docs/workflow.md describes the workflow.
+ * reconciler on a schedule, and alarms on failures and on repairs. The site's functions (the JSON API's and the
+ * pages', from the Api stack) get the state machine's ARN and the rights to start, stop and describe executions and
+ * to complete decision callbacks. docs/workflow.md describes the workflow.
  */
 export function Workflow({ app, stack }: StackContext) {
   const config = readDeployConfig(app.stage, process.env);
   const { table, attachments } = use(Storage);
   const email = use(Email);
   const alarms = use(Alarms);
-  const { api, handler: apiFunction } = use(Api);
+  const { api, functions: siteFunctions } = use(Api);
 
   const stateMachineName = workflowStateMachineName(app);
   const arnsIn = (scope: Stack) => ({
@@ -114,24 +115,17 @@ export function Workflow({ app, stack }: StackContext) {
   });
   for (const fn of Object.values(functions)) fn.grantInvoke(stateMachine);
 
-  // The API drives the workflow. Granted here, on ARNs built from the name, so the Api stack needs nothing of this one.
-  const forApi = arnsIn(Stack.of(apiFunction));
-  apiFunction.addEnvironment(API_ENVIRONMENT.workflowStateMachineArn, forApi.stateMachine);
-  apiFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ["states:StartExecution", "states:SendTaskSuccess"], resources: [forApi.stateMachine] }));
-  apiFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ["states:StopExecution", "states:DescribeExecution"], resources: [forApi.executions] }));
+  // The use cases the JSON API and the pages call drive the workflow. Granted here, on ARNs built from the name, so
+  // the Api stack needs nothing of this one.
+  for (const siteFunction of Object.values(siteFunctions)) {
+    const forSite = arnsIn(Stack.of(siteFunction));
+    siteFunction.addEnvironment(API_ENVIRONMENT.workflowStateMachineArn, forSite.stateMachine);
+    siteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ["states:StartExecution", "states:SendTaskSuccess"], resources: [forSite.stateMachine] }));
+    siteFunction.addToRolePolicy(new iam.PolicyStatement({ actions: ["states:StopExecution", "states:DescribeExecution"], resources: [forSite.executions] }));
+  }
 
   const fiveMinuteSum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
-  const alarmOnAny = (id: string, alarmDescription: string, metric: cloudwatch.IMetric) =>
-    alarms.notify(
-      new cloudwatch.Alarm(stack, id, {
-        alarmDescription,
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    );
+  const alarmOnAny = (id: string, alarmDescription: string, metric: cloudwatch.IMetric) => alarms.onAny(stack, id, alarmDescription, metric);
   alarmOnAny(
     "WorkflowFailures",
     "An agreement's workflow failed after its retries (RecordFailure); the agreement's workflow state says why",

@@ -10,6 +10,12 @@ export const API_HANDLER = "functions/handlers/api.handler";
 /** The source file behind {@link API_HANDLER}. */
 export const API_ENTRY = "functions/handlers/api.ts";
 
+/** The pages' Lambda entry point (everything outside /api), relative to the project root. */
+export const WEB_HANDLER = "functions/handlers/web.handler";
+
+/** The source file behind {@link WEB_HANDLER}. */
+export const WEB_ENTRY = "functions/handlers/web.ts";
+
 /** Stands in for the SDK's default credential chain in Lambda bundles (see the file for why). */
 export const LAMBDA_CREDENTIALS = "infra/lambda-credentials.ts";
 
@@ -30,7 +36,7 @@ export function nodejsBundling(root: string) {
   } as const satisfies NodeJSProps;
 }
 
-/** The app's default function props: every function (API, later the workflow tasks) shares runtime and bundling. */
+/** The app's default function props: every function (the site's two, the workflow's) shares runtime and bundling. */
 export function defaultFunctionProps(root: string) {
   return {
     runtime: "nodejs22.x",

@@ -1,6 +1,7 @@
 /**
- * Environment variables the stacks give the API function. The runtime reads them by these names
- * (functions/handlers/api.ts); test/infra/synth.test.ts checks the deployed function has each of them.
+ * Environment variables the stacks give the site's functions (the JSON API's and the pages'). The runtime reads them
+ * by these names (functions/handlers/site.ts, secrets.ts); test/infra/synth.test.ts checks the deployed functions
+ * have those they use.
  */
 import { OIDC_ENVIRONMENT } from "../functions/api/auth/settings";
 import { SECRET_ENVIRONMENT } from "../functions/handlers/secrets";

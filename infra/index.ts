@@ -16,7 +16,7 @@ import { Workflow } from "./Workflow";
  * synthesized test stacks are the deployed ones.
  *
  * The agreement workflow (the Step Functions state machine and its task functions) comes after Api: its reminders
- * link to the API's URL, and it gives the API function what it needs to drive executions, by ARNs built from the
+ * link to the API's URL, and it gives the site's functions what they need to drive executions, by ARNs built from the
  * state machine's name, so the Api stack does not depend on it. The dashboard comes last: it shows them all.
  */
 export function registerStacks(app: App): void {

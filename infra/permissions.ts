@@ -18,10 +18,15 @@ export interface TableAccess {
   indexes: readonly IndexName[];
 }
 
-export const TABLE_ACCESS: Record<"Api" | TaskFunction | "Reconciler" | "EmailEvents", TableAccess> = {
-  // Pages and the JSON API use every store; DescribeTable answers /api/health.
+export const TABLE_ACCESS: Record<"Api" | "Web" | TaskFunction | "Reconciler" | "EmailEvents", TableAccess> = {
+  // The JSON API uses every store; DescribeTable answers /api/health.
   Api: {
     actions: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem", "DescribeTable"],
+    indexes: Object.keys(TABLE_DEFINITION.globalIndexes) as IndexName[],
+  },
+  // The pages call the same use cases, and keep the sessions of the browser sign-in; no health check.
+  Web: {
+    actions: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"],
     indexes: Object.keys(TABLE_DEFINITION.globalIndexes) as IndexName[],
   },
   // Due transitions (the agreement, its predecessor and the agreements sharing its association, then a transaction

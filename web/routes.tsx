@@ -1,12 +1,12 @@
 /**
- * The pages, on the same Hono app as the API (mounted in functions/api/app.ts). Each route is a few lines: find
- * out who is asking and in which language, read the input, render a page. Errors render as pages too, in the
+ * The pages (mounted after staff sign-in by web/app.ts). Each route is a few lines: find out who is asking and in
+ * which language, read the input, render a page. Errors render as pages too, in the
  * person's language, never as JSON.
  */
 import { Hono } from "hono";
-import type { AppDependencies } from "../functions/api/app";
 import { CsrfRejectedError } from "../functions/api/auth/csrf";
 import type { AppEnv } from "../functions/api/env";
+import type { SiteDependencies } from "../functions/api/site";
 import { UseCaseError } from "../functions/app/errors";
 import { STORE_RETRY_AFTER_SECONDS } from "../functions/api/problems";
 import { StoreUnavailableError } from "../functions/store/errors";
@@ -23,11 +23,9 @@ import { reportRoutes } from "./routes/report";
 import { reviewRoutes } from "./routes/review";
 import { dashboardRoutes } from "./routes/dashboard";
 
-export { renderProblem };
-
 /** What the pages need: who is asking, the use cases they call (never the API over HTTP), and the log. */
-export type WebDependencies = Pick<AppDependencies, "application" | "authenticate" | "appOrigin" | "clientAddress" | "log"> &
-  Required<Pick<AppDependencies, "afterResponse">>;
+export type WebDependencies = Pick<SiteDependencies, "application" | "authenticate" | "appOrigin" | "clientAddress" | "log"> &
+  Required<Pick<SiteDependencies, "afterResponse">>;
 
 export function webRoutes(dependencies: WebDependencies): Hono<AppEnv> {
   const routes = new Hono<AppEnv>();

@@ -7,7 +7,6 @@
  * The document itself is written by openapi.ts.
  */
 import type { Context, Hono } from "hono";
-import { METHOD_NAME_ALL } from "hono/router";
 import * as z from "zod";
 import { fieldErrorsFromZod, type FieldError } from "../domain/errors";
 import { can, type Permission, type StaffPrincipal } from "./auth/principal";
@@ -148,20 +147,6 @@ export function createOperations(app: Hono<AppEnv>, options: OperationsOptions):
       return openApiDocument(specs, names, description);
     },
   };
-}
-
-/** The order an Allow header lists methods in. */
-const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
-
-/**
- * The methods some route of `app` serves at `path`, for the Allow header of a 405: Hono serves HEAD wherever it
- * serves GET, and nothing answers OPTIONS. Middleware, registered for every method, serves nothing by itself.
- */
-export function allowedMethods(app: Hono<AppEnv>, path: string): string[] {
-  const registered = new Set(app.routes.map((route) => route.method).filter((method) => method !== METHOD_NAME_ALL));
-  const served = [...registered].filter((method) => app.router.match(method, path)[0].some(([[, route]]) => route.method === method));
-  if (served.includes("GET")) served.push("HEAD");
-  return served.sort((one, other) => METHOD_ORDER.indexOf(one) - METHOD_ORDER.indexOf(other));
 }
 
 function honoPath(path: string): string {

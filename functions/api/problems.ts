@@ -11,8 +11,9 @@ import type { ReportError } from "../domain/reports";
 import { LifecycleRefusedError, RateLimitedError, ReportRefusedError, UseCaseError, type RefusalKind } from "../app/errors";
 import { InvalidCursorError, StoreUnavailableError, VersionConflictError } from "../store/errors";
 import { ReportConflictError } from "../store/reports";
-import { localizedFieldErrors, messagesFor, type Language } from "../../web/i18n/catalogue";
-import { fromAcceptLanguage } from "../../web/i18n/language";
+import { localizedFieldErrors } from "../domain/validation-messages";
+import type { Language } from "../email/reminder-message";
+import { fromAcceptLanguage } from "./accept-language";
 import type { AppEnv } from "./env";
 
 export const PROBLEM_MEDIA_TYPE = "application/problem+json";
@@ -74,7 +75,7 @@ export function problemResponse(
     (API_ACTIONS as readonly string[]).includes(action),
   );
   const language = fromAcceptLanguage(c.req.header("Accept-Language")) ?? API_DEFAULT_LANGUAGE;
-  const fieldErrors = localizedFieldErrors(errors ?? [], messagesFor(language)).map(({ path, message, code }) => ({
+  const fieldErrors = localizedFieldErrors(errors ?? [], language).map(({ path, message, code }) => ({
     path,
     message,
     ...(code === undefined ? {} : { code }),

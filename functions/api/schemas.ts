@@ -13,6 +13,7 @@ import {
   STATUSES,
   terminationSchema,
 } from "../domain/agreement";
+import type { AgreementFilters } from "../app/agreements";
 import { REMINDER_STATES } from "../app/reminders";
 import { REMINDER_KINDS, SKIP_REASONS } from "../domain/reminders";
 import { MAX_PAGE_SIZE } from "../store/paging";
@@ -100,6 +101,18 @@ export const listQuerySchema = z.object({ ...agreementFiltersSchema, ...pageQuer
 export const exportQuerySchema = z.object(agreementFiltersSchema).strict().superRefine(sortableFilters);
 
 export type AgreementFilterQuery = z.output<typeof exportQuerySchema>;
+
+/** The filters of the list and the CSV export, as the store takes them. */
+export function filtersOf(query: AgreementFilterQuery): AgreementFilters {
+  return {
+    status: query.status,
+    text: query.q,
+    endsBefore: query.endsBefore,
+    responsible: query.responsible,
+    association: query.association,
+    sort: query.sort,
+  };
+}
 
 export const agreementPageSchema = z.object({
   items: z.array(agreementSchema),

@@ -1,7 +1,8 @@
 /**
- * The API function's secrets, read from AWS Secrets Manager once per container, when it starts, and kept in memory.
- * The stacks (infra/Api.ts) put only each secret's id in the environment, never its value: whoever can read the
- * function's configuration or the CloudFormation template learns where a secret is kept, not what it is.
+ * The site functions' secrets, read from AWS Secrets Manager once per container, when it starts, and kept in memory;
+ * each function reads only those it uses. The stacks (infra/Api.ts) put only each secret's id in the environment,
+ * never its value: whoever can read the function's configuration or the CloudFormation template learns where a
+ * secret is kept, not what it is.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SDK_LOGGER } from "../sdk-logger";
@@ -16,27 +17,32 @@ export const SECRET_ENVIRONMENT = {
   oidcClientSecretId: "OIDC_CLIENT_SECRET_ID",
 } as const;
 
-export interface ApiSecrets {
-  cursorSecret: string;
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The secret both of the site's functions need: list cursors are signed in the API and on the pages alike. */
+export async function readCursorSecret(env: Env, client: SecretsManagerClient = new SecretsManagerClient({ logger: SDK_LOGGER })): Promise<string> {
+  return readSecret(client, requiredId(env, SECRET_ENVIRONMENT.cursorSecretId));
+}
+
+export interface SignInSecrets {
   signInSecret: string;
   oidcClientSecret: string | undefined;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-export async function readApiSecrets(env: Env, client: SecretsManagerClient = new SecretsManagerClient({ logger: SDK_LOGGER })): Promise<ApiSecrets> {
-  const required = (name: string) => {
-    const secretId = env[name];
-    if (secretId === undefined || secretId === "") throw new Error(`${name} is not set`);
-    return readSecret(client, secretId);
-  };
+/** The secrets of the browser sign-in, which only the pages' function runs. */
+export async function readSignInSecrets(env: Env, client: SecretsManagerClient = new SecretsManagerClient({ logger: SDK_LOGGER })): Promise<SignInSecrets> {
   const oidcClientSecretId = env[SECRET_ENVIRONMENT.oidcClientSecretId];
-  const [cursorSecret, signInSecret, oidcClientSecret] = await Promise.all([
-    required(SECRET_ENVIRONMENT.cursorSecretId),
-    required(SECRET_ENVIRONMENT.signInSecretId),
+  const [signInSecret, oidcClientSecret] = await Promise.all([
+    readSecret(client, requiredId(env, SECRET_ENVIRONMENT.signInSecretId)),
     oidcClientSecretId === undefined || oidcClientSecretId === "" ? undefined : readSecret(client, oidcClientSecretId),
   ]);
-  return { cursorSecret, signInSecret, oidcClientSecret };
+  return { signInSecret, oidcClientSecret };
+}
+
+function requiredId(env: Env, name: string): string {
+  const secretId = env[name];
+  if (secretId === undefined || secretId === "") throw new Error(`${name} is not set`);
+  return secretId;
 }
 
 async function readSecret(client: SecretsManagerClient, secretId: string): Promise<string> {

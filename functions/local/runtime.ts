@@ -7,7 +7,7 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { getRequestListener } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { createApp } from "../api/app";
+import { createApp } from "../site";
 import { CALLBACK_PATH, createStaffAuth } from "../api/auth/staff-auth";
 import { devClockRoutes } from "../api/dev-clock";
 import { devTokenRoutes } from "../api/dev-token";

@@ -1,7 +1,7 @@
 // The agreement routes in-process against a real store on DynamoDB Local, signed in with real tokens of the local
 // OpenID Connect provider: every route's happy path, ETag / If-Match, conflicts, problems, request ids and logs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../functions/api/app";
+import { createApp } from "../../functions/site";
 import { jsonLines } from "../../functions/api/logging";
 import type { Agreement, DraftContent } from "../../functions/domain/agreement";
 import { luhnCheckDigit } from "../../functions/domain/organisation-number";

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { getRequestListener } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSIONS } from "../../functions/api/auth/principal";
-import { createApp } from "../../functions/api/app";
+import { createApp } from "../../functions/site";
 import { appDependenciesForTests, startTestApi, type TestApi } from "../support/api";
 import { launchChromium } from "../support/browser";
 

@@ -5,7 +5,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApp } from "../../functions/api/app";
+import { createApp } from "../../functions/site";
 import { CLOCK_TOLERANCE_SECONDS } from "../../functions/api/auth/issuer";
 import type { StaffPrincipal } from "../../functions/api/auth/principal";
 import { parseRoleMap, type OidcSettings } from "../../functions/api/auth/settings";

@@ -1,7 +1,7 @@
 // POST /api/dev/token: Bearer tokens for the seeded local users, checked like any issuer's token.
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../functions/api/app";
+import { createApp } from "../../functions/site";
 import { devTokenRoutes } from "../../functions/api/dev-token";
 import { LOCAL_API_AUDIENCE } from "../../functions/local/oidc";
 import { appDependenciesForTests, startTestApi, type TestApi } from "../support/api";

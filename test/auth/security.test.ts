@@ -1,7 +1,7 @@
 // Headers every response carries, API and pages alike, the 100 KB limit on request bodies, and what the health
 // check tells whom.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../functions/api/app";
+import { createApp } from "../../functions/site";
 import { BODY_LIMIT_BYTES } from "../../functions/api/security";
 import { appDependenciesForTests, startTestApi, TEST_CLIENT_ADDRESS_HEADER, type TestApi } from "../support/api";
 

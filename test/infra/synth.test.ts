@@ -14,10 +14,10 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { App, getStack, type Stack } from "sst/constructs";
 import { initProject, useProject } from "sst/project.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_ENTRY, API_HANDLER, defaultFunctionProps, deployedEsbuildOptions, nodejsBundling, sstEsbuild } from "../../infra/bundling";
+import { API_ENTRY, API_HANDLER, defaultFunctionProps, deployedEsbuildOptions, nodejsBundling, sstEsbuild, WEB_ENTRY, WEB_HANDLER } from "../../infra/bundling";
 import { CONFIG_VARIABLES } from "../../infra/config";
 import { DEV_TOKEN_PATH } from "../../functions/api/dev-token";
-import { ACCESS_LOG_FORMAT } from "../../infra/Api";
+import { ACCESS_LOG_FORMAT, API_ROUTE } from "../../infra/Api";
 import { EMAIL_EVENTS_HANDLER } from "../../infra/Email";
 import { Alarms, Api, Dashboard, Email, Storage, Workflow } from "../../infra/index";
 import { HelperFunctionLogGroups } from "../../infra/logs";
@@ -77,13 +77,25 @@ function only(template: Template, type: string): { logicalId: string; resource: 
   return { logicalId, resource };
 }
 
-function apiFunction(template: Template): { logicalId: string; resource: Record<string, any> } {
-  const found = Object.entries(
-    template.findResources("AWS::Lambda::Function", { Properties: { Handler: API_HANDLER } }),
-  );
-  expect(found, "one function with the API handler").toHaveLength(1);
+/** The site's function with this handler: the JSON API's ({@link API_HANDLER}) or the pages' ({@link WEB_HANDLER}). */
+function siteFunction(template: Template, handler: string): { logicalId: string; resource: Record<string, any> } {
+  const found = Object.entries(template.findResources("AWS::Lambda::Function", { Properties: { Handler: handler } }));
+  expect(found, `one function with the handler ${handler}`).toHaveLength(1);
   const [logicalId, resource] = found[0]!;
   return { logicalId, resource };
+}
+
+function apiFunction(template: Template): { logicalId: string; resource: Record<string, any> } {
+  return siteFunction(template, API_HANDLER);
+}
+
+function webFunction(template: Template): { logicalId: string; resource: Record<string, any> } {
+  return siteFunction(template, WEB_HANDLER);
+}
+
+/** Both of the site's functions, by the name infra/Api.ts gives them. */
+function siteFunctions(template: Template) {
+  return { Api: apiFunction(template), Web: webFunction(template) };
 }
 
 function statementsOf(template: Template, roleLogicalId: string): Array<Record<string, any>> {
@@ -323,7 +335,7 @@ describe("Email stack", () => {
       Object.values(test.templates.workflow.findResources("AWS::Lambda::Function", { Properties: { Handler: handler } })),
     );
     expect(workflowSenders).toHaveLength(2);
-    for (const task of [apiFunction(test.templates.api).resource, ...workflowSenders]) {
+    for (const task of [apiFunction(test.templates.api).resource, webFunction(test.templates.api).resource, ...workflowSenders]) {
       expect(task.Properties.Environment.Variables.EMAIL_CONFIGURATION_SET).toBe("test-iop-lifecycle");
     }
   });
@@ -417,16 +429,19 @@ const STAND_IN_AWS = `
 `;
 
 describe("Api stack", () => {
-  it("runs the API handler on nodejs22.x (arm64) with the table, bucket, mail and sign-in settings", () => {
-    const props = apiFunction(test.templates.api).resource.Properties;
-    expect(props.Runtime).toBe("nodejs22.x");
-    expect(props.Architectures).toEqual(["arm64"]);
-    expect(props.Timeout).toBeLessThan(30); // below the HTTP API's integration timeout
+  it("runs the JSON API's and the pages' handlers on nodejs22.x (arm64) with the table, bucket, mail and sign-in settings", () => {
     const importFromStorage = (what: string) => ({
       "Fn::ImportValue": Match.stringLikeRegexp(`^test-iop-lifecycle-Storage:.*${what}`),
     });
-    test.templates.api.hasResourceProperties("AWS::Lambda::Function", {
-      Handler: API_HANDLER,
+    for (const handler of [API_HANDLER, WEB_HANDLER]) {
+      const props = siteFunction(test.templates.api, handler).resource.Properties;
+      expect(props.Runtime, handler).toBe("nodejs22.x");
+      expect(props.Architectures, handler).toEqual(["arm64"]);
+      expect(props.Timeout, handler).toBeLessThan(30); // below the HTTP API's integration timeout
+      // Settings left out are left to the app's defaults rather than set empty.
+      expect(Object.keys(props.Environment.Variables), handler).not.toContain("OIDC_ROLES_CLAIM");
+      test.templates.api.hasResourceProperties("AWS::Lambda::Function", {
+      Handler: handler,
       Environment: {
         Variables: {
           TABLE_NAME: importFromStorage("DataTable"),
@@ -438,30 +453,31 @@ describe("Api stack", () => {
           OIDC_CLIENT_ID: "iop-lifecycle",
         },
       },
-    });
-    // Settings left out are left to the app's defaults rather than set empty.
-    expect(Object.keys(props.Environment.Variables)).not.toContain("OIDC_ROLES_CLAIM");
-    const prodVariables = apiFunction(prod.templates.api).resource.Properties.Environment.Variables;
-    expect(prodVariables).toMatchObject({
-      APP_URL: "https://iop.kommun.example",
-      OIDC_ROLES_CLAIM: "realm_access.roles",
-      OIDC_ROLE_MAP: "iop-admin=admin",
-    });
+      });
+      expect(siteFunction(prod.templates.api, handler).resource.Properties.Environment.Variables, handler).toMatchObject({
+        APP_URL: "https://iop.kommun.example",
+        OIDC_ROLES_CLAIM: "realm_access.roles",
+        OIDC_ROLE_MAP: "iop-admin=admin",
+      });
+    }
   });
 
-  it("lets the function call exactly the table actions it uses, on the table and its indexes by name", () => {
-    const { resource } = apiFunction(test.templates.api);
-    const statements = statementsOf(test.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
-    const dynamo = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith("dynamodb:")));
-    expect(dynamo).toHaveLength(1);
-    expect(actionsOf(dynamo[0]!).sort()).toEqual(TABLE_ACCESS.Api.actions.map((action) => `dynamodb:${action}`).sort());
-    const resources = JSON.stringify(dynamo[0]!.Resource);
-    for (const index of Object.keys(TABLE_DEFINITION.globalIndexes)) expect(resources).toContain(`/index/${index}`);
-    expect(resources).not.toContain("/index/*");
+  it("lets each function call exactly the table actions it uses, on the table and its indexes by name: only the API's checks health", () => {
+    for (const [name, { resource }] of Object.entries(siteFunctions(test.templates.api))) {
+      const statements = statementsOf(test.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
+      const dynamo = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith("dynamodb:")));
+      expect(dynamo, name).toHaveLength(1);
+      expect(actionsOf(dynamo[0]!).sort(), name).toEqual(TABLE_ACCESS[name as "Api" | "Web"].actions.map((action) => `dynamodb:${action}`).sort());
+      const resources = JSON.stringify(dynamo[0]!.Resource);
+      for (const index of Object.keys(TABLE_DEFINITION.globalIndexes)) expect(resources, name).toContain(`/index/${index}`);
+      expect(resources, name).not.toContain("/index/*");
+    }
+    expect(TABLE_ACCESS.Api.actions).toContain("DescribeTable");
+    expect(TABLE_ACCESS.Web.actions).not.toContain("DescribeTable");
   });
 
-  it("lets the function put, get and delete attachments, and send only as the sender through the configuration set", () => {
-    const { resource } = apiFunction(test.templates.api);
+  it("lets each function put, get and delete attachments, and send only as the sender through the configuration set", () => {
+    for (const { resource } of Object.values(siteFunctions(test.templates.api))) {
     const statements = statementsOf(test.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
     const granting = (prefix: string) => statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
 
@@ -475,16 +491,29 @@ describe("Api stack", () => {
     expect(sesResources).toContain(`:identity/${SENDER}`);
     expect(sesResources).toContain(":configuration-set/test-iop-lifecycle");
     expect(resource.Properties.Environment.Variables.EMAIL_CONFIGURATION_SET).toBe("test-iop-lifecycle");
+    }
   });
 
-  it("routes every request of an HTTP API to the function", () => {
-    const { logicalId } = apiFunction(test.templates.api);
-    expect(only(test.templates.api, "AWS::ApiGatewayV2::Api").resource.Properties.ProtocolType).toBe("HTTP");
-    const route = only(test.templates.api, "AWS::ApiGatewayV2::Route").resource.Properties;
-    expect(route.RouteKey).toBe("$default");
-    const integration = only(test.templates.api, "AWS::ApiGatewayV2::Integration").resource.Properties;
-    expect(integration).toMatchObject({ IntegrationType: "AWS_PROXY", PayloadFormatVersion: "2.0" });
-    expect(integration.IntegrationUri).toEqual({ "Fn::GetAtt": [logicalId, "Arn"] });
+  it("routes /api/* of an HTTP API to the JSON API's function and every other request to the pages' function", () => {
+    const template = test.templates.api;
+    expect(only(template, "AWS::ApiGatewayV2::Api").resource.Properties.ProtocolType).toBe("HTTP");
+    const integrations = template.findResources("AWS::ApiGatewayV2::Integration");
+    const routes = Object.values(template.findResources("AWS::ApiGatewayV2::Route")).map((route) => route.Properties);
+    const functionOf = (routeKey: string) => {
+      const route = routes.find((candidate) => candidate.RouteKey === routeKey);
+      expect(route, routeKey).toBeDefined();
+      const integration = integrations[route!.Target["Fn::Join"][1][1].Ref]!.Properties;
+      expect(integration, routeKey).toMatchObject({ IntegrationType: "AWS_PROXY", PayloadFormatVersion: "2.0" });
+      return integration.IntegrationUri["Fn::GetAtt"][0];
+    };
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual(["$default", API_ROUTE].sort());
+    expect(API_ROUTE).toBe("ANY /api/{proxy+}");
+    expect(functionOf(API_ROUTE)).toBe(apiFunction(template).logicalId);
+    expect(functionOf("$default")).toBe(webFunction(template).logicalId);
+    // API Gateway may invoke each function, and only through its own route.
+    for (const { logicalId } of Object.values(siteFunctions(template))) {
+      expect(Object.values(template.findResources("AWS::Lambda::Permission", { Properties: { FunctionName: { "Fn::GetAtt": [logicalId, "Arn"] } } })), logicalId).toHaveLength(1);
+    }
   });
 
   it("throttles the whole API at its default stage", () => {
@@ -492,9 +521,11 @@ describe("Api stack", () => {
     expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
   });
 
-  it("alarms on function errors and 5xx answers through the alarm topic", () => {
+  it("alarms on each function's errors and on 5xx answers through the alarm topic", () => {
     const alarms = Object.values(test.templates.api.findResources("AWS::CloudWatch::Alarm"));
-    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual(["5xx", "Errors"]);
+    expect(alarms.map((alarm) => alarm.Properties.MetricName).sort()).toEqual(["5xx", "Errors", "Errors"]);
+    const erring = JSON.stringify(alarms.filter((alarm) => alarm.Properties.MetricName === "Errors").map((alarm) => alarm.Properties.Dimensions));
+    for (const { logicalId } of Object.values(siteFunctions(test.templates.api))) expect(erring).toContain(logicalId);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([
         { "Fn::ImportValue": expect.stringMatching(/^test-iop-lifecycle-Alarms:.*AlarmsTopic/) },
@@ -502,38 +533,49 @@ describe("Api stack", () => {
     }
   });
 
-  it("deploys a minified ESM bundle identical to the one scripts/bench.ts measures", async () => {
-    const fn = test.stacks.api.node.findChild("ApiFunction");
-    const deployed = path.join(useProject().paths.artifacts, fn.node.addr, "functions/handlers/api.mjs");
-    const deployedBytes = await readFile(deployed);
-
+  it("deploys for each function a minified ESM bundle identical to the one scripts/bench.ts measures, holding only its own routes", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "iop-bundle-"));
+    const inputs: Record<string, string[]> = {};
+    const texts: Record<string, string> = {};
     try {
       const esbuild = await sstEsbuild();
-      const outfile = path.join(dir, "functions/handlers/api.mjs");
-      await esbuild.build(deployedEsbuildOptions(useProject().paths.root, API_ENTRY, outfile));
-      const benchBytes = await readFile(outfile);
-      expect(benchBytes.equals(deployedBytes), "bench bundle differs from the deployed one").toBe(true);
+      for (const [id, entry] of [["ApiFunction", API_ENTRY], ["WebFunction", WEB_ENTRY]] as const) {
+        const bundle = `${entry.replace(/\.ts$/, "")}.mjs`;
+        const deployedBytes = await readFile(path.join(useProject().paths.artifacts, test.stacks.api.node.findChild(id).node.addr, bundle));
+        const outfile = path.join(dir, bundle);
+        const { metafile } = await esbuild.build(deployedEsbuildOptions(useProject().paths.root, entry, outfile));
+        const benchBytes = await readFile(outfile);
+        expect(benchBytes.equals(deployedBytes), `${id}: bench bundle differs from the deployed one`).toBe(true);
+        inputs[id] = Object.keys(metafile!.inputs);
+        texts[id] = deployedBytes.toString("utf8");
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+    // The JSON API's bundle holds nothing of the pages (hono/jsx, the catalogues, the stylesheet); the pages' bundle
+    // nothing of the API's operations or its OpenAPI document.
+    expect(inputs.ApiFunction!.filter((input) => input.startsWith("web/") || input.includes("/hono/dist/jsx/"))).toEqual([]);
+    expect(inputs.ApiFunction).toContain("functions/api/openapi.ts");
+    expect(inputs.WebFunction).toContain("web/routes.tsx");
+    expect(inputs.WebFunction!.filter((input) => /^functions\/api\/(openapi|operations|app)\.ts$|^functions\/api\/routes\//.test(input))).toEqual([]);
     // The bench builds with these options, so they are the deployed ones: minified ESM for Node 22.
     expect(nodejsBundling(useProject().paths.root)).toMatchObject({
       format: "esm",
       minify: true,
       esbuild: { target: "node22" },
     });
-    const text = deployedBytes.toString("utf8");
-    expect(text).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
-    // Only the Lambda-environment credential provider is bundled, not the SDK's SSO/ini/STS chain.
-    expect(text).toContain("not running in AWS Lambda?");
-    expect(text).not.toContain("defaultProvider::fromSSO");
-    // Development-only sign-in helpers stay out of the deployed function.
-    expect(text).not.toContain(DEV_TOKEN_PATH);
-    expect(text).not.toContain("oidc-provider");
+    for (const [id, text] of Object.entries(texts)) {
+      expect(text, id).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+      // Only the Lambda-environment credential provider is bundled, not the SDK's SSO/ini/STS chain.
+      expect(text, id).toContain("not running in AWS Lambda?");
+      expect(text, id).not.toContain("defaultProvider::fromSSO");
+      // Development-only sign-in helpers stay out of the deployed functions.
+      expect(text, id).not.toContain(DEV_TOKEN_PATH);
+      expect(text, id).not.toContain("oidc-provider");
+    }
   });
 
-  it("runs the deployed bundle as Lambda does: secrets read once at start, HTTP API event in, DynamoDB signed with the role's keys", async () => {
+  it("runs the deployed API bundle as Lambda does: its one secret read once at start, HTTP API event in, DynamoDB signed with the role's keys", async () => {
     const fn = test.stacks.api.node.findChild("ApiFunction");
     const bundle = path.join(useProject().paths.artifacts, fn.node.addr, "functions/handlers/api.mjs");
     const script = `
@@ -566,43 +608,84 @@ describe("Api stack", () => {
     expect(JSON.parse(response.body)).toMatchObject({ status: "ok", components: { dynamodb: { ok: true } } });
     const signedBy = (service: string) =>
       expect.stringMatching(new RegExp(`^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/\\d{8}/eu-north-1/${service}/`));
-    // Each secret once, when the container starts; then one DescribeTable per request.
+    // The cursor secret once, when the container starts (the sign-in's secrets are the pages' function's); then one
+    // DescribeTable per request.
     expect(seen).toEqual([
       { target: "secretsmanager.GetSecretValue", authorization: signedBy("secretsmanager"), secretId: lambdaEnvironment().CURSOR_SECRET_ID },
-      { target: "secretsmanager.GetSecretValue", authorization: signedBy("secretsmanager"), secretId: lambdaEnvironment().SIGN_IN_SECRET_ID },
-      { target: "secretsmanager.GetSecretValue", authorization: signedBy("secretsmanager"), secretId: OIDC_CLIENT_SECRET_NAME },
       { target: "DynamoDB_20120810.DescribeTable", authorization: signedBy("dynamodb") },
       { target: "DynamoDB_20120810.DescribeTable", authorization: signedBy("dynamodb") },
     ]);
   });
 
-  it("names the cursor and sign-in secrets generated for the stage, and the OIDC client secret, without their values", () => {
+  it("runs the deployed pages bundle as Lambda does: its secrets read once at start, a page answered to an HTTP API event", async () => {
+    const fn = test.stacks.api.node.findChild("WebFunction");
+    const bundle = path.join(useProject().paths.artifacts, fn.node.addr, "functions/handlers/web.mjs");
+    const script = `
+      ${STAND_IN_AWS}
+      const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+      const call = (rawPath) => handler({
+        version: "2.0", routeKey: "$default", rawPath, rawQueryString: "", isBase64Encoded: false,
+        headers: { host: "abc123.execute-api.eu-north-1.amazonaws.com", accept: "text/html" },
+        requestContext: { http: { method: "GET", path: rawPath, protocol: "HTTP/1.1", sourceIp: "192.0.2.1", userAgent: "test" },
+          domainName: "abc123.execute-api.eu-north-1.amazonaws.com", requestId: "r1", routeKey: "$default", stage: "$default", timeEpoch: 0 },
+      });
+      const page = await call("/accessibility");
+      const api = await call("/api/health");
+      server.close();
+      process.stdout.write(JSON.stringify({ page, api, seen }) + "\\n");
+    `;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      env: { ...lambdaEnvironment(), OIDC_CLIENT_SECRET_ID: OIDC_CLIENT_SECRET_NAME },
+    });
+    const { page, api, seen } = JSON.parse(stdout.trim().split("\n").at(-1)!);
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(page.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(page.body).toContain('<html lang="sv"');
+    // The JSON API is the other function's: here it is nothing.
+    expect(api.statusCode).toBe(404);
+    expect(seen.map((call: { secretId?: string }) => call.secretId).sort()).toEqual(
+      [lambdaEnvironment().CURSOR_SECRET_ID, lambdaEnvironment().SIGN_IN_SECRET_ID, OIDC_CLIENT_SECRET_NAME].sort(),
+    );
+  });
+
+  it("names the cursor and sign-in secrets generated for the stage, and the OIDC client secret, without their values, each to the function that reads it", () => {
     for (const s of [test, prod]) {
       const secrets = Object.entries(s.templates.api.findResources("AWS::SecretsManager::Secret"));
       expect(secrets).toHaveLength(2);
-      const { resource } = apiFunction(s.templates.api);
-      const variables = resource.Properties.Environment.Variables;
-      expect(Object.keys(variables)).not.toContain("CURSOR_SECRET");
-      expect(Object.keys(variables)).not.toContain("SIGN_IN_SECRET");
-      expect(Object.keys(variables)).not.toContain("OIDC_CLIENT_SECRET");
-      const statements = statementsOf(s.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
-      const reads = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith("secretsmanager:")));
-      expect(reads.flatMap(actionsOf).every((action) => action === "secretsmanager:GetSecretValue")).toBe(true);
-      for (const [variable, secretId] of [["CURSOR_SECRET_ID", "CursorSecret"], ["SIGN_IN_SECRET_ID", "SignInSecret"]] as const) {
-        const [logicalId, secret] = secrets.find(([id]) => id.startsWith(secretId)) ?? [];
-        expect(secret?.Properties.GenerateSecretString, variable).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
-        expect(variables[variable]).toEqual({ Ref: logicalId });
-        expect(JSON.stringify(reads.map((statement) => statement.Resource))).toContain(JSON.stringify(variables[variable]));
+      // The JSON API signs list cursors; the pages sign cursors too, and run the browser sign-in.
+      const readers = { Api: ["CURSOR_SECRET_ID"], Web: ["CURSOR_SECRET_ID", "SIGN_IN_SECRET_ID"] };
+      for (const [name, { resource }] of Object.entries(siteFunctions(s.templates.api))) {
+        const variables = resource.Properties.Environment.Variables;
+        for (const value of ["CURSOR_SECRET", "SIGN_IN_SECRET", "OIDC_CLIENT_SECRET"]) expect(Object.keys(variables), name).not.toContain(value);
+        const statements = statementsOf(s.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
+        const reads = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith("secretsmanager:")));
+        expect(reads.flatMap(actionsOf).every((action) => action === "secretsmanager:GetSecretValue"), name).toBe(true);
+        const readable = JSON.stringify(reads.map((statement) => statement.Resource));
+        for (const [variable, secretId] of [["CURSOR_SECRET_ID", "CursorSecret"], ["SIGN_IN_SECRET_ID", "SignInSecret"]] as const) {
+          const [logicalId, secret] = secrets.find(([id]) => id.startsWith(secretId)) ?? [];
+          expect(secret?.Properties.GenerateSecretString, variable).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+          if (readers[name as keyof typeof readers].includes(variable)) {
+            expect(variables[variable], `${name} ${variable}`).toEqual({ Ref: logicalId });
+            expect(readable, `${name} ${variable}`).toContain(JSON.stringify(variables[variable]));
+          } else {
+            expect(Object.keys(variables), `${name} ${variable}`).not.toContain(variable);
+            expect(readable, `${name} ${variable}`).not.toContain(logicalId);
+          }
+        }
       }
     }
-    // A public client (test) has no client secret; a confidential one (prod) names its secret, readable by that name.
-    expect(Object.keys(apiFunction(test.templates.api).resource.Properties.Environment.Variables)).not.toContain("OIDC_CLIENT_SECRET_ID");
-    const { resource } = apiFunction(prod.templates.api);
-    expect(resource.Properties.Environment.Variables.OIDC_CLIENT_SECRET_ID).toBe(OIDC_CLIENT_SECRET_NAME);
-    const statements = statementsOf(prod.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
-    expect(JSON.stringify(statements.filter((statement) => actionsOf(statement).includes("secretsmanager:GetSecretValue")))).toContain(
-      `:secret:${OIDC_CLIENT_SECRET_NAME}-??????`,
-    );
+    // A public client (test) has no client secret; a confidential one (prod) names its secret, readable by that name,
+    // by the pages' function alone: it redeems the sign-in's code.
+    expect(Object.keys(webFunction(test.templates.api).resource.Properties.Environment.Variables)).not.toContain("OIDC_CLIENT_SECRET_ID");
+    const clientSecretReads = (resource: Record<string, any>) =>
+      JSON.stringify(statementsOf(prod.templates.api, resource.Properties.Role["Fn::GetAtt"][0]).filter((statement) => actionsOf(statement).includes("secretsmanager:GetSecretValue")));
+    const web = webFunction(prod.templates.api).resource;
+    expect(web.Properties.Environment.Variables.OIDC_CLIENT_SECRET_ID).toBe(OIDC_CLIENT_SECRET_NAME);
+    expect(clientSecretReads(web)).toContain(`:secret:${OIDC_CLIENT_SECRET_NAME}-??????`);
+    const api = apiFunction(prod.templates.api).resource;
+    expect(Object.keys(api.Properties.Environment.Variables)).not.toContain("OIDC_CLIENT_SECRET_ID");
+    expect(clientSecretReads(api)).not.toContain(OIDC_CLIENT_SECRET_NAME);
   });
 
   it("logs HTTP API access without paths or query strings, which can hold report-link tokens and feed secrets", () => {
@@ -708,16 +791,17 @@ describe("Workflow stack", () => {
     }
   });
 
-  it("gives the API function the state machine's ARN and the rights to drive executions and complete callbacks", () => {
-    const { resource } = apiFunction(test.templates.api);
-    expect(JSON.stringify(resource.Properties.Environment.Variables.WORKFLOW_STATE_MACHINE_ARN)).toContain(":stateMachine:test-iop-lifecycle-agreement");
-    const statements = statementsOf(test.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
-    const resourcesFor = (action: string) =>
-      JSON.stringify(statements.filter((statement) => actionsOf(statement).includes(action)).map((statement) => statement.Resource));
-    expect(resourcesFor("states:SendTaskSuccess")).toContain(":stateMachine:test-iop-lifecycle-agreement");
-    expect(resourcesFor("states:StartExecution")).toContain(":stateMachine:test-iop-lifecycle-agreement");
-    expect(resourcesFor("states:StopExecution")).toContain(":execution:test-iop-lifecycle-agreement:*");
-    expect(resourcesFor("states:DescribeExecution")).toContain(":execution:test-iop-lifecycle-agreement:*");
+  it("gives the JSON API's and the pages' functions the state machine's ARN and the rights to drive executions and complete callbacks", () => {
+    for (const [name, { resource }] of Object.entries(siteFunctions(test.templates.api))) {
+      expect(JSON.stringify(resource.Properties.Environment.Variables.WORKFLOW_STATE_MACHINE_ARN), name).toContain(":stateMachine:test-iop-lifecycle-agreement");
+      const statements = statementsOf(test.templates.api, resource.Properties.Role["Fn::GetAtt"][0]);
+      const resourcesFor = (action: string) =>
+        JSON.stringify(statements.filter((statement) => actionsOf(statement).includes(action)).map((statement) => statement.Resource));
+      expect(resourcesFor("states:SendTaskSuccess"), name).toContain(":stateMachine:test-iop-lifecycle-agreement");
+      expect(resourcesFor("states:StartExecution"), name).toContain(":stateMachine:test-iop-lifecycle-agreement");
+      expect(resourcesFor("states:StopExecution"), name).toContain(":execution:test-iop-lifecycle-agreement:*");
+      expect(resourcesFor("states:DescribeExecution"), name).toContain(":execution:test-iop-lifecycle-agreement:*");
+    }
     // By name, not by reference: the Api stack does not depend on the Workflow stack.
     expect(JSON.stringify(test.templates.api.toJSON())).not.toContain("test-iop-lifecycle-Workflow");
   });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../functions/api/app";
+import { createApp } from "../../functions/site";
 import { PROBLEM_MEDIA_TYPE, problemSchema } from "../../functions/api/problems";
 import type { Agreement } from "../../functions/domain/agreement";
 import { createDynamoDbClient, startDynamoDbLocal, type DynamoDbLocal } from "../../functions/local/dynamodb";

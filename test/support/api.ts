@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { ScanCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { createApp, type AppDependencies } from "../../functions/api/app";
+import { createApp, type AppDependencies } from "../../functions/site";
 import type { Role } from "../../functions/api/auth/principal";
 import type { LogRecord } from "../../functions/api/logging";
 import { createApplication } from "../../functions/app/application";

@@ -9,7 +9,7 @@ import path from "node:path";
 import { getRequestListener } from "@hono/node-server";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
-import { createApp } from "../../functions/api/app";
+import { createApp } from "../../functions/site";
 import type { ApplicationPorts, ReportingPorts } from "../../functions/app/ports";
 import type { Role } from "../../functions/api/auth/principal";
 import type { Application } from "../../functions/app/application";

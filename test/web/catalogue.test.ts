@@ -2,9 +2,10 @@
 // each language with no string of the other, the language chosen as people expect, and dates, times and amounts
 // in each language's format.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../functions/api/app";
+import { createApp } from "../../functions/site";
 import { CATALOGUES, LANGUAGES, messagesFor, type Language, type MessageKey } from "../../web/i18n/catalogue";
-import { fromAcceptLanguage, LANGUAGE_COOKIE } from "../../web/i18n/language";
+import { fromAcceptLanguage } from "../../functions/api/accept-language";
+import { LANGUAGE_COOKIE } from "../../web/i18n/language";
 import { ANONYMOUS_CSRF_COOKIE } from "../../web/csrf";
 import { mammaUnited } from "../../functions/local/demo-agreements";
 import { replayDemoAgreement } from "../../functions/local/demo-data";

@@ -7,6 +7,7 @@
 import type { FieldError } from "../../functions/domain/errors";
 import { LANGUAGES, longDate, type Language } from "../../functions/email/reminder-message";
 import { TIME_ZONE, type CalendarDate } from "../../functions/domain/dates";
+import { fillMessage } from "../../functions/domain/validation-messages";
 import { en } from "./en";
 import { sv } from "./sv";
 
@@ -54,7 +55,7 @@ function createMessages(lang: Language): Messages {
   const wholeKronor = new Intl.NumberFormat(locale, { style: "currency", currency: "SEK", maximumFractionDigits: 0 });
   const kronorAndOre = new Intl.NumberFormat(locale, { style: "currency", currency: "SEK", minimumFractionDigits: 2 });
   const numbers = new Intl.NumberFormat(locale);
-  const t = (key: MessageKey, params?: MessageParams) => fill(catalogue[key], params);
+  const t = (key: MessageKey, params?: MessageParams) => fillMessage(catalogue[key], params);
   return {
     lang,
     locale,
@@ -65,17 +66,4 @@ function createMessages(lang: Language): Messages {
     amount: (kronor) => (Number.isInteger(kronor) ? wholeKronor : kronorAndOre).format(kronor),
     number: (value) => numbers.format(value),
   };
-}
-
-function fill(message: string, params: MessageParams | undefined): string {
-  if (params === undefined) return message;
-  return message.replace(/\{(\w+)\}/g, (placeholder, name: string) => {
-    const value = params[name];
-    return value === undefined ? placeholder : String(value);
-  });
-}
-
-/** Field errors with their messages in the language, e.g. for an API's problem details. */
-export function localizedFieldErrors(errors: readonly FieldError[], messages: Messages): FieldError[] {
-  return errors.map((error) => (error.code === undefined ? error : { ...error, message: messages.fieldError(error) }));
 }

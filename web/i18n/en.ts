@@ -2,6 +2,7 @@
  * Every string the pages show, in English. Typed against the Swedish catalogue: a key missing here, or one that
  * Swedish does not have, fails the typecheck.
  */
+import { validationEn } from "../../functions/domain/validation-messages";
 import { agreementEn } from "./agreement";
 import type { Catalogue } from "./catalogue";
 import { draftEn } from "./draft";
@@ -58,39 +59,6 @@ export const en: Catalogue = {
   "pagination.next": "Next",
   "pagination.page": "Page {page}",
 
-  "validation.required": "Required",
-  "validation.tooShort": "Write at least {min} characters",
-  "validation.tooLong": "Write at most {max} characters",
-  "validation.tooSmall": "Cannot be less than {min}",
-  "validation.tooLarge": "Cannot be more than {max}",
-  "validation.notText": "Write a text",
-  "validation.notANumber": "Write a number",
-  "validation.wholeNumber": "Write a whole number",
-  "validation.notAList": "Give a list",
-  "validation.tooFewItems": "Give at least {min}",
-  "validation.tooManyItems": "Give at most {max}",
-  "validation.invalidDate": "Write a real date as year-month-day (for example 2026-12-31)",
-  "validation.invalidEmail": "Write an email address, for example name@example.com",
-  "validation.invalidFormat": "Check how this is written",
-  "validation.chooseOne": "Choose one of the options",
-  "validation.unknownField": "Not a field of this request",
-  "validation.endBeforeStart": "The end date must be the same as the start date or later",
-  "validation.organisationNumber": "Write a valid organisation number, for example 802012-3456",
-  "validation.notAfter": "Must be on or before {date}",
-  "validation.outsidePeriod": "Must be from {start} to {end}, the agreement's period",
-  "validation.noticeTooShort": "With {months} months' notice, notice given on {givenOn} takes effect on {earliest} at the earliest",
-  "validation.noticePastEnd": "Notice given on {givenOn} cannot take effect before the agreement ends on {end}: the earliest possible date, {earliest}, is after it",
-  "validation.budgetYearTwice": "Each year may appear only once",
-  "validation.budgetYearMissing": "No budget for {year}, a year of the period",
-  "validation.budgetYearOutsidePeriod": "{year} is outside the period",
-  "validation.reportingRequirementMissing": "At least one reporting requirement: how the association reports on its work",
-  "validation.dueBeforeStart": "A report cannot be due before the period starts",
-  "validation.renewalStart": "A renewal starts the day after its predecessor ends: {date}",
-  "validation.overlap": "Overlaps “{title}” for the same association, {start} to {end}",
-  "validation.sortWithSearch": "A search or an association's agreements cannot be sorted by end date. Remove the search or the association, or choose the standard order",
-  "validation.searchWords": "Enter at least one word of {min} or more letters or digits",
-  "validation.tooManySearchWords": "Search for at most {max} words",
-  "validation.invalid": "Check this value",
 
   "error.notFound.title": "Page not found",
   "error.notFound.body": "Check that the address is right. If you followed a link, it may be out of date.",
@@ -168,6 +136,7 @@ export const en: Catalogue = {
   "statement.testing": "We tested the service ourselves. Every page is checked automatically with the axe-core tool in the Chromium browser, in Swedish and English, and we check that the pages can be used with a keyboard alone.",
   "statement.date": "This statement was last updated on {date}.",
 
+  ...validationEn,
   ...agreementEn,
   ...draftEn,
   ...reportEn,

@@ -3,6 +3,7 @@
  * English catalogue (en.ts) must have exactly the same keys, or the typecheck fails. Placeholders in braces
  * ("{name}") are filled in by `t` (web/i18n/index.ts). Plain Swedish (klarspråk): short sentences, "du", no jargon.
  */
+import { validationSv } from "../../functions/domain/validation-messages";
 import { agreementSv } from "./agreement";
 import { draftSv } from "./draft";
 import { reportSv } from "./report";
@@ -57,39 +58,6 @@ export const sv = {
   "pagination.next": "Nästa",
   "pagination.page": "Sida {page}",
 
-  "validation.required": "Obligatoriskt",
-  "validation.tooShort": "Skriv minst {min} tecken",
-  "validation.tooLong": "Skriv högst {max} tecken",
-  "validation.tooSmall": "Får inte vara mindre än {min}",
-  "validation.tooLarge": "Får inte vara större än {max}",
-  "validation.notText": "Skriv en text",
-  "validation.notANumber": "Skriv ett tal",
-  "validation.wholeNumber": "Skriv ett heltal",
-  "validation.notAList": "Ange en lista",
-  "validation.tooFewItems": "Ange minst {min}",
-  "validation.tooManyItems": "Ange högst {max}",
-  "validation.invalidDate": "Skriv ett datum som finns, som år-månad-dag (till exempel 2026-12-31)",
-  "validation.invalidEmail": "Skriv en e-postadress, till exempel namn@exempel.se",
-  "validation.invalidFormat": "Kontrollera hur det är skrivet",
-  "validation.chooseOne": "Välj ett av alternativen",
-  "validation.unknownField": "Är inte ett fält i den här begäran",
-  "validation.endBeforeStart": "Slutdatumet måste vara samma dag som startdatumet eller senare",
-  "validation.organisationNumber": "Skriv ett giltigt organisationsnummer, till exempel 802012-3456",
-  "validation.notAfter": "Får inte vara senare än {date}",
-  "validation.outsidePeriod": "Måste vara från {start} till {end}, avtalets period",
-  "validation.noticeTooShort": "Med {months} månaders uppsägningstid och uppsägning den {givenOn} kan avtalet sluta tidigast {earliest}",
-  "validation.noticePastEnd": "Uppsägning den {givenOn} hinner inte gälla innan avtalet slutar {end}: tidigast möjliga datum, {earliest}, är senare",
-  "validation.budgetYearTwice": "Varje år får bara finnas med en gång",
-  "validation.budgetYearMissing": "Det saknas en budget för {year}, som är ett år i avtalsperioden",
-  "validation.budgetYearOutsidePeriod": "{year} ligger utanför avtalsperioden",
-  "validation.reportingRequirementMissing": "Lägg till minst ett rapporteringskrav: hur föreningen rapporterar om sitt arbete",
-  "validation.dueBeforeStart": "En rapport kan inte lämnas före avtalsperiodens start",
-  "validation.renewalStart": "En förnyelse börjar dagen efter att det tidigare avtalet slutar: {date}",
-  "validation.overlap": "Överlappar avtalet ”{title}” för samma förening, {start} till {end}",
-  "validation.sortWithSearch": "Det går inte att sortera efter slutdatum när du söker eller väljer en förening. Ta bort sökningen eller föreningen, eller välj standardsortering",
-  "validation.searchWords": "Skriv minst ett ord med minst {min} bokstäver eller siffror",
-  "validation.tooManySearchWords": "Sök på högst {max} ord",
-  "validation.invalid": "Kontrollera värdet",
 
   "error.notFound.title": "Sidan finns inte",
   "error.notFound.body": "Kontrollera att adressen är rätt. Om du klickade på en länk kan den vara gammal.",
@@ -167,6 +135,7 @@ export const sv = {
   "statement.testing": "Vi har själva testat tjänsten. Varje sida kontrolleras automatiskt med verktyget axe-core i webbläsaren Chromium, på svenska och engelska, och vi kontrollerar att sidorna går att använda med bara tangentbordet.",
   "statement.date": "Redogörelsen uppdaterades senast {date}.",
 
+  ...validationSv,
   ...agreementSv,
   ...draftSv,
   ...reportSv,

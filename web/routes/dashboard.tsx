@@ -5,8 +5,7 @@
 import { Hono, type Context } from "hono";
 import type { StaffPrincipal } from "../../functions/api/auth/principal";
 import type { AppEnv } from "../../functions/api/env";
-import { listQuerySchema } from "../../functions/api/schemas";
-import { filtersOf } from "../../functions/api/routes/agreements";
+import { filtersOf, listQuerySchema } from "../../functions/api/schemas";
 import { fieldErrorsFromZod } from "../../functions/domain/errors";
 import { InvalidCursorError } from "../../functions/store/errors";
 import { formPoster } from "../csrf";

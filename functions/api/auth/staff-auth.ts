@@ -13,7 +13,7 @@ import type { Session, SessionStore } from "../../store/sessions";
 import type { AppEnv } from "../env";
 import { ApiProblem, problemResponse } from "../problems";
 import { assertCsrfProof, CsrfRejectedError, isFormPost, isStateChanging } from "./csrf";
-import { CLOCK_TOLERANCE_SECONDS, createIssuer, InvalidTokenError, IssuerUnavailableError, principalFromClaims } from "./issuer";
+import { CLOCK_TOLERANCE_SECONDS, createIssuer, InvalidTokenError, IssuerUnavailableError, principalFromClaims, type Issuer } from "./issuer";
 import { isRole, type StaffPrincipal } from "./principal";
 import type { OidcSettings } from "./settings";
 import { createSignInSealer } from "./sign-in-state";
@@ -29,11 +29,9 @@ export const SIGN_IN_LIFETIME_SECONDS = 10 * 60;
 const cookie: CookieOptions = { httpOnly: true, secure: true, sameSite: "Lax", path: "/" };
 export const CALLBACK_PATH = "/auth/callback";
 
-export interface StaffAuthOptions {
+export interface StaffAuthenticationOptions {
   settings: OidcSettings;
   sessions: SessionStore;
-  /** Seals the sign-in cookie (sign-in-state.ts): at least 32 characters, the same for every instance of the app. */
-  signInSecret: string;
   /** The application's public origin (`https://iop.kommun.se`): the redirect URI and the same-origin checks use it. */
   appOrigin: string;
   /** Session expiry runs on real time, also when the local clock has been moved forward. */
@@ -41,62 +39,41 @@ export interface StaffAuthOptions {
   fetch?: typeof fetch;
 }
 
-export interface StaffAuth {
+export interface StaffAuthOptions extends StaffAuthenticationOptions {
+  /** Seals the sign-in cookie (sign-in-state.ts): at least 32 characters, the same for every instance of the app. */
+  signInSecret: string;
+}
+
+export interface StaffAuthentication {
   /** Bearer token first, else the session cookie (with CSRF proof on state changes); null when anonymous. */
   authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null>;
+}
+
+export interface StaffAuth extends StaffAuthentication {
   /** `/auth/login`, `/auth/callback`, `/auth/logout` and `/auth/session`, to mount at the site's root. */
   routes: Hono<AppEnv>;
 }
 
+/**
+ * Who is calling, without the browser sign-in: what the JSON API's function needs. It reads sessions the pages'
+ * sign-in created, and needs neither the sign-in secret nor the OIDC client secret.
+ */
+export function createStaffAuthentication(options: StaffAuthenticationOptions): StaffAuthentication {
+  const { authenticate } = sessionsAndTokens(options, createIssuer(options.settings.issuer, options.fetch));
+  return { authenticate };
+}
+
+/** Who is calling, and the browser sign-in that starts a session: what the pages' function needs. */
 export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
   const { settings, sessions, appOrigin, clock = systemClock } = options;
   const issuer = createIssuer(settings.issuer, options.fetch);
+  const { authenticate, currentSession, requireCsrfProof } = sessionsAndTokens(options, issuer);
   const sealer = createSignInSealer(options.signInSecret);
   const redirectUri = `${appOrigin}${CALLBACK_PATH}`;
   const client: oauth.Client = { client_id: settings.clientId, [oauth.clockTolerance]: CLOCK_TOLERANCE_SECONDS };
   // client_secret_basic, the default method, for a confidential client; a public client proves itself with PKCE.
   const clientAuthentication =
     settings.clientSecret === undefined ? oauth.None() : oauth.ClientSecretBasic(settings.clientSecret);
-
-  async function currentSession(c: Context<AppEnv>): Promise<{ token: string; session: Session } | null> {
-    const token = getCookie(c, SESSION_COOKIE);
-    if (token === undefined || token === "") return null;
-    const session = await sessions.find(token, clock.now());
-    return session === null ? null : { token, session };
-  }
-
-  async function authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null> {
-    const authorization = c.req.header("Authorization");
-    if (authorization !== undefined) return bearerPrincipal(c, authorization);
-    const current = await currentSession(c);
-    if (current === null) return null;
-    if (isStateChanging(c.req.method)) await requireCsrfProof(c, current.session);
-    return principalOf(current.session);
-  }
-
-  async function bearerPrincipal(c: Context<AppEnv>, authorization: string): Promise<StaffPrincipal | null> {
-    const token = /^Bearer +([\w.~+/-]+=*)$/i.exec(authorization.trim())?.[1];
-    try {
-      if (token === undefined) throw new InvalidTokenError("the Authorization header is not a Bearer token");
-      const claims = await reachingIssuer(issuer.verify(token, { audience: settings.audience }));
-      return principalFromClaims(claims, settings, "bearer");
-    } catch (error) {
-      if (!(error instanceof InvalidTokenError)) throw error;
-      // RFC 6750: tell the client why, so a script author sees "expired" rather than a bare 401.
-      const description = error.message.replace(/[^\x20-\x7e]|["\\]/g, "'");
-      c.header("WWW-Authenticate", `Bearer error="invalid_token", error_description="${description}"`);
-      return null;
-    }
-  }
-
-  async function requireCsrfProof(c: Context<AppEnv>, session: Session): Promise<void> {
-    try {
-      await assertCsrfProof(c, appOrigin, session.csrfToken);
-    } catch (error) {
-      if (!(error instanceof CsrfRejectedError)) throw error;
-      throw new ApiProblem(403, "Cross-site request refused", error.message);
-    }
-  }
 
   const routes = new Hono<AppEnv>();
 
@@ -247,6 +224,53 @@ export function createStaffAuth(options: StaffAuthOptions): StaffAuth {
   }
 
   return { authenticate, routes };
+}
+
+/** The session cookie and Bearer tokens, as both kinds of function check them. */
+function sessionsAndTokens(options: StaffAuthenticationOptions, issuer: Issuer) {
+  const { settings, sessions, appOrigin, clock = systemClock } = options;
+
+  async function currentSession(c: Context<AppEnv>): Promise<{ token: string; session: Session } | null> {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token === undefined || token === "") return null;
+    const session = await sessions.find(token, clock.now());
+    return session === null ? null : { token, session };
+  }
+
+  async function authenticate(c: Context<AppEnv>): Promise<StaffPrincipal | null> {
+    const authorization = c.req.header("Authorization");
+    if (authorization !== undefined) return bearerPrincipal(c, authorization);
+    const current = await currentSession(c);
+    if (current === null) return null;
+    if (isStateChanging(c.req.method)) await requireCsrfProof(c, current.session);
+    return principalOf(current.session);
+  }
+
+  async function bearerPrincipal(c: Context<AppEnv>, authorization: string): Promise<StaffPrincipal | null> {
+    const token = /^Bearer +([\w.~+/-]+=*)$/i.exec(authorization.trim())?.[1];
+    try {
+      if (token === undefined) throw new InvalidTokenError("the Authorization header is not a Bearer token");
+      const claims = await reachingIssuer(issuer.verify(token, { audience: settings.audience }));
+      return principalFromClaims(claims, settings, "bearer");
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      // RFC 6750: tell the client why, so a script author sees "expired" rather than a bare 401.
+      const description = error.message.replace(/[^\x20-\x7e]|["\\]/g, "'");
+      c.header("WWW-Authenticate", `Bearer error="invalid_token", error_description="${description}"`);
+      return null;
+    }
+  }
+
+  async function requireCsrfProof(c: Context<AppEnv>, session: Session): Promise<void> {
+    try {
+      await assertCsrfProof(c, appOrigin, session.csrfToken);
+    } catch (error) {
+      if (!(error instanceof CsrfRejectedError)) throw error;
+      throw new ApiProblem(403, "Cross-site request refused", error.message);
+    }
+  }
+
+  return { authenticate, currentSession, requireCsrfProof };
 }
 
 function principalOf(session: Session): StaffPrincipal {

@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import { agreementSchema, decisionSchema, type Agreement } from "../../domain/agreement";
-import type { AgreementFilters, AgreementUseCases } from "../../app/agreements";
+import type { AgreementUseCases } from "../../app/agreements";
 import type { StaffPrincipal } from "../auth/principal";
 import type { AppEnv } from "../env";
 import type { Operations, ResponseSpec } from "../operations";
@@ -22,7 +22,7 @@ import {
   terminationBodySchema,
   updateBodySchema,
   withdrawalBodySchema,
-  type AgreementFilterQuery,
+  filtersOf,
 } from "../schemas";
 
 const TAG = "Agreements";
@@ -38,18 +38,6 @@ const WRONG_STATUS = problem(
   "Not possible in the agreement's status (`allowedActions` lists what is), or, without If-Match, saved by someone else at the same moment",
 );
 const STALE = problem("None of the ETags in If-Match is the agreement's current one, also when someone saved a change at the same moment");
-
-/** The filters of the list and the CSV export, as the store takes them. */
-export function filtersOf(query: AgreementFilterQuery): AgreementFilters {
-  return {
-    status: query.status,
-    text: query.q,
-    endsBefore: query.endsBefore,
-    responsible: query.responsible,
-    association: query.association,
-    sort: query.sort,
-  };
-}
 
 export function agreementRoutes(operations: Operations, agreements: AgreementUseCases): void {
   operations.name(agreementSchema, "Agreement");

@@ -8,11 +8,11 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import * as z from "zod";
-import type { AppDependencies } from "../app";
+import type { ApiDependencies } from "../app";
 import type { DocumentDescription, Operations } from "../operations";
 import { ApiProblem } from "../problems";
 
-export type DocsRouteDependencies = Pick<AppDependencies, "docsAssetsDir">;
+export type DocsRouteDependencies = Pick<ApiDependencies, "docsAssetsDir">;
 
 /** The files of swagger-ui-dist the page uses, and where the Lambda function has them, next to its bundle. */
 export const DOCS_ASSET_FILES = ["package.json", "swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"] as const;

@@ -5,8 +5,7 @@
 import { MAX_CSV_ROWS, type ExportUseCases } from "../../app/exports";
 import type { Operations } from "../operations";
 import { problemSchema, PROBLEM_MEDIA_TYPE } from "../problems";
-import { calendarFeedSchema, exportQuerySchema, feedParamsSchema } from "../schemas";
-import { filtersOf } from "./agreements";
+import { calendarFeedSchema, exportQuerySchema, feedParamsSchema, filtersOf } from "../schemas";
 
 const TAG = "Exports";
 
