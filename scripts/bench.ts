@@ -12,7 +12,8 @@
  *   npm run bench -- page-render   server render of the dashboard and the agreement list, 1,000 agreements (Java 17)
  *   npm run bench -- serving       `npm start` under load: API overhead, scaling to 10,000 agreements, throughput
  *                                  with a CPU profile, start time (about 5 minutes)
- *   npm run bench -- workflow-clock  a year on the local clock over 100 and 1,000 active agreements, and memory
+ *   npm run bench -- workflow-clock  a year on the local clock over 100 and 1,000 active agreements, and memory;
+ *                                  a restart over 10,000 agreements (BENCH_RESTART_AGREEMENTS for fewer)
  *   npm run bench -- sdk-logger    the SDK's logger middleware: raw reads with and without a logger `info()`
  */
 import { execFile } from "node:child_process";
@@ -54,7 +55,7 @@ import { batchWriteItems, benchAgreement, writeAgreements } from "./bench/agreem
 import { machine } from "./bench/machine";
 import { countReads } from "./bench/read-count";
 import { sdkLogger } from "./bench/sdk-logger";
-import { clockMoveSection, measureClockMove, measureServing, MOVE_SIZES, servingSections } from "./bench/serving";
+import { clockMoveSection, measureClockMove, measureRestartOver, measureServing, MOVE_SIZES, RESTART_AGREEMENTS, servingSections } from "./bench/serving";
 import { ensureTable } from "../functions/store/table";
 import { WORKFLOW_ACTOR } from "../functions/workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING } from "../functions/workflow/timing";
@@ -88,7 +89,7 @@ const BENCHMARKS: Benchmark[] = [
 async function workflowClock(): Promise<string> {
   const moves = [];
   for (const agreements of MOVE_SIZES) moves.push(await measureClockMove(agreements));
-  return clockMoveSection(moves);
+  return clockMoveSection(moves, await measureRestartOver(RESTART_AGREEMENTS));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

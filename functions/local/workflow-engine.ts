@@ -11,9 +11,13 @@
  * - A movable clock. Waits are measured on the injected clock, not on timers: a waiting execution is woken by
  *   ending it and starting it again, which takes the same states a timer firing would (Wait -> CatchUp), so the
  *   event log counts transitions as Step Functions would. Each real timer stays below Node's 24.8-day limit.
+ * - A bound on the tasks running at once (functions/local/task-slots.ts). Step Functions runs each execution on
+ *   its own; here they share one process, and a restart or a clock move wakes thousands of them together. Tasks
+ *   a person's request caused go before the background's, so a new agreement does not wait for a catch-up.
  *
  * docs/workflow.md lists how this differs from Step Functions.
  */
+import { availableParallelism } from "node:os";
 import { StateMachine, type StateMachineDefinition } from "aws-local-stepfunctions";
 import type { Clock } from "../domain/clock";
 import type { AgreementStore } from "../store/agreements";
@@ -26,10 +30,18 @@ import { repairExecutions, type ExecutionInspector, type ReconcileStep, type Rep
 import type { DecisionCallbacks, ExecutionLauncher, WorkflowTasks } from "../workflow/tasks";
 import type { WorkflowTiming } from "../workflow/timing";
 import type { Component, ComponentHealth } from "./components";
+import { TaskSlots, type TaskLine } from "./task-slots";
 
 /** Node runs a timer longer than 2^31 - 1 ms (24.8 days) after 1 ms; every timer here stays well below. */
 const LOCAL_TIMER_CAP_MS = 20 * 86_400_000;
 const EVENTS_KEPT_PER_AGREEMENT = 2_000;
+/**
+ * Tasks running at once, per core. A task is a short chain of reads and writes on DynamoDB Local (a Java process
+ * on the same machine) and at most a few sends to the mail catcher: it mostly waits, so one per core would leave
+ * the cores idle, while a few per core keep DynamoDB Local busy. Memory grows with the tasks in flight, not with
+ * the executions waiting for a slot, and a person's task waits for at most this many to finish.
+ */
+export const TASKS_PER_CORE = 4;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -42,6 +54,8 @@ export interface LocalWorkflowEngineOptions {
   timing: WorkflowTiming;
   /** Pause before retrying a failed task; the definition's backoff (seconds to minutes) when left out. */
   retryIntervalMs?: number;
+  /** How many tasks run at once; {@link TASKS_PER_CORE} per core when left out. */
+  maxTasksAtOnce?: number;
   /** Executions that failed, for the person at the terminal. */
   warn?: (line: string) => void;
 }
@@ -63,12 +77,14 @@ interface Execution {
   wakeAt: Date | null;
   /** Woken while busy, after its last catch-up began: do not wait at the next Wait or callback, catch up again. */
   reevaluate: boolean;
+  /** Whose request the execution works on until it waits again: a person's tasks go first. */
+  line: TaskLine;
 }
 
 interface Run {
   execution: Execution;
   handle: { abort(): void; result: Promise<unknown> } | null;
-  /** Running states; false while waiting in a Wait state or for a callback. */
+  /** Running states (or waiting for a task slot); false while waiting in a Wait state or for a callback. */
   busy: boolean;
   /** The token of the callback this run waits for, while it does. */
   awaiting: string | null;
@@ -98,17 +114,28 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
   readonly #inFlight = new Set<Promise<unknown>>();
   readonly #events = new Map<string, EngineEvent[]>();
   readonly #settledWaiters: (() => void)[] = [];
+  readonly #slots: TaskSlots<Run>;
+  /** Runs in `#runs` that are busy: `settled` is asked after every step, and 10,000 runs are too many to look at. */
+  #busyRuns = 0;
+  #armQueued = false;
   #operations = 0;
   #tokens = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
-  readonly #repair: ReconcileStep;
+  /** The repair step, its executions' tasks in the background's line or in a person's (a clock move). */
+  readonly #repair: Record<TaskLine, ReconcileStep>;
   /** What the last repair did, agreement by agreement: what the AWS reconciler writes to its log. */
   #repairs: RepairLogEntry[] = [];
   /** Whether the repair begun by `start` is still going, and why it failed if it did. */
-  #catchingUp = false;
+  #repairingAfterStart = false;
   #catchUp: Promise<void> = Promise.resolve();
   #catchUpFailure: string | null = null;
+  /**
+   * The catch-up after the start: the agreements whose execution the background started meanwhile and that have
+   * not waited (or finished) since, and how many of them have.
+   */
+  readonly #catchingUp = new Set<string>();
+  #caughtUp = 0;
 
   constructor(options: LocalWorkflowEngineOptions) {
     this.#options = options;
@@ -116,17 +143,25 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
       launcher: { start: async (agreementId, generation) => this.#startExecution(agreementId, generation) },
       decisions: { complete: async (taskToken) => this.#complete(taskToken) },
     });
+    this.#slots = new TaskSlots(options.maxTasksAtOnce ?? TASKS_PER_CORE * availableParallelism());
     const { agreements, workflowState, clock, timing } = options;
-    this.#repair = repairExecutions({
-      agreements,
-      workflowState,
-      clock,
-      timing,
-      handoverMs: 0,
-      workflow: this,
-      executions: this,
-      log: (entry) => void this.#repairs.push(entry),
-    });
+    const repairIn = (line: TaskLine) =>
+      repairExecutions({
+        agreements,
+        workflowState,
+        clock,
+        timing,
+        handoverMs: 0,
+        workflow: {
+          ensureRunning: (agreementId) => this.#ensureRunning(agreementId, line),
+          decisionRecorded: (agreementId) => this.#decisionRecorded(agreementId, line),
+          agreementChanged: (agreementId) => this.#agreementChanged(agreementId, line),
+        },
+        executions: this,
+        log: (entry) => void this.#repairs.push(entry),
+        stopped: () => this.#stopped,
+      });
+    this.#repair = { person: repairIn("person"), background: repairIn("background") };
   }
 
   // -- Component --------------------------------------------------------------------------------------------
@@ -138,7 +173,9 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
   async start(): Promise<void> {
     this.#stopped = false;
     this.#catchUpFailure = null;
-    this.#catchingUp = true;
+    this.#catchingUp.clear();
+    this.#caughtUp = 0;
+    this.#repairingAfterStart = true;
     this.#catchUp = this.repairExecutions()
       .then(
         () => undefined,
@@ -148,7 +185,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
         },
       )
       .finally(() => {
-        this.#catchingUp = false;
+        this.#repairingAfterStart = false;
       });
   }
 
@@ -168,31 +205,69 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     const deciding = runs.filter((run) => run.awaiting !== null).length;
     const counts = `${runs.length} executions: ${waiting} waiting, ${deciding} awaiting a decision`;
     if (this.#catchUpFailure !== null) return { ok: false, detail: `${counts}; catching up after the start failed: ${this.#catchUpFailure}` };
-    if (this.#catchingUp) return { ok: !this.#stopped, detail: `${counts}; catching up after the start: ${this.#repairs.length} agreements given an execution so far` };
-    return { ok: !this.#stopped, detail: counts };
+    const progress = this.catchUpProgress();
+    if (progress === null) return { ok: !this.#stopped, detail: counts };
+    const { caughtUp, started, lookingFurther } = progress;
+    const further = lookingFurther ? ", still looking for agreements that need one" : "";
+    const { running, waiting: queued } = this.taskLoad;
+    return {
+      ok: !this.#stopped,
+      detail: `${counts}; catching up after the start: ${caughtUp.toLocaleString("en")} of ${started.toLocaleString("en")} executions caught up${further}; ${running} tasks running, ${queued} waiting for a slot`,
+    };
+  }
+
+  /** The tasks running now, and those waiting for a slot. */
+  get taskLoad(): { running: number; waiting: number } {
+    return this.#slots.load;
+  }
+
+  /**
+   * How far the catch-up after the start has come, or null once it is over: the executions it started, those of
+   * them that have caught up (wait or finished), and whether the repair is still looking for more.
+   */
+  catchUpProgress(): { caughtUp: number; started: number; lookingFurther: boolean } | null {
+    if (!this.#repairingAfterStart && this.#catchingUp.size === 0) return null;
+    return { caughtUp: this.#caughtUp, started: this.#caughtUp + this.#catchingUp.size, lookingFurther: this.#repairingAfterStart };
   }
 
   // -- AgreementWorkflow ------------------------------------------------------------------------------------
 
+  // What the API tells the workflow comes from a person's request; the repair tells the same in the background.
+
   ensureRunning(agreementId: string): Promise<void> {
-    return this.#operation(async () => {
-      if (this.#executions.has(agreementId)) return;
-      this.#startExecution(agreementId, await runnableGeneration(this.#options.workflowState, agreementId, this.#options.clock.now()));
-    });
+    return this.#ensureRunning(agreementId, "person");
   }
 
   decisionRecorded(agreementId: string): Promise<void> {
-    return this.#operation(async () => {
-      const token = (await this.#options.workflowState.get(agreementId))?.decisionToken;
-      if (token !== undefined) this.#complete(token);
-      await this.ensureRunning(agreementId);
-    });
+    return this.#decisionRecorded(agreementId, "person");
   }
 
   agreementChanged(agreementId: string): Promise<void> {
+    return this.#agreementChanged(agreementId, "person");
+  }
+
+  #ensureRunning(agreementId: string, line: TaskLine): Promise<void> {
+    return this.#operation(async () => {
+      const existing = this.#executions.get(agreementId);
+      if (existing !== undefined) return this.#lineUp(existing, line);
+      this.#startExecution(agreementId, await runnableGeneration(this.#options.workflowState, agreementId, this.#options.clock.now()), line);
+    });
+  }
+
+  #decisionRecorded(agreementId: string, line: TaskLine): Promise<void> {
+    return this.#operation(async () => {
+      const token = (await this.#options.workflowState.get(agreementId))?.decisionToken;
+      const execution = this.#executions.get(agreementId);
+      if (execution !== undefined) this.#lineUp(execution, line);
+      if (token !== undefined) this.#complete(token);
+      await this.#ensureRunning(agreementId, line);
+    });
+  }
+
+  #agreementChanged(agreementId: string, line: TaskLine): Promise<void> {
     const execution = this.#executions.get(agreementId);
-    if (execution === undefined) return this.ensureRunning(agreementId);
-    this.#wake(execution);
+    if (execution === undefined) return this.#ensureRunning(agreementId, line);
+    this.#wake(execution, line);
     return Promise.resolve();
   }
 
@@ -212,10 +287,10 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
    * The reconciler's repair step, run by this engine: on start, when the clock moves, and on the local runtime's
    * reconcile schedule. Resolves with what it did; `lastRepairs` has the details.
    */
-  repairExecutions(): Promise<{ repaired: number; failed: number }> {
+  repairExecutions(line: TaskLine = "background"): Promise<{ repaired: number; failed: number }> {
     return this.#operation(async () => {
       this.#repairs = [];
-      return this.#repair.run();
+      return this.#repair[line].run();
     });
   }
 
@@ -226,16 +301,35 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
 
   // -- What the tasks' launcher and callbacks do ------------------------------------------------------------
 
-  /** Starts the generation's execution unless it (or a newer one) runs. */
-  #startExecution(agreementId: string, generation: number): void {
+  /**
+   * Starts the generation's execution unless it (or a newer one) runs. A next generation (ContinueAsNew) stays in
+   * the line of the one it continues.
+   */
+  #startExecution(agreementId: string, generation: number, line?: TaskLine): void {
     if (this.#stopped) return;
     const existing = this.#executions.get(agreementId);
     if (existing !== undefined && existing.generation >= generation) return;
     // An older generation that is only waiting is ended; one that is busy (in ContinueAsNew) ends by itself.
     if (existing?.run && !existing.run.busy) this.#end(existing.run);
-    const execution: Execution = { agreementId, generation, name: executionName(agreementId, generation), run: null, wakeAt: null, reevaluate: false };
+    const execution: Execution = {
+      agreementId,
+      generation,
+      name: executionName(agreementId, generation),
+      run: null,
+      wakeAt: null,
+      reevaluate: false,
+      line: line ?? existing?.line ?? "background",
+    };
     this.#executions.set(agreementId, execution);
+    if (this.#repairingAfterStart && execution.line === "background") this.#catchingUp.add(agreementId);
     this.#startRun(execution);
+  }
+
+  /** A person asked about the execution: its tasks, waiting or to come until it waits again, go in their line. */
+  #lineUp(execution: Execution, line: TaskLine): void {
+    if (line !== "person") return;
+    execution.line = "person";
+    if (execution.run !== null) this.#slots.promote(execution.run);
   }
 
   /** Completes a callback, like SendTaskSuccess; one nobody waits on any more is ignored. */
@@ -243,7 +337,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     const callback = this.#callbacks.get(taskToken);
     if (callback === undefined) return;
     this.#callbacks.delete(taskToken);
-    callback.run.busy = true;
+    this.#setBusy(callback.run, true);
     callback.run.awaiting = null;
     callback.resolve({});
   }
@@ -258,8 +352,8 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     await this.#operation(async () => {
       // Executions created now catch up on their own; the others are woken to catch up with the new time.
       const existing = [...this.#executions.values()];
-      await this.repairExecutions();
-      for (const execution of existing) this.#wake(execution);
+      await this.repairExecutions("person");
+      for (const execution of existing) this.#wake(execution, "person");
     });
     await this.settled();
   }
@@ -306,6 +400,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     const run: Run = { execution, handle: null, busy: true, awaiting: null, lastToken: null };
     execution.run = run;
     this.#runs.add(run);
+    this.#busyRuns++;
     const { timing, retryIntervalMs } = this.#options;
     const input = executionInput(execution.agreementId, execution.generation, timing);
     const nextToken = () => (run.lastToken = `${execution.name}:${++this.#tokens}`);
@@ -329,11 +424,14 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
       .catch((error: unknown) => this.#options.warn?.(`Workflow execution ${execution.name} failed: ${error instanceof Error ? error.message : String(error)}`))
       .then(() => logged)
       .finally(() => {
+        this.#setBusy(run, false);
         this.#runs.delete(run);
         if (execution.run === run) {
           execution.run = null;
           if (this.#executions.get(execution.agreementId) === execution) this.#executions.delete(execution.agreementId);
         }
+        // Finished (or failed), not continued as new: nothing of the agreement is left to catch up.
+        if (!this.#executions.has(execution.agreementId)) this.#caughtUpWith(execution);
         this.#arm();
         this.#checkSettled();
       });
@@ -341,6 +439,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
 
   /** Ends a run: a Wait ends with the abort, a pending callback is released so its task can finish. */
   #end(run: Run): void {
+    this.#slots.withdraw(run);
     if (run.awaiting !== null) {
       const callback = this.#callbacks.get(run.awaiting);
       this.#callbacks.delete(run.awaiting);
@@ -350,7 +449,8 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
   }
 
   /** Makes a waiting execution catch up now; a busy one catches up instead of waiting next time. */
-  #wake(execution: Execution): void {
+  #wake(execution: Execution, line: TaskLine): void {
+    this.#lineUp(execution, line);
     const run = execution.run;
     if (run === null) return;
     if (run.busy) {
@@ -400,14 +500,22 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
 
   async #runTask(run: Run, task: () => Promise<Json>): Promise<Json> {
     // A run that was ended may still retry a state before it notices; it must not act any more.
-    if (this.#stopped || run.execution.run !== run) return null;
-    run.busy = true;
+    const ended = () => this.#stopped || run.execution.run !== run;
+    if (ended()) return null;
+    this.#setBusy(run, true);
+    // Withdrawn when the run is ended while it waits for a slot.
+    if (!(await this.#slots.acquire(run, run.execution.line))) return null;
+    if (ended()) {
+      this.#slots.release();
+      return null;
+    }
     const promise = task();
     this.#inFlight.add(promise);
     try {
       return await promise;
     } finally {
       this.#inFlight.delete(promise);
+      this.#slots.release();
     }
   }
 
@@ -420,9 +528,9 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     await this.#runTask(run, task);
     // Still pending (the task did not complete it itself): the run waits.
     if (this.#callbacks.has(token)) {
-      run.busy = false;
       run.awaiting = token;
-      if (run.execution.reevaluate) this.#wake(run.execution);
+      this.#waits(run);
+      if (run.execution.reevaluate) this.#wake(run.execution, "background");
       this.#arm();
       this.#checkSettled();
     }
@@ -444,7 +552,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     const { execution } = run;
     const due = execution.wakeAt === null || execution.wakeAt <= this.#options.clock.now();
     if (this.#stopped || execution.run !== run || due || execution.reevaluate) return 0;
-    run.busy = false;
+    this.#waits(run);
     this.#arm();
     this.#checkSettled();
     // The engine ends the run when the time comes; this timer only bounds a wait that nobody ends.
@@ -467,8 +575,42 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
 
   // -- Timer and bookkeeping --------------------------------------------------------------------------------
 
-  /** One timer, for the earliest wake-up, measured on the engine's clock. */
+  /**
+   * The run waits (in a Wait state or for a callback): its execution has caught up, and is no one's request now
+   * unless someone woke it meanwhile.
+   */
+  #waits(run: Run): void {
+    this.#setBusy(run, false);
+    const { execution } = run;
+    if (execution.run !== run) return;
+    if (!execution.reevaluate) execution.line = "background";
+    this.#caughtUpWith(execution);
+  }
+
+  #caughtUpWith(execution: Execution): void {
+    if (this.#catchingUp.delete(execution.agreementId)) this.#caughtUp++;
+  }
+
+  #setBusy(run: Run, busy: boolean): void {
+    if (run.busy === busy) return;
+    run.busy = busy;
+    if (this.#runs.has(run)) this.#busyRuns += busy ? 1 : -1;
+  }
+
+  /**
+   * One timer, for the earliest wake-up, measured on the engine's clock; set once per turn of the event loop, as
+   * finding the earliest looks at every execution and a catch-up asks after each of thousands of steps.
+   */
   #arm(): void {
+    if (this.#armQueued) return;
+    this.#armQueued = true;
+    setImmediate(() => {
+      this.#armQueued = false;
+      this.#armNow();
+    });
+  }
+
+  #armNow(): void {
     clearTimeout(this.#timer);
     const next = this.nextWakeAt();
     if (next === null || this.#stopped) return;
@@ -480,7 +622,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
   #wakeDue(): void {
     const now = this.#options.clock.now();
     for (const execution of this.#executions.values()) {
-      if (execution.run !== null && !execution.run.busy && execution.wakeAt !== null && execution.wakeAt <= now) this.#wake(execution);
+      if (execution.run !== null && !execution.run.busy && execution.wakeAt !== null && execution.wakeAt <= now) this.#wake(execution, "background");
     }
     this.#arm();
   }
@@ -497,7 +639,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
   }
 
   #isSettled(): boolean {
-    return this.#operations === 0 && [...this.#runs].every((run) => !run.busy);
+    return this.#operations === 0 && this.#busyRuns === 0;
   }
 
   #checkSettled(): void {

@@ -10,7 +10,7 @@ import type { AgreementStore } from "../store/agreements";
 import { createReminderStore } from "../store/reminders";
 import { createWorkflowStateStore } from "../store/workflow-state";
 import { REPAIR_EXECUTIONS, type ReconcileStep } from "../workflow/reconcile";
-import { createWorkflowTasks, type AlarmSink } from "../workflow/tasks";
+import { createWorkflowTasks, type AlarmSink, type WorkflowTasks } from "../workflow/tasks";
 import { DEFAULT_WORKFLOW_TIMING, type WorkflowTiming } from "../workflow/timing";
 import { saveClock, type MovableClock } from "./clock";
 import { collectGarbage } from "./memory";
@@ -35,6 +35,10 @@ export interface LocalWorkflowOptions {
    * minutes), so moving the clock answers promptly even while sending fails.
    */
   retryIntervalMs?: number;
+  /** How many tasks the engine runs at once (functions/local/workflow-engine.ts has the default and why). */
+  maxTasksAtOnce?: number;
+  /** Wraps the task handlers, e.g. to count the tasks in flight; the handlers as they are when left out. */
+  observeTasks?: (tasks: WorkflowTasks) => WorkflowTasks;
 }
 
 export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflowEngine {
@@ -45,9 +49,10 @@ export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflo
       warn(`ALARM: the workflow of agreement ${alarm.agreementId} failed: ${alarm.error}: ${alarm.cause}`);
     },
   };
+  const observe = options.observeTasks ?? ((tasks) => tasks);
   return new LocalWorkflowEngine({
     tasks: (ports) =>
-      createWorkflowTasks({
+      observe(createWorkflowTasks({
         agreements,
         reminders: createReminderStore({ client, tableName }),
         workflowState,
@@ -57,12 +62,13 @@ export function createLocalWorkflow(options: LocalWorkflowOptions): LocalWorkflo
         timing,
         alarms,
         ...ports,
-      }),
+      })),
     agreements,
     workflowState,
     clock,
     timing,
     retryIntervalMs: options.retryIntervalMs ?? 1_000,
+    maxTasksAtOnce: options.maxTasksAtOnce,
     warn,
   });
 }

@@ -174,6 +174,8 @@ export interface RepairExecutionsDependencies {
   handoverMs: number;
   /** Each repair, and each agreement that could not be repaired (its problem unknown when looking failed), for the log. */
   log(entry: RepairLogEntry): void;
+  /** Ends a run early, between two agreements: the local engine stops its catch-up when the runtime stops. */
+  stopped?: () => boolean;
 }
 
 /**
@@ -183,7 +185,7 @@ export interface RepairExecutionsDependencies {
  * (its name is spent), a stale one too (and stopped).
  */
 export function repairExecutions(dependencies: RepairExecutionsDependencies): ReconcileStep {
-  const { agreements, workflowState, workflow, executions, clock, timing, handoverMs, log } = dependencies;
+  const { agreements, workflowState, workflow, executions, clock, timing, handoverMs, log, stopped = () => false } = dependencies;
 
   async function needsExecution(agreementId: string): Promise<boolean> {
     const agreement = await agreements.get(agreementId);
@@ -223,6 +225,7 @@ export function repairExecutions(dependencies: RepairExecutionsDependencies): Re
       const running = await executions.runningNames();
       const seen = new Set<string>();
       for await (const agreementId of openAgreements()) {
+        if (stopped()) break;
         if (seen.has(agreementId)) continue;
         seen.add(agreementId);
         let problem: Problem | null = null;

@@ -24,6 +24,7 @@ import { spawnRuntime, type RuntimeProcess } from "../../test/support/runtime-pr
 import { benchAgreement, rawAgreementKey, writeAgreements, type BenchStatus } from "./agreements";
 import { connectInspector, liveHeapMb, profileWhile } from "./inspector";
 import { machine } from "./machine";
+import { TASKS_PER_CORE } from "../../functions/local/workflow-engine";
 
 const TABLE_NAME = "iop";
 /** The runtime's clock during the serving benchmarks: agreements end over 2026, some within 90 days of it. */
@@ -158,12 +159,12 @@ interface Serving {
   auth: Record<string, string>;
 }
 
-async function untilHealthy(runtime: RuntimeProcess, condition: (detail: string) => boolean = () => true): Promise<string> {
+async function untilHealthy(runtime: RuntimeProcess): Promise<string> {
   for (;;) {
     if (runtime.hasExited) throw new Error(`The runtime exited:\n${runtime.stdout}${runtime.stderr}`);
     const health = await runtime.health().catch(() => null);
     const workflow = (health?.body as { components?: Record<string, { detail?: string }> } | undefined)?.components?.workflow?.detail ?? "";
-    if (health?.status === 200 && condition(workflow)) return workflow;
+    if (health?.status === 200) return workflow;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -404,12 +405,92 @@ async function profileDetail(dataDir: string, port: number, id: string): Promise
 
 // -- The run ------------------------------------------------------------------------------------------------------
 
-interface StartFigures {
+export interface StartFigures {
+  agreements: number;
   healthyMs: number;
   caughtUpMs: number;
+  /** Node's RSS once caught up, and the most it held on the way (VmHWM). */
   rssMb: number;
-  agreements: number;
+  peakRssMb: number;
+  /** The health report's workflow detail once caught up, and about halfway through the catch-up. */
   executions: string;
+  halfway: string;
+  /** The executions the catch-up started, from the last report of its progress ("n of m executions caught up"). */
+  started: number;
+  /** Health requests sent every HEALTH_POLL_MS during the catch-up: answered, the slowest, and those not answered. */
+  healthAnswered: number;
+  healthSlowestMs: number;
+  healthUnanswered: number;
+}
+
+const HEALTH_POLL_MS = 250;
+/** Agreements in the table of workflow-clock's restart; BENCH_RESTART_AGREEMENTS makes it smaller on a slow machine. */
+export const RESTART_AGREEMENTS = Number(process.env.BENCH_RESTART_AGREEMENTS ?? 10_000);
+const RESTART_SIZE_NOTE =
+  RESTART_AGREEMENTS === 10_000 ? "" : `(BENCH_RESTART_AGREEMENTS=${RESTART_AGREEMENTS}: the issue's size is 10,000.)`;
+const HEALTH_PATIENCE_MS = 5_000;
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+/**
+ * `npm start` on a data directory with `agreements` agreements in its table: how long until health answers, how
+ * long until the engine has caught up in the background, node's memory, and whether health kept answering meanwhile
+ * (a request every ${HEALTH_POLL_MS} ms, each given ${HEALTH_PATIENCE_MS} ms).
+ */
+export async function measureRestart(dataDir: string, port: number, agreements: number): Promise<StartFigures> {
+  const serving = await startServing(dataDir, port, SERVING_CLOCK);
+  try {
+    const { healthyMs } = serving;
+    const startedAt = performance.now() - healthyMs;
+    const detailOf = (body: unknown) => (body as { components?: { workflow?: { detail?: string } } }).components?.workflow?.detail ?? "";
+    const details: { at: number; detail: string }[] = [];
+    let answered = 0;
+    let unanswered = 0;
+    let slowest = 0;
+    for (;;) {
+      if (serving.runtime.hasExited) throw new Error(`The runtime exited while catching up:\n${serving.runtime.stdout}${serving.runtime.stderr}`);
+      const sent = performance.now();
+      const response = await fetch(`${serving.runtime.url}/api/health`, { signal: AbortSignal.timeout(HEALTH_PATIENCE_MS) }).catch(() => null);
+      const body = response === null ? null : await response.json().catch(() => null);
+      const tookMs = performance.now() - sent;
+      if (body === null) {
+        unanswered++;
+      } else {
+        answered++;
+        slowest = Math.max(slowest, tookMs);
+        details.push({ at: performance.now() - startedAt, detail: detailOf(body) });
+        if (response?.status === 200 && !detailOf(body).includes("catching up")) break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, HEALTH_POLL_MS - tookMs)));
+    }
+    const caughtUpMs = performance.now() - startedAt;
+    const halfway = details.find((entry) => entry.at >= caughtUpMs / 2)?.detail ?? "";
+    const progress = details.findLast((entry) => entry.detail.includes("catching up"))?.detail ?? "";
+    const started = Number(/of ([\d,]+) executions caught up/.exec(progress)?.[1]?.replaceAll(",", "") ?? 0);
+    const figures: StartFigures = {
+      agreements,
+      healthyMs,
+      caughtUpMs,
+      rssMb: await rssMb(serving.runtime.pid),
+      peakRssMb: await peakRssMb(serving.runtime.pid),
+      executions: details.at(-1)?.detail ?? "",
+      halfway,
+      started,
+      healthAnswered: answered,
+      healthSlowestMs: slowest,
+      healthUnanswered: unanswered,
+    };
+    console.log(
+      `restart over ${agreements} agreements: healthy in ${healthyMs.toFixed(0)} ms, caught up in ${caughtUpMs.toFixed(0)} ms, ` +
+        `node ${figures.rssMb.toFixed(0)} MB (peak ${figures.peakRssMb.toFixed(0)} MB), health answered ${answered} times (slowest ${slowest.toFixed(0)} ms), ${unanswered} not`,
+    );
+    return figures;
+  } finally {
+    await stopServing(serving);
+  }
 }
 
 export interface ServingFigures {
@@ -426,7 +507,7 @@ export async function measureServing(): Promise<ServingFigures> {
   const port = await findFreePort();
   const id = benchId(0);
   try {
-    let serving = await startServing(dataDir, port, SERVING_CLOCK);
+    const serving = await startServing(dataDir, port, SERVING_CLOCK);
     const freshStartMs = serving.healthyMs;
     console.log(`serving: fresh start healthy in ${freshStartMs.toFixed(0)} ms`);
     await load(serving, 0, SIZES[0]);
@@ -441,19 +522,7 @@ export async function measureServing(): Promise<ServingFigures> {
     await stopServing(serving);
 
     // A restart over 10,000 agreements: the engine re-creates the executions of those that need one.
-    serving = await startServing(dataDir, port, SERVING_CLOCK);
-    const healthyMs = serving.healthyMs;
-    const startedAt = performance.now() - healthyMs;
-    const executions = await untilHealthy(serving.runtime, (detail) => !detail.includes("catching up"));
-    const start: StartFigures = {
-      healthyMs,
-      caughtUpMs: performance.now() - startedAt,
-      rssMb: await rssMb(serving.runtime.pid),
-      agreements: SIZES[1],
-      executions,
-    };
-    console.log(`serving: restart over ${SIZES[1]} agreements healthy in ${healthyMs.toFixed(0)} ms, caught up in ${start.caughtUpMs.toFixed(0)} ms`);
-    await stopServing(serving);
+    const start = await measureRestart(dataDir, port, SIZES[1]);
 
     const profile = await profileDetail(dataDir, port, id);
     return { freshStartMs, overhead, scaled: { [SIZES[0]]: small, [SIZES[1]]: large }, throughput: measuredThroughput, start, profile };
@@ -479,13 +548,24 @@ export interface ClockMove {
   executions: string;
 }
 
-async function postClock(serving: Serving, now: string): Promise<void> {
-  const response = await fetch(`${serving.runtime.url}/api/dev/clock`, {
-    method: "POST",
-    headers: { ...serving.auth, "Content-Type": "application/json" },
-    body: JSON.stringify({ now }),
+/**
+ * `POST /api/dev/clock`, which answers once every execution has caught up: node:http, as fetch gives up waiting for
+ * the answer's headers after 5 minutes, less than a year over 1,000 agreements can take on a loaded machine.
+ */
+function postClock(serving: Serving, now: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      `${serving.runtime.url}/api/dev/clock`,
+      { method: "POST", headers: { ...serving.auth, "Content-Type": "application/json" } },
+      (response) => {
+        let body = "";
+        response.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+        response.on("end", () => ((response.statusCode ?? 0) < 300 ? resolve() : reject(new Error(`POST /api/dev/clock: ${response.statusCode} ${body}`))));
+      },
+    );
+    request.on("error", reject);
+    request.end(JSON.stringify({ now }));
   });
-  if (!response.ok) throw new Error(`POST /api/dev/clock: ${response.status} ${await response.text()}`);
 }
 
 /** `agreements` active agreements ending over 2026; the clock moved a minute (executions created), then a year. */
@@ -517,6 +597,23 @@ export async function measureClockMove(agreements: number): Promise<ClockMove> {
     } finally {
       await stopServing(serving);
     }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh data directory loaded with `agreements` agreements (the serving mix), then the restart measured on it. */
+export async function measureRestartOver(agreements: number): Promise<StartFigures> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "iop-bench-restart-"));
+  try {
+    const port = await findFreePort();
+    const serving = await startServing(dataDir, port, SERVING_CLOCK);
+    try {
+      await load(serving, 0, agreements);
+    } finally {
+      await stopServing(serving);
+    }
+    return await measureRestart(dataDir, port, agreements);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -614,15 +711,14 @@ export function servingSections(figures: ServingFigures): Record<string, string>
     "start-memory": [
       `## Start`,
       ``,
-      `\`npm start\` to a healthy \`/api/health\` (200, every component up), from spawning the process. The runtime`,
-      `listens first and re-creates the workflow executions in the background (functions/local/workflow-engine.ts);`,
-      `meanwhile the health report's workflow detail says "catching up after the start". Target: healthy within`,
-      `${HEALTHY_TARGET_MS / 1000} s at ${SIZES[1].toLocaleString("en")} agreements.`,
+      `\`npm start\` to a healthy \`/api/health\` (200, every component up), from spawning the process, fresh and then`,
+      `restarted over the ${SIZES[1].toLocaleString("en")} agreements of the scaling run.`,
       ``,
-      `| Data directory | Healthy | | All executions re-created | Node memory (RSS) then |`,
-      `| --- | --- | --- | --- | --- |`,
-      `| Fresh (empty) | ${(figures.freshStartMs / 1000).toFixed(1)} s | ${verdict(figures.freshStartMs <= HEALTHY_TARGET_MS)} | | |`,
-      `| ${start.agreements.toLocaleString("en")} agreements | ${(start.healthyMs / 1000).toFixed(1)} s | ${verdict(start.healthyMs <= HEALTHY_TARGET_MS)} | ${(start.caughtUpMs / 1000).toFixed(1)} s (${start.executions}) | ${start.rssMb.toFixed(0)} MB |`,
+      `| Data directory | Healthy | |`,
+      `| --- | --- | --- |`,
+      `| Fresh (empty) | ${(figures.freshStartMs / 1000).toFixed(1)} s | ${verdict(figures.freshStartMs <= HEALTHY_TARGET_MS)} |`,
+      ``,
+      ...restartTable(start),
       ``,
       measured,
     ].join("\n"),
@@ -636,7 +732,29 @@ function throughputRow(name: string, figures: Throughput, ceiling: number | null
   );
 }
 
-export function clockMoveSection(moves: readonly ClockMove[]): string {
+/**
+ * A restart's figures as a table, with what they mean; the target's verdict beside the start. Used by the serving
+ * benchmark and by workflow-clock, which runs the restart on its own.
+ */
+function restartTable(start: StartFigures): string[] {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const rate = start.started / (start.caughtUpMs / 1000);
+  return [
+    `The runtime listens first and re-creates the workflow executions in the background, at most`,
+    `${TASKS_PER_CORE} tasks per core at once (functions/local/workflow-engine.ts); meanwhile the health report's workflow`,
+    `detail says how far it has come. Health was asked every ${HEALTH_POLL_MS} ms during the catch-up, each request given`,
+    `${HEALTH_PATIENCE_MS / 1000} s. Targets: healthy within ${HEALTHY_TARGET_MS / 1000} s; health answering throughout.`,
+    ``,
+    `| Agreements | Healthy | | Caught up | Executions caught up a second | Node RSS: peak, then | Health during the catch-up |`,
+    `| --- | --- | --- | --- | --- | --- | --- |`,
+    `| ${start.agreements.toLocaleString("en")} | ${seconds(start.healthyMs)} | ${verdict(start.healthyMs <= HEALTHY_TARGET_MS)} | ${seconds(start.caughtUpMs)} | ` +
+      `${rate.toFixed(0)} | ${start.peakRssMb.toFixed(0)} MB, ${start.rssMb.toFixed(0)} MB | ${start.healthAnswered} answered (slowest ${start.healthSlowestMs.toFixed(0)} ms), ${start.healthUnanswered} not |`,
+    ``,
+    `About halfway: "${start.halfway}". Once caught up: "${start.executions}".`,
+  ];
+}
+
+export function clockMoveSection(moves: readonly ClockMove[], restart: StartFigures): string {
   return [
     `## Workflow: a year on the local clock`,
     ``,
@@ -654,6 +772,13 @@ export function clockMoveSection(moves: readonly ClockMove[]): string {
         `| ${move.agreements.toLocaleString("en")} | ${(move.createMs / 1000).toFixed(1)} s | ${(move.moveMs / 1000).toFixed(1)} s | ` +
         `${(move.agreements / (move.moveMs / 1000)).toFixed(0)} | ${move.emails.toLocaleString("en")} | ${move.rssMb.toFixed(0)} MB | ${verdict(move.rssMb <= MEMORY_TARGET_MB)} | ${move.heapMb.toFixed(0)} MB |`,
     ),
+    ``,
+    `### A restart over ${restart.agreements.toLocaleString("en")} agreements`,
+    ``,
+    `\`npm start\` stopped, then started again on a table of ${restart.agreements.toLocaleString("en")} agreements (the serving benchmark's mix: 40 %`,
+    `active, 20 % proposed, 10 % approved, 30 % drafts), none of which had an execution yet. ${RESTART_SIZE_NOTE}`,
+    ``,
+    ...restartTable(restart),
     ``,
     machine(process.version),
   ].join("\n");

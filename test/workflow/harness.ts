@@ -4,7 +4,7 @@ import type { DraftContent } from "../../functions/domain/agreement";
 import type { Command } from "../../functions/domain/lifecycle";
 import { MovableClock } from "../../functions/local/clock";
 import { caughtEmails, MailCatcherComponent, sesClientConfig, type CaughtEmail } from "../../functions/local/mail";
-import { createLocalWorkflow } from "../../functions/local/workflow";
+import { createLocalWorkflow, type LocalWorkflowOptions } from "../../functions/local/workflow";
 import type { LocalWorkflowEngine } from "../../functions/local/workflow-engine";
 import { createAgreement, runCommand } from "../../functions/app/commands";
 import { createReminderStore } from "../../functions/store/reminders";
@@ -23,6 +23,8 @@ export interface HarnessOptions {
   timing?: WorkflowTiming;
   /** Where reminders are sent (something in front of the catcher); the catcher when left out. */
   sesEndpoint?: (catcherUrl: string) => string;
+  /** Passed to every engine the harness starts (functions/local/workflow.ts). */
+  engine?: Pick<LocalWorkflowOptions, "maxTasksAtOnce" | "observeTasks">;
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
@@ -54,6 +56,7 @@ export async function startHarness(options: HarnessOptions) {
       alarms: { raise: async (alarm) => void alarms.push(alarm) },
       timing,
       retryIntervalMs: 5,
+      ...options.engine,
     });
   const engines = [newEngine()];
   await engines[0]!.start();

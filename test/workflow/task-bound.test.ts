@@ -1,0 +1,127 @@
+// The local engine's bound on the tasks it runs at once (functions/local/task-slots.ts), through real runs of the
+// state machine definition on DynamoDB Local: a restart and a clock jump over many agreements never run more than
+// the bound, every execution still ends where it would, and a person's request goes before the catch-up's queue.
+import { afterEach, describe, expect, it } from "vitest";
+import type { WorkflowTasks } from "../../functions/workflow/tasks";
+import { benchAgreement, writeAgreements } from "../../scripts/bench/agreements";
+import { mammaUnitedContent } from "../support/agreements";
+import { startHarness, type Harness } from "./harness";
+
+let harness: Harness | undefined;
+
+afterEach(async () => {
+  await harness?.stop();
+  harness = undefined;
+});
+
+/** The tasks in flight, counted around the real handlers, and the agreement of each task as it finishes. */
+function countedTasks() {
+  const counts = { inFlight: 0, peak: 0, finished: [] as string[] };
+  let gate: Promise<void> | null = null;
+  let open = () => {};
+  const observe = (tasks: WorkflowTasks): WorkflowTasks => {
+    const counted =
+      <T>(task: (input: unknown) => Promise<T>) =>
+      async (input: unknown): Promise<T> => {
+        counts.inFlight++;
+        counts.peak = Math.max(counts.peak, counts.inFlight);
+        try {
+          if (gate !== null) await gate;
+          return await task(input);
+        } finally {
+          counts.inFlight--;
+          counts.finished.push((input as { agreementId: string }).agreementId);
+        }
+      };
+    return {
+      catchUp: counted(tasks.catchUp),
+      awaitDecision: counted(tasks.awaitDecision),
+      continueAsNew: counted(tasks.continueAsNew),
+      recordFailure: counted(tasks.recordFailure),
+    };
+  };
+  return {
+    counts,
+    observe,
+    /** Holds every task that starts from now on, until `release`. */
+    hold() {
+      gate = new Promise((resolve) => (open = resolve));
+    },
+    release() {
+      gate = null;
+      open();
+    },
+  };
+}
+
+/** Active agreements from 2024-02-01 to 2026-12-31 with the demo's two reports a year, straight into the table. */
+async function writeActive(h: Harness, count: number): Promise<string[]> {
+  // The harness's first engine looks at the table when it starts: it must have done so before the table fills.
+  await h.engine.settled();
+  const agreements = Array.from({ length: count }, (_, index) => benchAgreement(`bulk-${index + 1}`, { title: `Partnerskap ${index + 1}`, status: "active" }));
+  await writeAgreements(h.table.documentClient, h.table.tableName, agreements);
+  return agreements.map((agreement) => agreement.id);
+}
+
+async function untilTrue(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe("the local engine's bound on tasks at once", () => {
+  it("never runs more than the bound through a restart and a year's jump over 24 agreements, and every execution ends where it would", async () => {
+    const tasks = countedTasks();
+    harness = await startHarness({ start: "2024-02-02T09:00:00+01:00", engine: { maxTasksAtOnce: 3, observeTasks: tasks.observe } });
+    const ids = await writeActive(harness, 24);
+
+    // A restart: the new engine's catch-up gives each agreement an execution.
+    await harness.startAnotherEngine({ stopCurrent: true });
+    expect(ids.filter((id) => harness!.engine.hasExecution(id))).toEqual(ids);
+    // 13½ months on, every execution wakes at once: the reports due 2025-03-31 get their reminders (the time test's
+    // first jump, test/reliability/time.test.ts).
+    await harness.jumpTo("2025-03-20T09:00:00+01:00");
+
+    expect(tasks.counts.peak).toBe(3);
+    expect(tasks.counts.inFlight).toBe(0);
+    for (const id of ids) {
+      const sent = (await harness.reminders.list(id)).filter((record) => record.status === "sent").map((record) => record.key);
+      expect(sent.sort()).toEqual(["report-due.2025-03-31.2025-03-17.ekonomi", "report-due.2025-03-31.2025-03-17.verksamhet"]);
+    }
+    expect(await harness.engine.health()).toEqual({ ok: true, detail: "24 executions: 24 waiting, 0 awaiting a decision" });
+  });
+
+  it("runs a person's request during a catch-up before the catch-up's queue, and says in its health report how far the catch-up has come", async () => {
+    const tasks = countedTasks();
+    harness = await startHarness({ start: "2024-02-02T09:00:00+01:00", engine: { maxTasksAtOnce: 1, observeTasks: tasks.observe } });
+    const ids = await writeActive(harness, 20);
+
+    // The first catch-up task holds the only slot until released, so the whole catch-up is queued behind it.
+    tasks.hold();
+    await harness.startAnotherEngine({ stopCurrent: true, settle: false });
+    const engine = harness.engine;
+    await untilTrue(() => engine.catchUpProgress()?.lookingFurther === false && engine.taskLoad.waiting === ids.length - 1);
+    expect(engine.catchUpProgress()).toEqual({ caughtUp: 0, started: ids.length, lookingFurther: false });
+    expect((await engine.health()).detail).toContain(`catching up after the start: 0 of ${ids.length} executions caught up; 1 tasks running, ${ids.length - 1} waiting for a slot`);
+
+    // A person submits a new agreement meanwhile.
+    const personal = "submitted-meanwhile";
+    await harness.create(personal, { ...mammaUnitedContent(), title: "Partnerskap inlämnat under ikappkörningen" });
+    await harness.command(personal, { type: "submit" });
+    await engine.ensureRunning(personal);
+    await untilTrue(() => engine.taskLoad.waiting === ids.length);
+    tasks.release();
+
+    // Its execution catches up and waits for the decision while the catch-up is still far from done.
+    await untilTrue(() => tasks.counts.finished.filter((id) => id === personal).length === 2);
+    expect((await harness.workflowState.get(personal))?.decisionToken).toEqual(expect.any(String));
+    // The task that held the slot, then the person's CatchUp; its AwaitDecision is asked for once the CatchUp has
+    // given the slot back, so it waits for the one catch-up task that got it meanwhile, not for the queue.
+    const catchUpTask = expect.stringMatching(/^bulk-/);
+    expect(tasks.counts.finished.slice(0, 4)).toEqual([catchUpTask, personal, catchUpTask, personal]);
+    expect(engine.catchUpProgress()?.caughtUp).toBeLessThan(ids.length);
+
+    await engine.settled();
+    await untilTrue(() => engine.catchUpProgress() === null);
+    expect(tasks.counts.peak).toBe(1);
+    expect(await engine.health()).toEqual({ ok: true, detail: `${ids.length + 1} executions: ${ids.length} waiting, 1 awaiting a decision` });
+  });
+});
