@@ -149,6 +149,13 @@ const STALE_AFTER_GENERATION_MS = 86_400_000;
  */
 export const STEP_FUNCTIONS_HANDOVER_MS = 5 * 60_000;
 const PAGE_SIZE = 100;
+/**
+ * Agreements diagnosed (and repaired) at the same time. Looking at one is a few reads that mostly wait on the
+ * table, so one at a time left a restart of the local runtime over 10,000 agreements catching up for most of an
+ * hour; a few at a time keep the table busy without a burst (repairs start executions, which the local engine
+ * bounds on its own, functions/local/task-slots.ts).
+ */
+const AGREEMENTS_LOOKED_AT_ONCE = 8;
 export const REPAIR_EXECUTIONS = "repairExecutions";
 
 export type Problem = "missing" | "ended" | "stale";
@@ -218,30 +225,39 @@ export function repairExecutions(dependencies: RepairExecutionsDependencies): Re
     else await workflow.ensureRunning(agreementId);
   }
 
+  async function look(agreementId: string, running: ReadonlySet<string>, result: { repaired: number; failed: number }): Promise<void> {
+    let problem: Problem | null = null;
+    try {
+      problem = await diagnose(agreementId, running);
+      if (problem === null) return;
+      await repair(agreementId, problem);
+      result.repaired++;
+      log({ agreementId, problem, repaired: true });
+    } catch (error) {
+      // One agreement that cannot be repaired now must not keep the others from being looked at.
+      result.failed++;
+      const message = error instanceof Error ? error.message : String(error);
+      log({ agreementId, ...(problem === null ? {} : { problem }), repaired: false, error: message });
+    }
+  }
+
   return {
     name: REPAIR_EXECUTIONS,
     async run() {
       const result = { repaired: 0, failed: 0 };
       const running = await executions.runningNames();
       const seen = new Set<string>();
+      let batch: string[] = [];
       for await (const agreementId of openAgreements()) {
-        if (stopped()) break;
+        if (stopped()) return result;
         if (seen.has(agreementId)) continue;
         seen.add(agreementId);
-        let problem: Problem | null = null;
-        try {
-          problem = await diagnose(agreementId, running);
-          if (problem === null) continue;
-          await repair(agreementId, problem);
-          result.repaired++;
-          log({ agreementId, problem, repaired: true });
-        } catch (error) {
-          // One agreement that cannot be repaired now must not keep the others from being looked at.
-          result.failed++;
-          const message = error instanceof Error ? error.message : String(error);
-          log({ agreementId, ...(problem === null ? {} : { problem }), repaired: false, error: message });
-        }
+        batch.push(agreementId);
+        if (batch.length < AGREEMENTS_LOOKED_AT_ONCE) continue;
+        await Promise.all(batch.map((id) => look(id, running, result)));
+        batch = [];
       }
+      if (!stopped()) await Promise.all(batch.map((id) => look(id, running, result)));
       return result;
     },
   };
