@@ -44,9 +44,14 @@ export function securityHeaders(appOrigin: string, uploadOrigin?: string): Middl
   });
 }
 
+/**
+ * GET and HEAD pass untouched: a fetch Request of either never has a body, and asking for one makes node's adapter
+ * build the whole Request, about a twentieth of node's time on the detail route (docs/benchmarks.md).
+ */
 export function bodyLimits(): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: BODY_LIMIT_BYTES,
     onError: (c) => problemResponse(c, 413, "Request body too large", `A request body may be at most ${Math.round(BODY_LIMIT_BYTES / 1024)} KB`),
   });
+  return (c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next));
 }
