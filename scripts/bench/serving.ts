@@ -190,10 +190,13 @@ async function startServing(dataDir: string, port: number, clock: string, env: N
   };
 }
 
-async function stopServing(serving: Serving): Promise<void> {
+/** Stops the runtime as a person does, with SIGTERM, and resolves with how long it took to exit. */
+async function stopServing(serving: Serving): Promise<number> {
   serving.dynamoDb.destroy();
+  const stopping = performance.now();
   serving.runtime.kill("SIGTERM");
   await serving.runtime.untilExited();
+  return performance.now() - stopping;
 }
 
 /** Loads agreements `from` to `to` (exclusive), in chunks so the batch never holds 10,000 agreements' items at once. */
@@ -353,6 +356,8 @@ export interface ProfileSummary {
   self: { place: string; share: number }[];
   /** Share of samples with the place anywhere on the stack. */
   inclusive: { place: string; share: number }[];
+  /** The functions with the most own time, each with where it lives; native frames named as V8 names them. */
+  functions: { name: string; share: number }[];
 }
 
 export function summariseProfile(profile: CpuProfile, top = 10): ProfileSummary {
@@ -371,10 +376,14 @@ export function summariseProfile(profile: CpuProfile, top = 10): ProfileSummary 
   };
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  const functions = new Map<string, number>();
   const busy = profile.samples.filter((id) => byId.get(id)!.callFrame.functionName !== "(idle)");
   for (const id of busy) {
     const place = placeOf(byId.get(id)!.callFrame);
     self.set(place, (self.get(place) ?? 0) + 1);
+    const { functionName, url } = byId.get(id)!.callFrame;
+    const name = `${functionName || "(anonymous)"}${url === "" ? "" : ` (${url.startsWith("node:") ? url : place})`}`;
+    functions.set(name, (functions.get(name) ?? 0) + 1);
     for (const onStack of stackOf(id)) inclusive.set(onStack, (inclusive.get(onStack) ?? 0) + 1);
   }
   const ranked = (counts: Map<string, number>) =>
@@ -383,16 +392,17 @@ export function summariseProfile(profile: CpuProfile, top = 10): ProfileSummary 
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([place, count]) => ({ place, share: count / busy.length }));
-  return { samples: busy.length, self: ranked(self), inclusive: ranked(inclusive) };
+  return { samples: busy.length, self: ranked(self), inclusive: ranked(inclusive), functions: ranked(functions).map(({ place, share }) => ({ name: place, share })) };
 }
 
 /**
- * The detail route under autocannon, profiled through the inspector for exactly that run, so the runtime's start
- * (loading modules, DynamoDB Local, the workflow definition) is not in it.
+ * The detail route under autocannon, profiled through the inspector for exactly that run once the engine has caught
+ * up, so neither the runtime's start (loading modules, DynamoDB Local, the workflow definition) nor its catch-up is in it.
  */
 async function profileDetail(dataDir: string, port: number, id: string): Promise<ProfileSummary> {
   const inspectorPort = await findFreePort();
   const serving = await startServing(dataDir, port, SERVING_CLOCK, { NODE_OPTIONS: `--inspect=127.0.0.1:${inspectorPort}` });
+  while ((await untilHealthy(serving.runtime)).includes("catching up")) await new Promise((resolve) => setTimeout(resolve, 250));
   const inspector = await connectInspector(inspectorPort);
   try {
     const profile = await profileWhile<CpuProfile>(inspector, () => throughput(serving.runtime, serving.emulatorPid, `/api/agreements/${id}`, serving.auth));
@@ -421,6 +431,8 @@ export interface StartFigures {
   healthAnswered: number;
   healthSlowestMs: number;
   healthUnanswered: number;
+  /** From SIGTERM, once caught up, to the process's exit. */
+  stopMs: number;
 }
 
 const HEALTH_POLL_MS = 250;
@@ -442,6 +454,7 @@ async function peakRssMb(pid: number): Promise<number> {
  */
 export async function measureRestart(dataDir: string, port: number, agreements: number): Promise<StartFigures> {
   const serving = await startServing(dataDir, port, SERVING_CLOCK);
+  let stopped = false;
   try {
     const { healthyMs } = serving;
     const startedAt = performance.now() - healthyMs;
@@ -482,14 +495,18 @@ export async function measureRestart(dataDir: string, port: number, agreements: 
       healthAnswered: answered,
       healthSlowestMs: slowest,
       healthUnanswered: unanswered,
+      stopMs: NaN,
     };
+    stopped = true;
+    figures.stopMs = await stopServing(serving);
     console.log(
       `restart over ${agreements} agreements: healthy in ${healthyMs.toFixed(0)} ms, caught up in ${caughtUpMs.toFixed(0)} ms, ` +
-        `node ${figures.rssMb.toFixed(0)} MB (peak ${figures.peakRssMb.toFixed(0)} MB), health answered ${answered} times (slowest ${slowest.toFixed(0)} ms), ${unanswered} not`,
+        `node ${figures.rssMb.toFixed(0)} MB (peak ${figures.peakRssMb.toFixed(0)} MB), health answered ${answered} times (slowest ${slowest.toFixed(0)} ms), ${unanswered} not; ` +
+        `stopped in ${figures.stopMs.toFixed(0)} ms`,
     );
     return figures;
   } finally {
-    await stopServing(serving);
+    if (!stopped) await stopServing(serving);
   }
 }
 
@@ -516,15 +533,20 @@ export async function measureServing(): Promise<ServingFigures> {
     const small = await scaling(serving);
     const measuredThroughput = await throughputs(serving, id);
     console.log(`serving: detail ${measuredThroughput.detail.rate.toFixed(0)} req/s vs raw GetItem ${measuredThroughput.rawGetItem.toFixed(0)} req/s`);
-    await load(serving, SIZES[0], SIZES[1]);
-    const large = await scaling(serving);
-    console.log(`serving: scaling measured at ${SIZES.join(" and ")} agreements`);
     await stopServing(serving);
+
+    // Profiled over the same 100 agreements, before the larger table gives the engine executions to catch up on.
+    const profile = await profileDetail(dataDir, port, id);
+
+    const larger = await startServing(dataDir, port, SERVING_CLOCK);
+    await load(larger, SIZES[0], SIZES[1]);
+    const large = await scaling(larger);
+    console.log(`serving: scaling measured at ${SIZES.join(" and ")} agreements`);
+    await stopServing(larger);
 
     // A restart over 10,000 agreements: the engine re-creates the executions of those that need one.
     const start = await measureRestart(dataDir, port, SIZES[1]);
 
-    const profile = await profileDetail(dataDir, port, id);
     return { freshStartMs, overhead, scaled: { [SIZES[0]]: small, [SIZES[1]]: large }, throughput: measuredThroughput, start, profile };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
@@ -706,6 +728,13 @@ export function servingSections(figures: ServingFigures): Record<string, string>
         return `| ${entry.place} | ${(entry.share * 100).toFixed(1)} % | ${inclusive?.place ?? ""} | ${inclusive === undefined ? "" : `${(inclusive.share * 100).toFixed(1)} %`} |`;
       }),
       ``,
+      `The functions with the most own time (\`writev\` is the kernel's socket write: the answer to autocannon and the`,
+      `request to DynamoDB Local):`,
+      ``,
+      `| Function | Own time |`,
+      `| --- | --- |`,
+      ...profile.functions.map((entry) => `| \`${entry.name}\` | ${(entry.share * 100).toFixed(1)} % |`),
+      ``,
       measured,
     ].join("\n"),
     "start-memory": [
@@ -745,10 +774,10 @@ function restartTable(start: StartFigures): string[] {
     `detail says how far it has come. Health was asked every ${HEALTH_POLL_MS} ms during the catch-up, each request given`,
     `${HEALTH_PATIENCE_MS / 1000} s. Targets: healthy within ${HEALTHY_TARGET_MS / 1000} s; health answering throughout.`,
     ``,
-    `| Agreements | Healthy | | Caught up | Executions caught up a second | Node RSS: peak, then | Health during the catch-up |`,
-    `| --- | --- | --- | --- | --- | --- | --- |`,
+    `| Agreements | Healthy | | Caught up | Executions caught up a second | Node RSS: peak, then | Health during the catch-up | Stopped (SIGTERM to exit) |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
     `| ${start.agreements.toLocaleString("en")} | ${seconds(start.healthyMs)} | ${verdict(start.healthyMs <= HEALTHY_TARGET_MS)} | ${seconds(start.caughtUpMs)} | ` +
-      `${rate.toFixed(0)} | ${start.peakRssMb.toFixed(0)} MB, ${start.rssMb.toFixed(0)} MB | ${start.healthAnswered} answered (slowest ${start.healthSlowestMs.toFixed(0)} ms), ${start.healthUnanswered} not |`,
+      `${rate.toFixed(0)} | ${start.peakRssMb.toFixed(0)} MB, ${start.rssMb.toFixed(0)} MB | ${start.healthAnswered} answered (slowest ${start.healthSlowestMs.toFixed(0)} ms), ${start.healthUnanswered} not | ${seconds(start.stopMs)} |`,
     ``,
     `About halfway: "${start.halfway}". Once caught up: "${start.executions}".`,
   ];
