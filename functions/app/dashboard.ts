@@ -1,12 +1,12 @@
 /**
  * The staff dashboard: what needs attention today, each figure with what it stands for, so the page can link a
  * number to the list behind it. Every figure comes from keys and indexes, a fixed number of reads whatever the
- * number of agreements: statuses and end dates are counted on the byStatus index; notice dates read from byNotice;
- * reports from the report schedule; failed workflows, uncertain reminders and undeliverable addresses from their
- * registries (with each address's links to the agreements using it); then one BatchGetItem of the agreements
- * named. docs/data-model.md says what each read costs.
+ * number of agreements: statuses from their counters, agreements ending soon counted on the byStatus index; notice
+ * dates read from byNotice; reports from the report schedule; failed workflows, uncertain reminders and
+ * undeliverable addresses from their registries (with each address's links to the agreements using it); then one
+ * BatchGetItem of the agreements named. docs/data-model.md says what each read costs.
  */
-import { agreementAddresses, isComplete, STATUSES, type Agreement, type Status } from "../domain/agreement";
+import { agreementAddresses, isComplete, type Agreement, type Status } from "../domain/agreement";
 import { addDays, stockholmDate, type CalendarDate } from "../domain/dates";
 import { noticeDate } from "../domain/reminders";
 import type { UncertainReminder } from "../store/reminders";
@@ -82,7 +82,7 @@ export function dashboardUseCases({ store, workflowStates, reminders, undelivera
       permitted(principal, "read");
       const today = stockholmDate(clock.now());
       const [counts, ending, withNoticeSoon, open, inReview, failed, uncertain, addresses] = await Promise.all([
-        Promise.all(STATUSES.map((status) => store.countByStatus(status))),
+        store.countsByStatus(),
         Promise.all(
           ENDING_WITHIN_DAYS.map(async (days) => {
             // The list's endsBefore excludes its date: the horizon's last day is the day before.
@@ -115,7 +115,7 @@ export function dashboardUseCases({ store, workflowStates, reminders, undelivera
       });
       return {
         today,
-        byStatus: Object.fromEntries(STATUSES.map((status, index) => [status, counts[index]!])) as Record<Status, number>,
+        byStatus: counts,
         ending,
         noticeDates,
         reports: {

@@ -17,6 +17,7 @@ import { createStores } from "../store/stores";
 import { ensureTable, TableMismatchError } from "../store/table";
 import { rebuildTextIndexIfOutdated } from "../store/text-index";
 import { rebuildDashboardEntriesIfOutdated } from "../store/dashboard-entries";
+import { recountStatusesIfOutdated } from "../store/status-counts";
 import { DEFAULT_RECONCILE_MINUTES, reconcileMinutesFrom, reconcilerSteps } from "../workflow/reconcile";
 import { loadClock } from "./clock";
 import { Components, type HealthSummary } from "./components";
@@ -168,6 +169,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (reindexed > 0) progress(`Rebuilt the search index of ${reindexed} agreements kept from an older version`);
     const filledIn = await rebuildDashboardEntriesIfOutdated(documentClient, tableName, (request) => store.listByStatus("active", request));
     if (filledIn > 0) progress(`Filled in the dashboard's index of ${filledIn} agreements in force kept from an older version`);
+    const counted = await recountStatusesIfOutdated(documentClient, tableName, (status) => store.countByStatus(status));
+    if (counted > 0) progress(`Counted the ${counted} agreements kept from an older version by status`);
     const clockFile = path.join(dataDir, "clock.json");
     const clock = await loadClock(clockFile, options.clockStart);
     if (options.demoData) {

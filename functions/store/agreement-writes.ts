@@ -1,7 +1,8 @@
 /**
  * Writing what the lifecycle decided: every change of one lifecycle result, its audit event, its association
- * links and the workflow notices it calls for, in one DynamoDB transaction guarded by the versions read; then the
- * items derived from the agreements (the text index, the report schedule, the address links).
+ * links, the workflow notices it calls for and the status counters it moves (status-counts.ts), in one DynamoDB
+ * transaction guarded by the versions read; then the items derived from the agreements (the text index, the report
+ * schedule, the address links).
  */
 import { TransactionCanceledException, type CancellationReason } from "@aws-sdk/client-dynamodb";
 import { TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -15,6 +16,7 @@ import { TABLE_DEFINITION } from "./table";
 import { syncTextIndex } from "./text-index";
 import { syncAddressLinks } from "./address-links";
 import { syncReportSchedule } from "./report-schedule";
+import { statusCountChanges, statusCountUpdates } from "./status-counts";
 import { workflowNoticeItem, type WorkflowNotice } from "./workflow-outbox";
 
 /** Attempts for a transaction cancelled only because another transaction held an item at the same moment. */
@@ -60,10 +62,12 @@ export function createAgreementWrites({ client, tableName }: { client: DynamoDBD
       items: transactionItems(change),
       guards: overlapGuardWrites(tableName, change, overlapGuard),
     }));
-    // Notices go last: a cancellation reason's position then still names the change it belongs to.
+    // Notices and the status counters go last: a cancellation reason's position then still names the change it
+    // belongs to.
     const transactItems = [
       ...perChange.flatMap(({ items, guards }) => [...items, ...guards]),
       ...notices.map((notice) => ({ Put: { TableName: tableName, Item: workflowNoticeItem(notice) } })),
+      ...statusCountUpdates(tableName, statusCountChanges(changes)),
     ];
     // Which change each transaction item belongs to, and whether it is a guard, to explain a cancellation reason.
     const owners = perChange.flatMap(({ change, items, guards }) => [

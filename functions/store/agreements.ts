@@ -38,8 +38,13 @@ export interface AgreementStore {
   listNewestFirst(request?: PageRequest): Promise<Page<Agreement>>;
   /** Ordered by end date, soonest first; agreements without a period last. */
   listByStatus(status: Status, request?: EndDateFilter): Promise<Page<Agreement>>;
-  /** How many agreements are in the status (with a period ending in `range`, when given); one Query of the byStatus index. */
+  /**
+   * How many agreements are in the status (with a period ending in `range`, when given), counted on the byStatus
+   * index: DynamoDB reads every agreement it counts. For every status's total, `countsByStatus`.
+   */
   countByStatus(status: Status, range?: EndDateRange): Promise<number>;
+  /** How many agreements each status has, from the status counters (status-counts.ts): one Query however many there are. */
+  countsByStatus(): Promise<Record<Status, number>>;
   /** Every agreement in the status whose last day to give notice is in the range, soonest first (byNotice, all pages). */
   listByNoticeDate(status: Status, range: Required<EndDateRange>): Promise<Agreement[]>;
   /** By the responsible officer's email (any letter case), ordered by end date; without a period last. */

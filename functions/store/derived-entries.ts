@@ -6,7 +6,7 @@
  * schedule (report-schedule.ts) and the address links (address-links.ts) are written through here.
  *
  * A table written before a kind of entry existed, or in an older format of it, is filled in once, on start
- * (`fillInUnlessAtFormat`).
+ * (`fillInUnlessAtFormat`; the status counters, status-counts.ts, through `unlessAtFormat`).
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -54,26 +54,41 @@ function keyText(key: ItemKey): string {
 }
 
 /**
- * Unless the format marker at `marker` names `format`: hands every agreement `listAgreements` gives, a page of 100 at
- * a time, to `fillIn`, then records the format. Interrupted, it runs again on the next start. Returns how many
- * agreements were filled in (0 when the table was at the format).
+ * Unless the format marker at `marker` names `format`: runs `work`, then records the format, so that work
+ * interrupted runs again on the next start. Returns what `work` returned (0 when the table was at the format).
  */
-export async function fillInUnlessAtFormat(
+export async function unlessAtFormat(
   { client, tableName }: { client: DynamoDBDocumentClient; tableName: string },
   { marker, format }: { marker: ItemKey; format: number },
-  listAgreements: (request: PageRequest) => Promise<Page<Agreement>>,
-  fillIn: (agreements: Agreement[]) => Promise<void>,
+  work: () => Promise<number>,
 ): Promise<number> {
   const recorded = await client.send(new GetCommand({ TableName: tableName, Key: { ...marker }, ConsistentRead: true }));
   if (recorded.Item?.format === format) return 0;
-  let filledIn = 0;
-  let cursor: string | null = null;
-  do {
-    const page = await listAgreements({ limit: MAX_PAGE_SIZE, cursor });
-    await fillIn(page.items);
-    filledIn += page.items.length;
-    cursor = page.cursor;
-  } while (cursor !== null);
+  const done = await work();
   await client.send(new PutCommand({ TableName: tableName, Item: { ...marker, format } }));
-  return filledIn;
+  return done;
+}
+
+/**
+ * Unless the format marker at `marker` names `format`: hands every agreement `listAgreements` gives, a page of 100 at
+ * a time, to `fillIn`, then records the format. Returns how many agreements were filled in (0 when the table was at
+ * the format).
+ */
+export function fillInUnlessAtFormat(
+  table: { client: DynamoDBDocumentClient; tableName: string },
+  format: { marker: ItemKey; format: number },
+  listAgreements: (request: PageRequest) => Promise<Page<Agreement>>,
+  fillIn: (agreements: Agreement[]) => Promise<void>,
+): Promise<number> {
+  return unlessAtFormat(table, format, async () => {
+    let filledIn = 0;
+    let cursor: string | null = null;
+    do {
+      const page = await listAgreements({ limit: MAX_PAGE_SIZE, cursor });
+      await fillIn(page.items);
+      filledIn += page.items.length;
+      cursor = page.cursor;
+    } while (cursor !== null);
+    return filledIn;
+  });
 }

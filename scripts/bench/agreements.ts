@@ -2,12 +2,13 @@
  * Tables full of agreements for the benchmarks: made from the demo agreement, brought to their status through the
  * lifecycle's own rules, and written as the store writes them, but in batches, so 10,000 load in seconds.
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Agreement, DraftContent, Status } from "../../functions/domain/agreement";
 import { createDraft, transition } from "../../functions/domain/lifecycle";
 import { mammaUnited } from "../../functions/local/demo-agreements";
 import { agreementItem, agreementKey, associationLinkItem } from "../../functions/store/items";
 import { textIndexEntries, textItem } from "../../functions/store/search";
+import { statusCountUpdates } from "../../functions/store/status-counts";
 
 /** The statuses a benchmark agreement can be brought to, each by the demo agreement's steps up to it. */
 export type BenchStatus = Extract<Status, "draft" | "proposed" | "approved" | "active">;
@@ -28,7 +29,10 @@ export function benchAgreement(id: string, changes: { title: string; end?: strin
   return agreement;
 }
 
-/** Writes the agreements as the store does (the agreement, its association links, its text index entries). */
+/**
+ * Writes the agreements as the store does (the agreement, its association links, its text index entries) and adds
+ * them to the status counters.
+ */
 export async function writeAgreements(client: DynamoDBDocumentClient, tableName: string, agreements: readonly Agreement[]): Promise<void> {
   const items = agreements.flatMap((agreement) => [
     agreementItem(agreement),
@@ -36,6 +40,9 @@ export async function writeAgreements(client: DynamoDBDocumentClient, tableName:
     ...[...textIndexEntries(agreement)].map(([word, shared]) => textItem(word, agreement.id, shared, agreement.version)),
   ]);
   await batchWriteItems(client, tableName, items);
+  const added = new Map<Status, number>();
+  for (const { status } of agreements) added.set(status, (added.get(status) ?? 0) + 1);
+  for (const { Update } of statusCountUpdates(tableName, added)) await client.send(new UpdateCommand(Update));
 }
 
 /** Items written with BatchWriteItem, 25 a call, 8 calls at a time: for loading a table fast. */

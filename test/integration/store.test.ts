@@ -4,14 +4,15 @@ import { randomUUID } from "node:crypto";
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Agreement, Association, DraftContent, Status } from "../../functions/domain/agreement";
+import { STATUSES, type Agreement, type Association, type DraftContent, type Status } from "../../functions/domain/agreement";
 import { addDays, yearOf } from "../../functions/domain/dates";
 import { createDraft, transition, type Command, type Related } from "../../functions/domain/lifecycle";
 import { luhnCheckDigit } from "../../functions/domain/organisation-number";
 import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
 import type { Page } from "../../functions/store/paging";
 import { CorruptItemError, InvalidCursorError, VersionConflictError } from "../../functions/store/errors";
-import { agreementKey } from "../../functions/store/items";
+import { agreementItem, agreementKey } from "../../functions/store/items";
+import { recountStatusesIfOutdated } from "../../functions/store/status-counts";
 import { createReportStore } from "../../functions/store/reports";
 import { storeSubmittedReport } from "../reports/fixtures";
 import { ensureTable, TABLE_DEFINITION, TableMismatchError } from "../../functions/store/table";
@@ -437,6 +438,53 @@ describe("writing agreements", () => {
 
     await expect(store.get("agr-corrupt")).rejects.toThrow(CorruptItemError);
     await expect(store.get("agr-corrupt")).rejects.toThrow(/AGREEMENT#agr-corrupt.*version/);
+  });
+
+  // Every write above went through applyChanges: new drafts, transitions, a renewal's two agreements in one
+  // transaction, and writes refused for a stale version or a taken id, which must not move a counter either.
+  it("keeps each status's counter equal to what its index counts", async () => {
+    const counters = await store.countsByStatus();
+
+    for (const status of STATUSES) expect({ status, agreements: counters[status] }).toEqual({ status, agreements: await store.countByStatus(status) });
+    expect(counters).toMatchObject({ draft: 5, proposed: 2, approved: 1, active: 4 });
+  });
+});
+
+describe("the status counters of a table written before them", () => {
+  let table: TestTable;
+  let store: AgreementStore;
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    store = createAgreementStore({ client: table.documentClient, tableName: table.tableName, cursorSecret: CURSOR_SECRET });
+  });
+
+  afterAll(() => table?.dispose());
+
+  it("are counted once on start, and kept by the writes from then on", async () => {
+    const end = "2026-12-31";
+    // Agreement items alone, as a version before the counters wrote them.
+    for (const [id, status] of [["old-1", "draft"], ["old-2", "draft"], ["old-3", "active"]] as const) {
+      const created = createDraft(id, content({ title: id, end, associations: [newAssociation()], officerEmail: "c@example.se" }), editor, NOW);
+      if (!created.ok) throw new Error(created.error.message);
+      let stored = created.agreement;
+      for (const command of status === "active" ? pathTo("active", end) : []) {
+        const result = transition(stored, command, editor, NOW);
+        if (!result.ok) throw new Error(result.error.message);
+        stored = result.agreement;
+      }
+      await table.documentClient.send(new PutCommand({ TableName: table.tableName, Item: agreementItem(stored) }));
+    }
+    const countOnIndex = (status: Status) => store.countByStatus(status);
+    expect(await store.countsByStatus()).toMatchObject({ draft: 0, active: 0 });
+
+    expect(await recountStatusesIfOutdated(table.documentClient, table.tableName, countOnIndex)).toBe(3);
+    expect(await store.countsByStatus()).toMatchObject({ draft: 2, proposed: 0, active: 1 });
+    expect(await recountStatusesIfOutdated(table.documentClient, table.tableName, countOnIndex)).toBe(0);
+
+    const draft = (await store.get("old-1"))!;
+    await act(store, draft, { type: "submit" });
+    expect(await store.countsByStatus()).toMatchObject({ draft: 1, proposed: 1, active: 1 });
   });
 });
 
