@@ -30,7 +30,8 @@ const TABLE_NAME = "iop";
 /** The runtime's clock during the serving benchmarks: agreements end over 2026, some within 90 days of it. */
 const SERVING_CLOCK = "2025-11-01T09:00:00+01:00";
 const TODAY = "2025-11-01";
-const SIZES = [100, 10_000] as const;
+/** The scaling run's two table sizes; BENCH_SCALING_AGREEMENTS makes the larger one smaller for a trial run. */
+const SIZES = [100, Number(process.env.BENCH_SCALING_AGREEMENTS ?? 10_000)] as const;
 /** Every tenth agreement's title holds the word searched for. */
 const SEARCH_TERM = "mattel";
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 2_000);
@@ -519,7 +520,8 @@ export async function measureRestart(dataDir: string, port: number, agreements: 
 export interface ServingFigures {
   freshStartMs: number;
   overhead: Overhead;
-  scaled: Record<(typeof SIZES)[number], Scaled>;
+  /** At the smaller and at the larger size of {@link SIZES}. */
+  scaled: { small: Scaled; large: Scaled };
   throughput: Throughputs;
   start: StartFigures;
   profile: ProfileSummary;
@@ -553,7 +555,7 @@ export async function measureServing(): Promise<ServingFigures> {
     // A restart over 10,000 agreements: the engine re-creates the executions of those that need one.
     const start = await measureRestart(dataDir, port, SIZES[1]);
 
-    return { freshStartMs, overhead, scaled: { [SIZES[0]]: small, [SIZES[1]]: large }, throughput: measuredThroughput, start, profile };
+    return { freshStartMs, overhead, scaled: { small, large }, throughput: measuredThroughput, start, profile };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -661,8 +663,7 @@ export function servingSections(figures: ServingFigures): Record<string, string>
   const overheadP50 = p50(overhead.http) / p50(overhead.raw);
   const overheadP99 = p99(overhead.http) / p99(overhead.raw);
   const detailShare = t.detail.rate / t.rawGetItem;
-  const small = scaled[SIZES[0]];
-  const large = scaled[SIZES[1]];
+  const { small, large } = scaled;
   return {
     "api-overhead": [
       `## API overhead: an agreement over HTTP against a raw GetItem`,
