@@ -29,7 +29,7 @@ import { functionArnPlaceholder, substituteFunctionArns, TASK_FUNCTIONS, type Ta
 import { executionInput, executionName } from "../workflow/executions";
 import { runnableGeneration } from "../workflow/generations";
 import type { AgreementWorkflow } from "../workflow/port";
-import { repairExecutions, type ExecutionInspector, type ReconcileStep, type RepairLogEntry } from "../workflow/reconcile";
+import { repairExecutions, type ExecutionInspector, type RepairLogEntry } from "../workflow/reconcile";
 import type { DecisionCallbacks, ExecutionLauncher, WorkflowTasks } from "../workflow/tasks";
 import type { WorkflowTiming } from "../workflow/timing";
 import type { Component, ComponentHealth } from "./components";
@@ -132,10 +132,6 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
   #tokens = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
-  /** The repair step, its executions' tasks in the background's line or in a person's (a clock move). */
-  readonly #repair: Record<TaskLine, ReconcileStep>;
-  /** What the last repair did, agreement by agreement: what the AWS reconciler writes to its log. */
-  #repairs: RepairLogEntry[] = [];
   /** Whether the repair begun by `start` is still going, and why it failed if it did. */
   #repairingAfterStart = false;
   #catchUp: Promise<void> = Promise.resolve();
@@ -154,24 +150,6 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
       decisions: { complete: async (taskToken) => this.#complete(taskToken) },
     });
     this.#slots = new TaskSlots(options.maxTasksAtOnce ?? TASKS_PER_CORE * availableParallelism());
-    const { agreements, workflowState, clock, timing } = options;
-    const repairIn = (line: TaskLine) =>
-      repairExecutions({
-        agreements,
-        workflowState,
-        clock,
-        timing,
-        handoverMs: 0,
-        workflow: {
-          ensureRunning: (agreementId) => this.#ensureRunning(agreementId, line),
-          decisionRecorded: (agreementId) => this.#decisionRecorded(agreementId, line),
-          agreementChanged: (agreementId) => this.#agreementChanged(agreementId, line),
-        },
-        executions: this,
-        log: (entry) => void this.#repairs.push(entry),
-        stopped: () => this.#stopped,
-      });
-    this.#repair = { person: repairIn("person"), background: repairIn("background") };
   }
 
   // -- Component --------------------------------------------------------------------------------------------
@@ -299,18 +277,31 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
 
   /**
    * The reconciler's repair step, run by this engine: on start, when the clock moves, and on the local runtime's
-   * reconcile schedule. Resolves with what it did; `lastRepairs` has the details.
+   * reconcile schedule; its executions' tasks in the background's line or in a person's (a clock move). Resolves
+   * with what it did, agreement by agreement in `repairs` (what the AWS reconciler writes to its log). It stops
+   * between two agreements when the engine stops or `signal` aborts.
    */
-  repairExecutions(line: TaskLine = "background"): Promise<{ repaired: number; failed: number }> {
+  repairExecutions(line: TaskLine = "background", signal?: AbortSignal): Promise<{ repaired: number; failed: number; repairs: RepairLogEntry[] }> {
     return this.#operation(async () => {
-      this.#repairs = [];
-      return this.#repair[line].run();
+      const { agreements, workflowState, clock, timing } = this.#options;
+      const repairs: RepairLogEntry[] = [];
+      const step = repairExecutions({
+        agreements,
+        workflowState,
+        clock,
+        timing,
+        handoverMs: 0,
+        workflow: {
+          ensureRunning: (agreementId) => this.#ensureRunning(agreementId, line),
+          decisionRecorded: (agreementId) => this.#decisionRecorded(agreementId, line),
+          agreementChanged: (agreementId) => this.#agreementChanged(agreementId, line),
+        },
+        executions: this,
+        log: (entry) => void repairs.push(entry),
+        stopped: () => this.#stopped || (signal?.aborted ?? false),
+      });
+      return { ...(await step.run()), repairs };
     });
-  }
-
-  /** Each agreement the last repair started an execution for (or could not). */
-  get lastRepairs(): readonly RepairLogEntry[] {
-    return this.#repairs;
   }
 
   // -- What the tasks' launcher and callbacks do ------------------------------------------------------------
