@@ -18,6 +18,8 @@ export class LocalReconciler implements Component {
   readonly #options: LocalReconcilerOptions;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<ReconcileReport> | null = null;
+  /** Aborted on stop, so a run under way (a repair over thousands of agreements) ends between two of them. */
+  #stopping = new AbortController();
   #last: ReconcileReport | null = null;
 
   constructor(options: LocalReconcilerOptions) {
@@ -26,6 +28,7 @@ export class LocalReconciler implements Component {
   }
 
   async start(): Promise<void> {
+    this.#stopping = new AbortController();
     // Once now, for what a previous run left untold or stopped, then on the schedule, as in AWS.
     void this.runOnce();
     this.#timer = setInterval(() => void this.runOnce(), this.#options.intervalMinutes * 60_000);
@@ -34,6 +37,7 @@ export class LocalReconciler implements Component {
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    this.#stopping.abort();
     await this.#running;
   }
 
@@ -44,7 +48,7 @@ export class LocalReconciler implements Component {
 
   /** One run of every step; a run already under way is joined rather than overlapped. */
   runOnce(): Promise<ReconcileReport> {
-    this.#running ??= reconcile(this.#options.steps)
+    this.#running ??= reconcile(this.#options.steps, this.#stopping.signal)
       .then((report) => {
         this.#last = report;
         for (const step of report.steps) {

@@ -11,9 +11,12 @@
  * - A movable clock. Waits are measured on the injected clock, not on timers: a waiting execution is woken by
  *   ending it and starting it again, which takes the same states a timer firing would (Wait -> CatchUp), so the
  *   event log counts transitions as Step Functions would. Each real timer stays below Node's 24.8-day limit.
- * - A bound on the tasks running at once (functions/local/task-slots.ts). Step Functions runs each execution on
- *   its own; here they share one process, and a restart or a clock move wakes thousands of them together. Tasks
- *   a person's request caused go before the background's, so a new agreement does not wait for a catch-up.
+ * - A bound on the executions running states at once (functions/local/task-slots.ts). Step Functions runs each
+ *   execution on its own; here they share one process, and a restart or a clock move wakes thousands of them
+ *   together. An execution takes a slot before its run starts (or goes on after a callback) and gives it back when
+ *   it waits again, so one waiting for a slot is a small record: no state machine run, and no task timeout ticking
+ *   (aws-local-stepfunctions times a Task out after 60 s unless it says otherwise). Executions a person's request
+ *   caused go before the background's, so a new agreement does not wait for a catch-up.
  *
  * docs/workflow.md lists how this differs from Step Functions.
  */
@@ -26,7 +29,7 @@ import { functionArnPlaceholder, substituteFunctionArns, TASK_FUNCTIONS, type Ta
 import { executionInput, executionName } from "../workflow/executions";
 import { runnableGeneration } from "../workflow/generations";
 import type { AgreementWorkflow } from "../workflow/port";
-import { repairExecutions, type ExecutionInspector, type ReconcileStep, type RepairLogEntry } from "../workflow/reconcile";
+import { repairExecutions, type ExecutionInspector, type RepairLogEntry } from "../workflow/reconcile";
 import type { DecisionCallbacks, ExecutionLauncher, WorkflowTasks } from "../workflow/tasks";
 import type { WorkflowTiming } from "../workflow/timing";
 import type { Component, ComponentHealth } from "./components";
@@ -36,10 +39,11 @@ import { TaskSlots, type TaskLine } from "./task-slots";
 const LOCAL_TIMER_CAP_MS = 20 * 86_400_000;
 const EVENTS_KEPT_PER_AGREEMENT = 2_000;
 /**
- * Tasks running at once, per core. A task is a short chain of reads and writes on DynamoDB Local (a Java process
- * on the same machine) and at most a few sends to the mail catcher: it mostly waits, so one per core would leave
- * the cores idle, while a few per core keep DynamoDB Local busy. Memory grows with the tasks in flight, not with
- * the executions waiting for a slot, and a person's task waits for at most this many to finish.
+ * Executions running states at once, per core, and so tasks at once (an execution runs one task at a time). A
+ * task is a short chain of reads and writes on DynamoDB Local (a Java process on the same machine) and at most a
+ * few sends to the mail catcher: it mostly waits, so one per core would leave the cores idle, while a few per core
+ * keep DynamoDB Local busy. Memory grows with the executions running, not with those waiting for a slot, and a
+ * person's execution waits for at most this many to wait again.
  */
 export const TASKS_PER_CORE = 4;
 
@@ -54,7 +58,7 @@ export interface LocalWorkflowEngineOptions {
   timing: WorkflowTiming;
   /** Pause before retrying a failed task; the definition's backoff (seconds to minutes) when left out. */
   retryIntervalMs?: number;
-  /** How many tasks run at once; {@link TASKS_PER_CORE} per core when left out. */
+  /** How many executions run states (so tasks) at once; {@link TASKS_PER_CORE} per core when left out. */
   maxTasksAtOnce?: number;
   /** Executions that failed, for the person at the terminal. */
   warn?: (line: string) => void;
@@ -84,8 +88,14 @@ interface Execution {
 interface Run {
   execution: Execution;
   handle: { abort(): void; result: Promise<unknown> } | null;
-  /** Running states (or waiting for a task slot); false while waiting in a Wait state or for a callback. */
+  /** Running states, or waiting for a slot to run them; false while waiting in a Wait state or for a callback. */
   busy: boolean;
+  /** Holds one of the engine's slots: from when it got one until it waits, or ends with no task in flight. */
+  holdsSlot: boolean;
+  /** Its request for a slot, while it waits for one. */
+  slotRequest: Promise<boolean> | null;
+  /** A task handler of the run is running (it may outlive the run: a Task state's timeout does not stop it). */
+  inTask: boolean;
   /** The token of the callback this run waits for, while it does. */
   awaiting: string | null;
   /** The token `$$.Task.Token` gave out last. */
@@ -122,10 +132,6 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
   #tokens = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
-  /** The repair step, its executions' tasks in the background's line or in a person's (a clock move). */
-  readonly #repair: Record<TaskLine, ReconcileStep>;
-  /** What the last repair did, agreement by agreement: what the AWS reconciler writes to its log. */
-  #repairs: RepairLogEntry[] = [];
   /** Whether the repair begun by `start` is still going, and why it failed if it did. */
   #repairingAfterStart = false;
   #catchUp: Promise<void> = Promise.resolve();
@@ -144,24 +150,6 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
       decisions: { complete: async (taskToken) => this.#complete(taskToken) },
     });
     this.#slots = new TaskSlots(options.maxTasksAtOnce ?? TASKS_PER_CORE * availableParallelism());
-    const { agreements, workflowState, clock, timing } = options;
-    const repairIn = (line: TaskLine) =>
-      repairExecutions({
-        agreements,
-        workflowState,
-        clock,
-        timing,
-        handoverMs: 0,
-        workflow: {
-          ensureRunning: (agreementId) => this.#ensureRunning(agreementId, line),
-          decisionRecorded: (agreementId) => this.#decisionRecorded(agreementId, line),
-          agreementChanged: (agreementId) => this.#agreementChanged(agreementId, line),
-        },
-        executions: this,
-        log: (entry) => void this.#repairs.push(entry),
-        stopped: () => this.#stopped,
-      });
-    this.#repair = { person: repairIn("person"), background: repairIn("background") };
   }
 
   // -- Component --------------------------------------------------------------------------------------------
@@ -189,11 +177,15 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
       });
   }
 
+  /**
+   * Ends every run at once: those waiting for a slot never start, and those running stop after their task in
+   * flight. Nothing is lost: an execution is re-created, and catches up, on the next start.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    await this.#catchUp;
     for (const run of this.#runs) this.#end(run);
+    await this.#catchUp;
     await Promise.allSettled([...this.#inFlight]);
     this.#executions.clear();
     this.#callbacks.clear();
@@ -212,11 +204,11 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     const { running, waiting: queued } = this.taskLoad;
     return {
       ok: !this.#stopped,
-      detail: `${counts}; catching up after the start: ${caughtUp.toLocaleString("en")} of ${started.toLocaleString("en")} executions caught up${further}; ${running} tasks running, ${queued} waiting for a slot`,
+      detail: `${counts}; catching up after the start: ${caughtUp.toLocaleString("en")} of ${started.toLocaleString("en")} executions caught up${further}; ${running} executions running, ${queued} waiting for a slot`,
     };
   }
 
-  /** The tasks running now, and those waiting for a slot. */
+  /** The executions running states now (each at most one task), and those waiting for a slot. */
   get taskLoad(): { running: number; waiting: number } {
     return this.#slots.load;
   }
@@ -285,18 +277,31 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
 
   /**
    * The reconciler's repair step, run by this engine: on start, when the clock moves, and on the local runtime's
-   * reconcile schedule. Resolves with what it did; `lastRepairs` has the details.
+   * reconcile schedule; its executions' tasks in the background's line or in a person's (a clock move). Resolves
+   * with what it did, agreement by agreement in `repairs` (what the AWS reconciler writes to its log). It stops
+   * between two agreements when the engine stops or `signal` aborts.
    */
-  repairExecutions(line: TaskLine = "background"): Promise<{ repaired: number; failed: number }> {
+  repairExecutions(line: TaskLine = "background", signal?: AbortSignal): Promise<{ repaired: number; failed: number; repairs: RepairLogEntry[] }> {
     return this.#operation(async () => {
-      this.#repairs = [];
-      return this.#repair[line].run();
+      const { agreements, workflowState, clock, timing } = this.#options;
+      const repairs: RepairLogEntry[] = [];
+      const step = repairExecutions({
+        agreements,
+        workflowState,
+        clock,
+        timing,
+        handoverMs: 0,
+        workflow: {
+          ensureRunning: (agreementId) => this.#ensureRunning(agreementId, line),
+          decisionRecorded: (agreementId) => this.#decisionRecorded(agreementId, line),
+          agreementChanged: (agreementId) => this.#agreementChanged(agreementId, line),
+        },
+        executions: this,
+        log: (entry) => void repairs.push(entry),
+        stopped: () => this.#stopped || (signal?.aborted ?? false),
+      });
+      return { ...(await step.run()), repairs };
     });
-  }
-
-  /** Each agreement the last repair started an execution for (or could not). */
-  get lastRepairs(): readonly RepairLogEntry[] {
-    return this.#repairs;
   }
 
   // -- What the tasks' launcher and callbacks do ------------------------------------------------------------
@@ -332,14 +337,18 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     if (execution.run !== null) this.#slots.promote(execution.run);
   }
 
-  /** Completes a callback, like SendTaskSuccess; one nobody waits on any more is ignored. */
+  /**
+   * Completes a callback, like SendTaskSuccess; one nobody waits on any more is ignored. The run goes on once it
+   * has a slot again, so the wait for one counts against the callback's timeout (days), not the next task's.
+   */
   #complete(taskToken: string): void {
     const callback = this.#callbacks.get(taskToken);
     if (callback === undefined) return;
     this.#callbacks.delete(taskToken);
-    this.#setBusy(callback.run, true);
-    callback.run.awaiting = null;
-    callback.resolve({});
+    const { run } = callback;
+    this.#setBusy(run, true);
+    run.awaiting = null;
+    void this.#takeSlot(run).then(() => callback.resolve({}));
   }
 
   // -- For the clock, tests and the benchmark ---------------------------------------------------------------
@@ -396,11 +405,18 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
 
   // -- Runs -------------------------------------------------------------------------------------------------
 
+  /** A new run of the execution, started once it has a slot (at once when it is withdrawn first, by `#end`). */
   #startRun(execution: Execution): void {
-    const run: Run = { execution, handle: null, busy: true, awaiting: null, lastToken: null };
+    if (this.#stopped) return;
+    const run: Run = { execution, handle: null, busy: true, holdsSlot: false, slotRequest: null, inTask: false, awaiting: null, lastToken: null };
     execution.run = run;
     this.#runs.add(run);
     this.#busyRuns++;
+    void this.#takeSlot(run).then((granted) => (granted && this.#isCurrent(run) ? this.#launch(run) : this.#runEnded(run)));
+  }
+
+  #launch(run: Run): void {
+    const { execution } = run;
     const { timing, retryIntervalMs } = this.#options;
     const input = executionInput(execution.agreementId, execution.generation, timing);
     const nextToken = () => (run.lastToken = `${execution.name}:${++this.#tokens}`);
@@ -423,18 +439,52 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     void handle.result
       .catch((error: unknown) => this.#options.warn?.(`Workflow execution ${execution.name} failed: ${error instanceof Error ? error.message : String(error)}`))
       .then(() => logged)
-      .finally(() => {
-        this.#setBusy(run, false);
-        this.#runs.delete(run);
-        if (execution.run === run) {
-          execution.run = null;
-          if (this.#executions.get(execution.agreementId) === execution) this.#executions.delete(execution.agreementId);
-        }
-        // Finished (or failed), not continued as new: nothing of the agreement is left to catch up.
-        if (!this.#executions.has(execution.agreementId)) this.#caughtUpWith(execution);
-        this.#arm();
-        this.#checkSettled();
-      });
+      .finally(() => this.#runEnded(run));
+  }
+
+  /** The run finished, failed, or was ended (before it started, when it was waiting for a slot). */
+  #runEnded(run: Run): void {
+    const { execution } = run;
+    // A task still in flight keeps the slot until it ends, so the bound holds.
+    if (!run.inTask) this.#releaseSlot(run);
+    this.#setBusy(run, false);
+    this.#runs.delete(run);
+    if (execution.run === run) {
+      execution.run = null;
+      if (this.#executions.get(execution.agreementId) === execution) this.#executions.delete(execution.agreementId);
+    }
+    // Finished (or failed), not continued as new: nothing of the agreement is left to catch up.
+    if (!this.#executions.has(execution.agreementId)) this.#caughtUpWith(execution);
+    this.#arm();
+    this.#checkSettled();
+  }
+
+  /**
+   * Resolves true once the run holds a slot (at once if it does), false when it was ended first. A slot granted
+   * to a run ended meanwhile is given back.
+   */
+  #takeSlot(run: Run): Promise<boolean> {
+    if (run.holdsSlot) return Promise.resolve(true);
+    run.slotRequest ??= this.#slots.acquire(run, run.execution.line).then((granted) => {
+      run.slotRequest = null;
+      if (!granted) return false;
+      run.holdsSlot = true;
+      if (this.#isCurrent(run)) return true;
+      this.#releaseSlot(run);
+      return false;
+    });
+    return run.slotRequest;
+  }
+
+  /** Neither ended nor replaced by a newer run of its execution, and the engine is not stopped. */
+  #isCurrent(run: Run): boolean {
+    return !this.#stopped && run.execution.run === run;
+  }
+
+  #releaseSlot(run: Run): void {
+    if (!run.holdsSlot) return;
+    run.holdsSlot = false;
+    this.#slots.release();
   }
 
   /** Ends a run: a Wait ends with the abort, a pending callback is released so its task can finish. */
@@ -499,23 +549,23 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
   }
 
   async #runTask(run: Run, task: () => Promise<Json>): Promise<Json> {
-    // A run that was ended may still retry a state before it notices; it must not act any more.
-    const ended = () => this.#stopped || run.execution.run !== run;
-    if (ended()) return null;
-    this.#setBusy(run, true);
-    // Withdrawn when the run is ended while it waits for a slot.
-    if (!(await this.#slots.acquire(run, run.execution.line))) return null;
-    if (ended()) {
-      this.#slots.release();
+    // A run that was ended may still retry a state before it notices; it must not act any more, nor go on.
+    if (!this.#isCurrent(run)) {
+      run.handle?.abort();
       return null;
     }
+    this.#setBusy(run, true);
+    // The run holds its slot unless it went on by itself after a wait (a Wait or a callback's timeout).
+    if (!(await this.#takeSlot(run))) return null;
     const promise = task();
     this.#inFlight.add(promise);
+    run.inTask = true;
     try {
       return await promise;
     } finally {
+      run.inTask = false;
       this.#inFlight.delete(promise);
-      this.#slots.release();
+      if (!this.#runs.has(run)) this.#releaseSlot(run);
     }
   }
 
@@ -581,6 +631,7 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
    */
   #waits(run: Run): void {
     this.#setBusy(run, false);
+    this.#releaseSlot(run);
     const { execution } = run;
     if (execution.run !== run) return;
     if (!execution.reevaluate) execution.line = "background";

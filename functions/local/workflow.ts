@@ -90,13 +90,17 @@ export function localDevClock(clock: MovableClock, clockFile: string, engine: Lo
   };
 }
 
-/** The reconciler's repair step, run by the engine, with each agreement it repaired said on the terminal. */
+/**
+ * The reconciler's repair step, run by the engine, with each agreement it repaired said on the terminal. Skipped
+ * while the engine's catch-up after its start is still looking: that is the same repair, under way.
+ */
 export function localRepairStep(engine: LocalWorkflowEngine, warn: (line: string) => void): ReconcileStep {
   return {
     name: REPAIR_EXECUTIONS,
-    async run() {
-      const result = await engine.repairExecutions();
-      for (const { agreementId, problem, repaired, error } of engine.lastRepairs) {
+    async run(signal) {
+      if (engine.catchUpProgress()?.lookingFurther) return { repaired: 0, failed: 0 };
+      const { repairs, ...result } = await engine.repairExecutions("background", signal);
+      for (const { agreementId, problem, repaired, error } of repairs) {
         const what = problem === undefined ? "could not be looked at" : `was ${problem}`;
         warn(`Reconciler: the execution of agreement ${agreementId} ${what}: ${repaired ? "started again" : `not repaired (${error})`}`);
       }

@@ -47,7 +47,8 @@ export interface ReconcileStepResult {
 /** One thing the reconciler puts right; steps run in order, each whether or not the one before it failed. */
 export interface ReconcileStep {
   name: string;
-  run(): Promise<ReconcileStepResult>;
+  /** `signal` aborts when the process running the reconciler stops: a long step may end early then. */
+  run(signal?: AbortSignal): Promise<ReconcileStepResult>;
 }
 
 export interface ReconcileReport {
@@ -59,13 +60,15 @@ export interface ReconcileReport {
 /**
  * Runs each step and adds up what they did. A step that throws counts as one failure and does not stop the
  * others: the outbox of untold changes can be drained while Step Functions is unreachable, and the other way round.
+ * Once `signal` aborts, no further step starts; what is left waits for the next run.
  */
-export async function reconcile(steps: readonly ReconcileStep[]): Promise<ReconcileReport> {
+export async function reconcile(steps: readonly ReconcileStep[], signal?: AbortSignal): Promise<ReconcileReport> {
   const report: ReconcileReport = { repaired: 0, failed: 0, steps: [] };
   for (const step of steps) {
+    if (signal?.aborted) break;
     let result: ReconcileReport["steps"][number];
     try {
-      result = { name: step.name, ...(await step.run()) };
+      result = { name: step.name, ...(await step.run(signal)) };
     } catch (error) {
       result = { name: step.name, repaired: 0, failed: 1, error: error instanceof Error ? error.message : String(error) };
     }

@@ -28,6 +28,7 @@ import { StepFunctionsStandIn } from "../support/step-functions";
 import { createTestWorkflowTasks } from "../support/workflow-tasks";
 import { startFailingProxy, type FailingProxy } from "./failing-proxy";
 import { startHarness, type Harness } from "./harness";
+import { benchAgreement, writeAgreements } from "../../scripts/bench/agreements";
 
 const STATE_MACHINE = "arn:aws:states:eu-north-1:123456789012:stateMachine:test-iop-lifecycle-agreement";
 const TITLE = "Partnerskap för delaktighet, tillit och framtidstro hos mammor";
@@ -278,5 +279,33 @@ describe("the reconciler in the local runtime", () => {
     expect(await reconciler.runOnce()).toMatchObject({ repaired: 0, failed: 0 });
     await h.engine.settled();
     expect((await h.emails("mamma-united")).map((email) => email.subject)).toEqual([REMINDER_180]);
+  });
+
+  it("leaves the repair to the engine's catch-up while that runs after a start, and ends a repair under way when stopped", async () => {
+    harness = await startHarness({ start: "2024-02-02T09:00:00+01:00" });
+    const h = harness;
+    // The harness's first engine looked at the table when it started: these agreements have no execution yet.
+    await h.engine.settled();
+    const agreements = Array.from({ length: 24 }, (_, index) => benchAgreement(`open-${index + 1}`, { title: `Partnerskap ${index + 1}`, status: "active" }));
+    await writeAgreements(h.table.documentClient, h.table.tableName, agreements);
+    const withExecutions = () => agreements.filter((agreement) => h.engine.hasExecution(agreement.id)).length;
+    const warnings: string[] = [];
+    const reconcilerOf = (engine: typeof h.engine) =>
+      new LocalReconciler({ steps: [localRepairStep(engine, (line) => void warnings.push(line))], intervalMinutes: 15, warn: (line) => void warnings.push(line) });
+
+    // Stopped as soon as it started: the repair ends before the first agreement, and the next run does them all.
+    const stopped = reconcilerOf(h.engine);
+    await stopped.start();
+    await stopped.stop();
+    await h.engine.settled();
+    expect(withExecutions()).toBe(0);
+    expect(warnings).toEqual([]);
+
+    // A restart: the engine's catch-up is the same repair, so the reconciler's first run leaves it alone.
+    await h.startAnotherEngine({ stopCurrent: true, settle: false });
+    expect(await reconcilerOf(h.engine).runOnce()).toMatchObject({ repaired: 0, failed: 0 });
+    await h.engine.settled();
+    expect(withExecutions()).toBe(agreements.length);
+    expect(warnings).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 /** The tasks in flight, counted around the real handlers, and the agreement of each task as it finishes. */
 function countedTasks() {
-  const counts = { inFlight: 0, peak: 0, finished: [] as string[] };
+  const counts = { inFlight: 0, peak: 0, started: [] as string[], finished: [] as string[] };
   let gate: Promise<void> | null = null;
   let open = () => {};
   const observe = (tasks: WorkflowTasks): WorkflowTasks => {
@@ -25,6 +25,7 @@ function countedTasks() {
       async (input: unknown): Promise<T> => {
         counts.inFlight++;
         counts.peak = Math.max(counts.peak, counts.inFlight);
+        counts.started.push((input as { agreementId: string }).agreementId);
         try {
           if (gate !== null) await gate;
           return await task(input);
@@ -100,7 +101,10 @@ describe("the local engine's bound on tasks at once", () => {
     const engine = harness.engine;
     await untilTrue(() => engine.catchUpProgress()?.lookingFurther === false && engine.taskLoad.waiting === ids.length - 1);
     expect(engine.catchUpProgress()).toEqual({ caughtUp: 0, started: ids.length, lookingFurther: false });
-    expect((await engine.health()).detail).toContain(`catching up after the start: 0 of ${ids.length} executions caught up; 1 tasks running, ${ids.length - 1} waiting for a slot`);
+    expect((await engine.health()).detail).toContain(`catching up after the start: 0 of ${ids.length} executions caught up; 1 executions running, ${ids.length - 1} waiting for a slot`);
+    // An execution waiting for a slot has not begun its run: no task of it is under way, so none can time out (a
+    // Task state times out after 60 s here) however long the queue.
+    expect(ids.filter((id) => engine.eventLog(id).length > 0)).toHaveLength(1);
 
     // A person submits a new agreement meanwhile.
     const personal = "submitted-meanwhile";
@@ -113,15 +117,47 @@ describe("the local engine's bound on tasks at once", () => {
     // Its execution catches up and waits for the decision while the catch-up is still far from done.
     await untilTrue(() => tasks.counts.finished.filter((id) => id === personal).length === 2);
     expect((await harness.workflowState.get(personal))?.decisionToken).toEqual(expect.any(String));
-    // The task that held the slot, then the person's CatchUp; its AwaitDecision is asked for once the CatchUp has
-    // given the slot back, so it waits for the one catch-up task that got it meanwhile, not for the queue.
-    const catchUpTask = expect.stringMatching(/^bulk-/);
-    expect(tasks.counts.finished.slice(0, 4)).toEqual([catchUpTask, personal, catchUpTask, personal]);
+    // The task that held the slot, then the person's CatchUp and AwaitDecision: the execution keeps its slot until
+    // it waits for the decision, so no catch-up task comes in between.
+    expect(tasks.counts.finished.slice(0, 3)).toEqual([expect.stringMatching(/^bulk-/), personal, personal]);
     expect(engine.catchUpProgress()?.caughtUp).toBeLessThan(ids.length);
 
     await engine.settled();
     await untilTrue(() => engine.catchUpProgress() === null);
     expect(tasks.counts.peak).toBe(1);
     expect(await engine.health()).toEqual({ ok: true, detail: `${ids.length + 1} executions: ${ids.length} waiting, 1 awaiting a decision` });
+  });
+
+  it("drops the executions waiting for a slot when stopped, and the next start catches every one up with no reminder sent twice", async () => {
+    const tasks = countedTasks();
+    // The reports due 2025-03-31 have their reminders due: each catch-up sends two.
+    harness = await startHarness({ start: "2025-03-20T09:00:00+01:00", engine: { maxTasksAtOnce: 1, observeTasks: tasks.observe } });
+    const ids = await writeActive(harness, 20);
+
+    // A restart whose catch-up is all queued behind one held task, then stopped.
+    tasks.hold();
+    await harness.startAnotherEngine({ stopCurrent: true, settle: false });
+    const stopped = harness.engine;
+    await untilTrue(() => stopped.taskLoad.running === 1 && tasks.counts.inFlight === 1);
+    const statesEntered = () => ids.map((id) => stopped.eventLog(id).filter((event) => event.type === "StateEntered").length);
+    const enteredAtStop = statesEntered();
+    const startedAtStop = tasks.counts.started.length;
+    const stopping = stopped.stop();
+    tasks.release();
+    await stopping;
+
+    // Nothing ran after the stop: no task handler was called, no execution entered a state.
+    expect(tasks.counts.started).toHaveLength(startedAtStop);
+    expect(statesEntered()).toEqual(enteredAtStop);
+    expect(tasks.counts.inFlight).toBe(0);
+
+    // The next start catches up every agreement, the one whose task was cut short too.
+    await harness.startAnotherEngine({ stopCurrent: false });
+    for (const id of ids) {
+      expect(harness.engine.hasExecution(id)).toBe(true);
+      const sent = (await harness.reminders.list(id)).filter((record) => record.status === "sent").map((record) => record.key);
+      expect(sent.sort()).toEqual(["report-due.2025-03-31.2025-03-17.ekonomi", "report-due.2025-03-31.2025-03-17.verksamhet"]);
+      expect(await harness.emails(id)).toHaveLength(2);
+    }
   });
 });
