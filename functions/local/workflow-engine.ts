@@ -106,7 +106,27 @@ function localFunctionArn(task: TaskFunction): string {
   return `arn:aws:lambda:eu-north-1:000000000000:function:iop-local-${task}`;
 }
 
-type StateDefinition = { Type: string; Resource?: string; Parameters?: { FunctionName?: string }; Retry?: unknown[] };
+type StateDefinition = {
+  Type: string;
+  Resource?: string;
+  Parameters?: { FunctionName?: string };
+  Retry?: unknown[];
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+};
+
+/**
+ * aws-local-stepfunctions fails a Task state that sets no timeout after 60 s; Step Functions sets none (the Lambda
+ * function's own timeout bounds the work). Here a task's time includes its wait for a slot, which a clock move over
+ * a few hundred agreements makes longer than a minute: the execution failed while its task ran on later, outside
+ * it, after the clock move had answered. Such states get the timer cap instead.
+ */
+function withoutLibraryTaskTimeouts<T extends { States: object }>(definition: T): T {
+  for (const state of Object.values(definition.States as Record<string, StateDefinition>)) {
+    if (state.Type === "Task" && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = LOCAL_TIMER_CAP_MS / 1000;
+  }
+  return definition;
+}
 
 export class LocalWorkflowEngine implements Component, AgreementWorkflow, ExecutionInspector {
   readonly name = "workflow";
@@ -114,8 +134,8 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
 
   readonly #options: LocalWorkflowEngineOptions;
   readonly #tasks: WorkflowTasks;
-  readonly #definition = substituteFunctionArns(
-    Object.fromEntries(TASK_FUNCTIONS.map((task) => [task, localFunctionArn(task)])) as Record<TaskFunction, string>,
+  readonly #definition = withoutLibraryTaskTimeouts(
+    substituteFunctionArns(Object.fromEntries(TASK_FUNCTIONS.map((task) => [task, localFunctionArn(task)])) as Record<TaskFunction, string>),
   );
   readonly #machine = new StateMachine(this.#definition as unknown as StateMachineDefinition);
   readonly #executions = new Map<string, Execution>();

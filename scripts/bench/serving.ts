@@ -13,8 +13,11 @@ import autocannon from "autocannon";
 import { GetItemCommand, QueryCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { randomBytes } from "node:crypto";
-import type { Agreement } from "../../functions/domain/agreement";
-import { addDays } from "../../functions/domain/dates";
+import { isComplete, type Agreement } from "../../functions/domain/agreement";
+import { addDays, stockholmDate } from "../../functions/domain/dates";
+import { transition } from "../../functions/domain/lifecycle";
+import { dueReminders, reminderKey } from "../../functions/domain/reminders";
+import { dueTransition } from "../../functions/domain/schedule";
 import { createDynamoDbClient } from "../../functions/local/dynamodb";
 import { findFreePort } from "../../functions/local/ports";
 import { caughtEmails } from "../../functions/local/mail";
@@ -25,6 +28,8 @@ import { benchAgreement, rawAgreementKey, writeAgreements, type BenchStatus } fr
 import { connectInspector, liveHeapMb, profileWhile } from "./inspector";
 import { machine } from "./machine";
 import { TASKS_PER_CORE } from "../../functions/local/workflow-engine";
+import { STATUSES_WITH_EXECUTIONS } from "../../functions/workflow/reconcile";
+import { WORKFLOW_ACTOR } from "../../functions/workflow/tasks";
 
 const TABLE_NAME = "iop";
 /** The runtime's clock during the serving benchmarks: agreements end over 2026, some within 90 days of it. */
@@ -47,13 +52,15 @@ const CPU_PER_REQUEST_TARGET_MS = 0.5;
 const HEALTHY_TARGET_MS = 10_000;
 const MEMORY_TARGET_MB = 300;
 
-/** 40 % active, 20 % proposed, 10 % approved, 30 % drafts; ends spread over 2026; every tenth title searchable. */
+/** The serving mix, by the last digit of an agreement's index: 40 % active, 20 % proposed, 10 % approved, 30 % drafts. */
+const SERVING_STATUSES: readonly BenchStatus[] = ["active", "active", "active", "active", "proposed", "proposed", "approved", "draft", "draft", "draft"];
+
+/** The serving mix; ends spread over 2026; every tenth title searchable. */
 function servingAgreement(index: number): Agreement {
-  const statuses: BenchStatus[] = ["active", "active", "active", "active", "proposed", "proposed", "approved", "draft", "draft", "draft"];
   const words = ["Matlagning", "Mammor", "Malmö", "Mötesplats", "Läxhjälp", "Idrott", "Kultur", "Marknad", "Språkcafé"];
   const title = `${index % 10 === 3 ? "Mattelyft" : words[index % words.length]} ${words[(index * 7) % words.length]} ${index}`;
   const month = String(1 + (index % 12)).padStart(2, "0");
-  return benchAgreement(benchId(index), { title, end: `2026-${month}-28`, status: statuses[index % statuses.length]! });
+  return benchAgreement(benchId(index), { title, end: `2026-${month}-28`, status: SERVING_STATUSES[index % SERVING_STATUSES.length]! });
 }
 
 function benchId(index: number): string {
@@ -431,6 +438,8 @@ export interface StartFigures {
   peakRssMb: number;
   /** The health report's workflow detail once caught up, and about halfway through the catch-up. */
   executions: string;
+  /** The agreements of the mix that need an execution (proposed, approved, active): what `executions` should count. */
+  needingExecutions: number;
   halfway: string;
   /** The executions the catch-up started, from the last report of its progress ("n of m executions caught up"). */
   started: number;
@@ -497,6 +506,9 @@ export async function measureRestart(dataDir: string, port: number, agreements: 
       rssMb: await rssMb(serving.runtime.pid),
       peakRssMb: await peakRssMb(serving.runtime.pid),
       executions: details.at(-1)?.detail ?? "",
+      needingExecutions: Array.from({ length: agreements }, (_, index) => SERVING_STATUSES[index % SERVING_STATUSES.length]!).filter((status) =>
+        STATUSES_WITH_EXECUTIONS.includes(status),
+      ).length,
       halfway,
       started,
       healthAnswered: answered,
@@ -572,6 +584,8 @@ export interface ClockMove {
   createMs: number;
   moveMs: number;
   emails: number;
+  /** The emails the reminder rules call for over the two moves (expectedReminderEmails). */
+  expectedEmails: number;
   rssMb: number;
   /** The heap after a full collection, read after the RSS. */
   heapMb: number;
@@ -598,6 +612,30 @@ function postClock(serving: Serving, now: string): Promise<void> {
   });
 }
 
+/**
+ * How many reminder emails an execution catching up at each of `instants` in turn sends under the rules of
+ * functions/domain/reminders.ts, the agreement's status brought to each instant first (an agreement that ended
+ * gets no expiry reminders): what a clock move over it should leave in the mail catcher.
+ */
+function expectedReminderEmails(agreement: Agreement, instants: readonly Date[]): number {
+  let current = agreement;
+  const handled = new Set<string>();
+  let emails = 0;
+  for (const now of instants) {
+    if (!isComplete(current)) throw new Error(`${current.id} is not complete`);
+    for (let due = dueTransition(current, now); due !== null; due = isComplete(current) ? dueTransition(current, now) : null) {
+      const result = transition(current, { type: due }, WORKFLOW_ACTOR, now);
+      if (!result.ok) throw new Error(`${due} refused: ${result.error.message}`);
+      current = result.agreement;
+    }
+    if (!isComplete(current)) throw new Error(`${current.id} is not complete`);
+    const { send, skip } = dueReminders(current, stockholmDate(now), handled, () => false);
+    for (const reminder of [...send, ...skip]) handled.add(reminderKey(reminder));
+    emails += send.length;
+  }
+  return emails;
+}
+
 /** `agreements` active agreements ending over 2026; the clock moved a minute (executions created), then a year. */
 export async function measureClockMove(agreements: number): Promise<ClockMove> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "iop-bench-clock-"));
@@ -613,16 +651,18 @@ export async function measureClockMove(agreements: number): Promise<ClockMove> {
       await writeAgreements(serving.documentClient, TABLE_NAME, active);
       // The clock has run on while the table was loaded, so "a minute on" is a minute from where it is now.
       const clockNow = (await (await fetch(`${serving.runtime.url}/api/dev/clock`, { headers: serving.auth })).json()) as { now: string };
-      const createMs = await timed(() => postClock(serving, new Date(Date.parse(clockNow.now) + 60_000).toISOString()));
+      const minuteOn = new Date(Date.parse(clockNow.now) + 60_000);
+      const createMs = await timed(() => postClock(serving, minuteOn.toISOString()));
       const moveMs = await timed(() => postClock(serving, MOVE_TO));
       const info = await serving.runtime.info();
       const emails = (await caughtEmails(info.mail.url)).length;
+      const expectedEmails = active.reduce((sum, agreement) => sum + expectedReminderEmails(agreement, [minuteOn, new Date(MOVE_TO)]), 0);
       const executions = await untilHealthy(serving.runtime);
       const rss = await rssMb(serving.runtime.pid);
       const inspector = await connectInspector(inspectorPort);
       const heapMb = await liveHeapMb(inspector).finally(() => inspector.close());
-      const figures = { agreements, createMs, moveMs, emails, rssMb: rss, heapMb, executions };
-      console.log(`workflow-clock: ${agreements} active agreements: a year in ${moveMs.toFixed(0)} ms, ${emails} emails, node ${rss.toFixed(0)} MB (${heapMb.toFixed(0)} MB heap in use)`);
+      const figures = { agreements, createMs, moveMs, emails, expectedEmails, rssMb: rss, heapMb, executions };
+      console.log(`workflow-clock: ${agreements} active agreements: a year in ${moveMs.toFixed(0)} ms, ${emails} emails (${expectedEmails} expected), node ${rss.toFixed(0)} MB (${heapMb.toFixed(0)} MB heap in use)`);
       return figures;
     } finally {
       await stopServing(serving);
@@ -768,6 +808,11 @@ function throughputRow(name: string, figures: Throughput, ceiling: number | null
   );
 }
 
+/** The executions a health report's workflow detail counts ("700 executions: …"). */
+function executionCount(detail: string): number {
+  return Number(/^([\d,]+) executions/.exec(detail)?.[1]?.replaceAll(",", "") ?? NaN);
+}
+
 /**
  * A restart's figures as a table, with what they mean; the target's verdict beside the start. Used by the serving
  * benchmark and by workflow-clock, which runs the restart on its own.
@@ -786,7 +831,9 @@ function restartTable(start: StartFigures): string[] {
     `| ${start.agreements.toLocaleString("en")} | ${seconds(start.healthyMs)} | ${verdict(start.healthyMs <= HEALTHY_TARGET_MS)} | ${seconds(start.caughtUpMs)} | ` +
       `${rate.toFixed(0)} | ${start.peakRssMb.toFixed(0)} MB, ${start.rssMb.toFixed(0)} MB | ${start.healthAnswered} answered (slowest ${start.healthSlowestMs.toFixed(0)} ms), ${start.healthUnanswered} not | ${start.stopMs >= SHUTDOWN_DEADLINE_MS ? `**over ${seconds(SHUTDOWN_DEADLINE_MS)}**, then killed` : seconds(start.stopMs)} |`,
     ``,
-    `About halfway: "${start.halfway}". Once caught up: "${start.executions}".`,
+    `About halfway: "${start.halfway}". Once caught up: "${start.executions}". Every proposed, approved or active`,
+    `agreement has an execution then (none of the mix ends before the clock's day): ${start.needingExecutions.toLocaleString("en")} of the ${start.agreements.toLocaleString("en")}` +
+      `${executionCount(start.executions) === start.needingExecutions ? "." : `; **${start.needingExecutions - executionCount(start.executions)} have none**.`}`,
   ];
 }
 
@@ -801,12 +848,17 @@ export function clockMoveSection(moves: readonly ClockMove[], restart: StartFigu
     `memory (RSS) is read right after, then, through the inspector, the heap in use after a full collection. Target: at`,
     `most ${MEMORY_TARGET_MB} MB RSS at ${MOVE_SIZES[1].toLocaleString("en")} agreements.`,
     ``,
-    `| Active agreements | Executions created | A year on | Agreements a second | Emails sent | Node memory (RSS) | | Heap in use |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
+    `Emails expected: what the reminder rules (functions/domain/reminders.ts) call for, agreement by agreement, at the`,
+    `two moves: the overdue-report reminders of 2025 at the first; at the second those of 2026 and, for an agreement`,
+    `still active, the newest expiry reminder due, the older ones skipped as the clock jumped over them.`,
+    ``,
+    `| Active agreements | Executions created | A year on | Agreements a second | Emails sent | Expected | Node memory (RSS) | | Heap in use |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
     ...moves.map(
       (move) =>
         `| ${move.agreements.toLocaleString("en")} | ${(move.createMs / 1000).toFixed(1)} s | ${(move.moveMs / 1000).toFixed(1)} s | ` +
-        `${(move.agreements / (move.moveMs / 1000)).toFixed(0)} | ${move.emails.toLocaleString("en")} | ${move.rssMb.toFixed(0)} MB | ${verdict(move.rssMb <= MEMORY_TARGET_MB)} | ${move.heapMb.toFixed(0)} MB |`,
+        `${(move.agreements / (move.moveMs / 1000)).toFixed(0)} | ${move.emails.toLocaleString("en")} | ${move.expectedEmails.toLocaleString("en")}${move.emails === move.expectedEmails ? "" : " **not as sent**"} | ` +
+        `${move.rssMb.toFixed(0)} MB | ${verdict(move.rssMb <= MEMORY_TARGET_MB)} | ${move.heapMb.toFixed(0)} MB |`,
     ),
     ``,
     `### A restart over ${restart.agreements.toLocaleString("en")} agreements`,
