@@ -185,9 +185,15 @@ export async function pageWeight(page: Page): Promise<number> {
   })()`);
 }
 
-/** The element that has focus: its id and class, to compare with what a test expects. */
+/**
+ * The element that has focus: its id and class, to compare with what a test expects. Read in an animation frame:
+ * the browser gives `autofocus` its focus when it next renders, which can come after the load event on a busy
+ * machine, and renders flush autofocus before they run animation frame callbacks.
+ */
 export async function focused(page: Page): Promise<{ id: string; className: string }> {
-  return await page.evaluate<{ id: string; className: string }>(`({ id: document.activeElement.id, className: document.activeElement.className })`);
+  return await page.evaluate<{ id: string; className: string }>(
+    `new Promise((resolve) => requestAnimationFrame(() => resolve({ id: document.activeElement.id, className: document.activeElement.className })))`,
+  );
 }
 
 /**
