@@ -46,7 +46,7 @@ export function securityHeaders(appOrigin: string, uploadOrigin?: string): Middl
 
 /**
  * GET and HEAD pass untouched: a fetch Request of either never has a body, and asking for one makes node's adapter
- * build the whole Request, about a twentieth of node's time on the detail route (docs/benchmarks.md).
+ * build the whole Request, about 4 % of node's time on the detail route in a profile (docs/benchmarks.md).
  */
 export function bodyLimits(): MiddlewareHandler<AppEnv> {
   const limit = bodyLimit({
