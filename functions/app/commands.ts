@@ -74,7 +74,7 @@ async function runCommandOnce(store: AgreementStore, input: CommandInput): Promi
   if (input.expectedVersion !== undefined && input.expectedVersion !== agreement.version) {
     throw new StaleVersionError(agreement.id, input.expectedVersion, agreement.version);
   }
-  const related = await store.findRelated(agreement);
+  const related = await store.findRelated(agreement, input.command.type);
   const result = transition(agreement, input.command, input.actor, input.now, related);
   if (!result.ok) throw new LifecycleRefusedError(result.error, input.inputField);
   const notices = input.notices?.(result) ?? [];

@@ -130,6 +130,26 @@ export interface Related {
   sameAssociation?: readonly Agreement[];
 }
 
+/**
+ * The related agreements each action's rules read; the caller loads only these. The workflow's actions read none:
+ * on a day when hundreds of agreements start, activating one must not read every agreement of its association.
+ */
+const RELATED_READ: Record<Action, readonly (keyof Related)[]> = {
+  update: [],
+  submit: ["predecessor", "sameAssociation"],
+  decide: ["predecessor"],
+  withdraw: [],
+  activate: [],
+  renew: [],
+  terminate: [],
+  expire: [],
+  end: [],
+};
+
+export function relatedRead(action: Action): readonly (keyof Related)[] {
+  return RELATED_READ[action];
+}
+
 export type TransitionResult =
   | { ok: true; agreement: Agreement; changes: Change[] }
   | { ok: false; error: LifecycleError };

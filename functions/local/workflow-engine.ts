@@ -14,9 +14,10 @@
  * - A bound on the executions running states at once (functions/local/task-slots.ts). Step Functions runs each
  *   execution on its own; here they share one process, and a restart or a clock move wakes thousands of them
  *   together. An execution takes a slot before its run starts (or goes on after a callback) and gives it back when
- *   it waits again, so one waiting for a slot is a small record: no state machine run, and no task timeout ticking
- *   (aws-local-stepfunctions times a Task out after 60 s unless it says otherwise). Executions a person's request
- *   caused go before the background's, so a new agreement does not wait for a catch-up.
+ *   it waits again (a failed task's pause before its retry included), so one waiting for a slot is a small record:
+ *   no state machine run, and no task timeout ticking (aws-local-stepfunctions times a Task out after 60 s unless
+ *   it says otherwise). Executions a person's request caused go before the background's, so a new agreement does
+ *   not wait for a catch-up.
  *
  * docs/workflow.md lists how this differs from Step Functions.
  */
@@ -90,7 +91,10 @@ interface Run {
   handle: { abort(): void; result: Promise<unknown> } | null;
   /** Running states, or waiting for a slot to run them; false while waiting in a Wait state or for a callback. */
   busy: boolean;
-  /** Holds one of the engine's slots: from when it got one until it waits, or ends with no task in flight. */
+  /**
+   * Holds one of the engine's slots: from when it got one until it waits (for time, a callback, or a failed task's
+   * retry), or ends with no task in flight.
+   */
   holdsSlot: boolean;
   /** Its request for a slot, while it waits for one. */
   slotRequest: Promise<boolean> | null;
@@ -582,6 +586,10 @@ export class LocalWorkflowEngine implements Component, AgreementWorkflow, Execut
     run.inTask = true;
     try {
       return await promise;
+    } catch (error) {
+      // The definition retries it after a pause (up to minutes on its own backoff): a run that only waits holds no slot.
+      this.#releaseSlot(run);
+      throw error;
     } finally {
       run.inTask = false;
       this.#inFlight.delete(promise);

@@ -5,7 +5,7 @@
 import { GetCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Agreement, Status } from "../domain/agreement";
 import { isCalendarDate, yearOf, type CalendarDate } from "../domain/dates";
-import type { AuditEvent, Related } from "../domain/lifecycle";
+import { relatedRead, type Action, type AuditEvent, type Related } from "../domain/lifecycle";
 import { normaliseOrganisationNumber } from "../domain/organisation-number";
 import type { Report } from "../domain/reports";
 import { batchGetItems } from "./batch-get";
@@ -84,14 +84,16 @@ export function createAgreementReads(reader: TableReader, { client, tableName }:
     return getMany(otherIds);
   }
 
-  async function findRelated(agreement: Agreement): Promise<RelatedRead> {
+  async function findRelated(agreement: Agreement, action: Action): Promise<RelatedRead> {
+    const needs = relatedRead(action);
+    const readsAssociation = needs.includes("sameAssociation");
     // The guards first: a submission that writes after this read makes this one's transaction fail.
-    const overlapGuard = await readOverlapGuard(client, tableName, agreement);
+    const overlapGuard = readsAssociation ? await readOverlapGuard(client, tableName, agreement) : new Map<string, number>();
     const [predecessor, sameAssociation] = await Promise.all([
-      agreement.renewalOf === null ? null : get(agreement.renewalOf),
-      agreementsSharingAssociation(agreement),
+      needs.includes("predecessor") && agreement.renewalOf !== null ? get(agreement.renewalOf) : null,
+      readsAssociation ? agreementsSharingAssociation(agreement) : null,
     ]);
-    return predecessor === null ? { sameAssociation, overlapGuard } : { predecessor, sameAssociation, overlapGuard };
+    return { ...(predecessor === null ? {} : { predecessor }), ...(sameAssociation === null ? {} : { sameAssociation }), overlapGuard };
   }
 
   async function listEndingBetween(range: Required<EndDateRange>, request: PageRequest = {}): Promise<Page<Agreement>> {

@@ -6,7 +6,7 @@
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Agreement, Status } from "../domain/agreement";
-import type { AuditEvent, Change } from "../domain/lifecycle";
+import type { Action, AuditEvent, Change } from "../domain/lifecycle";
 import type { Report } from "../domain/reports";
 import { createAgreementReads, type EndDateFilter, type EndDateRange, type RelatedRead } from "./agreement-reads";
 import { createAgreementSearch } from "./agreement-search";
@@ -30,10 +30,11 @@ export interface AgreementStore {
    */
   applyChanges(changes: readonly Change[], notices?: readonly WorkflowNotice[], overlapGuard?: OverlapGuardRead): Promise<void>;
   /**
-   * What `transition` needs besides the agreement: its predecessor and the agreements sharing an association; and,
-   * read before them, the overlap guards to hand to `applyChanges`.
+   * What `transition` needs besides the agreement to run `action` (relatedRead in functions/domain/lifecycle.ts):
+   * its predecessor, the agreements sharing an association; and, read before them, the overlap guards to hand to
+   * `applyChanges`.
    */
-  findRelated(agreement: Agreement): Promise<RelatedRead>;
+  findRelated(agreement: Agreement, action: Action): Promise<RelatedRead>;
   /** Every agreement, newest first. */
   listNewestFirst(request?: PageRequest): Promise<Page<Agreement>>;
   /** Ordered by end date, soonest first; agreements without a period last. */

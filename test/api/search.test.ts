@@ -45,7 +45,7 @@ async function seed({ id, title, association, end, officer, status, diaryNumber 
   const steps: Command[] =
     status === "draft" ? [] : status === "proposed" ? [{ type: "submit" }] : [{ type: "submit" }, { type: "decide", decision: { ...approval, diaryNumber: diaryNumber ?? approval.diaryNumber } }];
   for (const command of steps) {
-    const result = transition(agreement, command, editor, NOW, await api.store.findRelated(agreement));
+    const result = transition(agreement, command, editor, NOW, await api.store.findRelated(agreement, command.type));
     if (!result.ok) throw new Error(result.error.message);
     await api.store.applyChanges(result.changes);
     agreement = result.agreement;

@@ -376,24 +376,26 @@ describe("writing agreements", () => {
       let predecessor = await create(store, `${prefix}-old`, content({ title: "Förnyas", end, associations: [newAssociation()], officerEmail: "b@example.se" }));
       for (const command of pathTo("active", end)) predecessor = (await act(store, predecessor, command)).agreement;
       let successor = (await act(store, predecessor, { type: "renew", successorId: `${prefix}-new` })).agreement;
-      successor = (await act(store, successor, { type: "submit" }, await store.findRelated(successor))).agreement;
+      successor = (await act(store, successor, { type: "submit" }, await store.findRelated(successor, "submit"))).agreement;
       return { predecessor, successor };
     }
 
     it("finds the predecessor and the other agreements of the same association", async () => {
       const { predecessor, successor } = await renewalReadyForDecision("agr-related");
 
-      const related = await store.findRelated(successor);
+      const related = await store.findRelated(successor, "submit");
 
       expect(related.predecessor).toEqual(predecessor);
       expect(ids(related.sameAssociation ?? [])).toContain(predecessor.id);
       expect(ids(related.sameAssociation ?? [])).not.toContain(successor.id);
+      // Activating reads nothing else: on a day when hundreds start, each would read its association's agreements.
+      expect(await store.findRelated(successor, "activate")).toEqual({ overlapGuard: new Map() });
     });
 
     it("writes both the approved successor and the renewed predecessor", async () => {
       const { predecessor, successor } = await renewalReadyForDecision("agr-renewal");
 
-      const result = await act(store, successor, decided("approved"), await store.findRelated(successor));
+      const result = await act(store, successor, decided("approved"), await store.findRelated(successor, "decide"));
 
       expect(result.changes).toHaveLength(2);
       expect(await store.get(successor.id)).toMatchObject({ status: "approved", version: successor.version + 1 });
@@ -403,7 +405,7 @@ describe("writing agreements", () => {
 
     it("writes neither when the predecessor changed after it was read", async () => {
       const { predecessor, successor } = await renewalReadyForDecision("agr-raced");
-      const related = await store.findRelated(successor);
+      const related = await store.findRelated(successor, "decide");
       await act(store, predecessor, { type: "update", changes: { contacts: [{ name: "Ny kontakt" }] } });
 
       const approvalAttempt = transition(successor, decided("approved"), editor, NOW, related);
@@ -485,6 +487,30 @@ describe("the status counters of a table written before them", () => {
     const draft = (await store.get("old-1"))!;
     await act(store, draft, { type: "submit" });
     expect(await store.countsByStatus()).toMatchObject({ draft: 1, proposed: 1, active: 1 });
+  });
+});
+
+// Many agreements start on the same day (often 1 January): their transitions all move the same two counts at once.
+describe("the status counters under concurrent writes", () => {
+  let table: TestTable;
+  let store: AgreementStore;
+
+  beforeAll(async () => {
+    table = await createTestTable();
+    store = createAgreementStore({ client: table.documentClient, tableName: table.tableName, cursorSecret: CURSOR_SECRET });
+  });
+
+  afterAll(() => table?.dispose());
+
+  it("counts 40 agreements created at once and submitted at once, without one write refused", async () => {
+    const end = "2026-12-31";
+    const ids = Array.from({ length: 40 }, (_, index) => `concurrent-${index}`);
+    await Promise.all(ids.map((id) => create(store, id, content({ title: id, end, associations: [newAssociation()], officerEmail: "c@example.se" }))));
+    expect(await store.countsByStatus()).toMatchObject({ draft: 40, proposed: 0 });
+
+    const drafts = await Promise.all(ids.map(async (id) => (await store.get(id))!));
+    await Promise.all(drafts.map((draft) => act(store, draft, { type: "submit" })));
+    expect(await store.countsByStatus()).toMatchObject({ draft: 0, proposed: 40 });
   });
 });
 

@@ -24,7 +24,7 @@ export interface HarnessOptions {
   /** Where reminders are sent (something in front of the catcher); the catcher when left out. */
   sesEndpoint?: (catcherUrl: string) => string;
   /** Passed to every engine the harness starts (functions/local/workflow.ts). */
-  engine?: Pick<LocalWorkflowOptions, "maxTasksAtOnce" | "observeTasks">;
+  engine?: Pick<LocalWorkflowOptions, "maxTasksAtOnce" | "observeTasks" | "retryIntervalMs">;
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;

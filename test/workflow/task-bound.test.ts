@@ -128,6 +128,32 @@ describe("the local engine's bound on tasks at once", () => {
     expect(await engine.health()).toEqual({ ok: true, detail: `${ids.length + 1} executions: ${ids.length} waiting, 1 awaiting a decision` });
   });
 
+  it("gives the slot of a failed task to another execution while the failed one waits to retry", async () => {
+    const tasks = countedTasks();
+    let failed = false;
+    const failingOnce = (real: WorkflowTasks): WorkflowTasks => {
+      const observed = tasks.observe(real);
+      return {
+        ...observed,
+        catchUp: async (input) => {
+          if (failed) return observed.catchUp(input);
+          failed = true;
+          return tasks.observe({ ...real, catchUp: () => Promise.reject(new Error("DynamoDB Local did not answer")) }).catchUp(input);
+        },
+      };
+    };
+    harness = await startHarness({ start: "2024-02-02T09:00:00+01:00", engine: { maxTasksAtOnce: 1, observeTasks: failingOnce, retryIntervalMs: 2_000 } });
+    const ids = await writeActive(harness, 2);
+
+    await harness.startAnotherEngine({ stopCurrent: true });
+
+    // The first catch-up fails; the other agreement's runs in the two seconds before its retry.
+    const [first, second] = [tasks.counts.finished[0], ids.find((id) => id !== tasks.counts.finished[0])];
+    expect(tasks.counts.finished).toEqual([first, second, first]);
+    expect(ids.filter((id) => harness!.engine.hasExecution(id))).toEqual(ids);
+    expect(tasks.counts.peak).toBe(1);
+  });
+
   it("drops the executions waiting for a slot when stopped, and the next start catches every one up with no reminder sent twice", async () => {
     const tasks = countedTasks();
     // The reports due 2025-03-31 have their reminders due: each catch-up sends two.
