@@ -128,7 +128,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const oidc = new LocalOidcProvider({ redirectUri: `${url}${CALLBACK_PATH}`, dataDir: path.join(dataDir, "oidc"), warn });
   components.add(oidc);
   const mailPort = options.mailPort !== 0 ? options.mailPort : await rememberedPort(path.join(dataDir, "mail", "port"), "127.0.0.1", warn);
-  const mailCatcher = new MailCatcherComponent({ port: mailPort, host: "127.0.0.1", sentFile: path.join(dataDir, "mail", "sent.json") });
+  const mailCatcher = new MailCatcherComponent({ port: mailPort, host: "127.0.0.1", sentFile: path.join(dataDir, "mail", "sent.jsonl") });
   components.add(mailCatcher);
   const localS3 = new LocalS3Component({ directory: path.join(dataDir, "s3"), bucket: "attachments", allowedOrigin: url });
   components.add(localS3);

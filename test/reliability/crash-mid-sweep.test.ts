@@ -3,14 +3,14 @@
 // in the mail catcher's store, then started again on the same data directory. Every due reminder ends sent exactly
 // once or `uncertain` (for a person to check), none twice, none lost: counted in the catcher's store by each email's
 // X-IOP-Reminder header and in the reminder records.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Agreement } from "../../functions/domain/agreement";
 import { transition } from "../../functions/domain/lifecycle";
 import { REMINDER_HEADER } from "../../functions/email/sender";
-import { caughtEmails, type CaughtEmail } from "../../functions/local/mail";
+import { caughtEmails, readSentFile, type CaughtEmail } from "../../functions/local/mail";
 import { findFreePort } from "../../functions/local/ports";
 import { CLAIM_TIMEOUT_MS } from "../../functions/workflow/send-reminders";
 import { benchAgreement, writeAgreements } from "../../scripts/bench/agreements";
@@ -38,12 +38,7 @@ function activeAgreement(index: number): Agreement {
 
 /** The emails in the catcher's file in the data directory, which is what a restarted catcher starts from. */
 async function recordedEmails(dataDir: string): Promise<CaughtEmail[]> {
-  try {
-    return (JSON.parse(await readFile(path.join(dataDir, "mail", "sent.json"), "utf8")) as { emails: CaughtEmail[] }).emails;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
+  return (await readSentFile(path.join(dataDir, "mail", "sent.jsonl"))).emails;
 }
 
 function reminderOf(email: CaughtEmail): string | undefined {
