@@ -142,6 +142,10 @@ export class MailCatcherComponent implements Component {
     if (this.options.sentFile !== undefined) await this.#restore(this.options.sentFile);
     const server = await startMailCatcher({ port, host });
     if (!server.listening) throw new Error(`The mail catcher could not listen on ${host}:${port}`);
+    // Node closes a kept-alive connection after 5 s of quiet; a send that picked it up at that moment failed with
+    // ECONNRESET and its reminder became `uncertain`. The SES client keeps its connections, so the catcher does too;
+    // `stop` closes them.
+    server.keepAliveTimeout = 0;
     this.#server = server;
   }
 

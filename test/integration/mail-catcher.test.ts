@@ -3,6 +3,7 @@
 // from a file of an earlier version or one whose last line a crash cut short too; and it can say which email
 // carried a header.
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,6 +49,24 @@ describe("the mail catcher", () => {
     expect((await recorded()).sort()).toEqual(sent.map((email) => email.messageId).sort());
     for (const { header, messageId } of sent) expect(await mailer.findSent({ name: REMINDER_HEADER, value: header })).toBe(messageId);
     expect(await mailer.findSent({ name: REMINDER_HEADER, value: "burst-60 expiry.2026-12-31.2026-07-04" })).toBeNull();
+  });
+
+  it("keeps a connection open through 6 s of quiet, so a send never meets a connection it is closing", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const statusOf = (url: string) =>
+        new Promise<number>((resolve, reject) => {
+          request(url, { agent }, (response) => response.resume().on("end", () => resolve(response.statusCode ?? 0))).on("error", reject).end();
+        });
+      expect(await statusOf(`${catcher.url}/health-check`)).toBe(200);
+      const [socket] = Object.values(agent.freeSockets).flat();
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+
+      expect(socket?.destroyed).toBe(false);
+      expect(await statusOf(`${catcher.url}/health-check`)).toBe(200);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("puts back a sent.json of an earlier version and the whole lines of a file a crash cut short, and appends after them", async () => {
