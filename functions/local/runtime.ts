@@ -18,6 +18,7 @@ import { ensureTable, TableMismatchError } from "../store/table";
 import { rebuildTextIndexIfOutdated } from "../store/text-index";
 import { rebuildDashboardEntriesIfOutdated } from "../store/dashboard-entries";
 import { recountStatusesIfOutdated } from "../store/status-counts";
+import { registerFailedWorkflowsIfOutdated } from "../store/workflow-state";
 import { DEFAULT_RECONCILE_MINUTES, reconcileMinutesFrom, reconcilerSteps } from "../workflow/reconcile";
 import { loadClock } from "./clock";
 import { Components, type HealthSummary } from "./components";
@@ -171,6 +172,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (filledIn > 0) progress(`Filled in the dashboard's index of ${filledIn} agreements in force kept from an older version`);
     const counted = await recountStatusesIfOutdated(documentClient, tableName, (status) => store.countByStatus(status));
     if (counted > 0) progress(`Counted the ${counted} agreements kept from an older version by status`);
+    const registered = await registerFailedWorkflowsIfOutdated(documentClient, tableName);
+    if (registered > 0) progress(`Listed the ${registered} failed workflows kept from an older version for the dashboard`);
     const clockFile = path.join(dataDir, "clock.json");
     const clock = await loadClock(clockFile, options.clockStart);
     if (options.demoData) {

@@ -1,12 +1,15 @@
 /**
  * What the workflow keeps about an agreement's execution, next to the agreement (which `applyChanges` replaces
  * whole, so nothing of the workflow's may live on it): the current generation, the decision's task token and the
- * last failure. Plus a registry of agreements whose workflow is not finished, which the reconciler reads page by
- * page (functions/workflow/reconcile.ts) to find executions that are missing, ended or stale. docs/data-model.md describes the items.
+ * last failure. Plus two registries: the agreements whose workflow is not finished, which the reconciler reads page
+ * by page (functions/workflow/reconcile.ts) to find executions that are missing, ended or stale; and those whose
+ * workflow failed, which the dashboard lists without reading every open workflow's state. Each registry entry is
+ * written in the same transaction as the state it reflects. docs/data-model.md describes the items.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   GetCommand,
+  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -15,11 +18,13 @@ import * as z from "zod";
 import { agreementPartition, parseItem, type Item, type ItemKey } from "./items";
 import { TABLE_DEFINITION } from "./table";
 import { batchGetItems } from "./batch-get";
-import { queryPartitionPage } from "./query";
+import { queryPartition, queryPartitionPage } from "./query";
+import { unlessAtFormat } from "./derived-entries";
 
 const WORKFLOW_SORT_KEY = "WORKFLOW";
 const OPEN_WORKFLOWS_PARTITION = "WORKFLOWS#OPEN";
-const OPEN_WORKFLOW_PREFIX = "AGREEMENT#";
+const FAILED_WORKFLOWS_PARTITION = "WORKFLOWS#FAILED";
+const REGISTRY_ENTRY_PREFIX = "AGREEMENT#";
 
 const failureSchema = z.object({
   at: z.iso.datetime(),
@@ -63,7 +68,7 @@ export interface WorkflowStateStore {
    * id `after`; the returned `after` continues, null at the end.
    */
   listUnfinished(page: { limit: number; after: string | null }): Promise<{ agreementIds: string[]; after: string | null }>;
-  /** The states of unfinished workflows that recorded a failure: the registry's Query, then a BatchGetItem. */
+  /** The states of unfinished workflows that recorded a failure: the failed registry's Query, then a BatchGetItem. */
   listFailed(): Promise<(WorkflowState & { failure: WorkflowFailure })[]>;
 }
 
@@ -77,10 +82,14 @@ function workflowStateKey(agreementId: string): ItemKey {
 }
 
 function unfinishedKey(agreementId: string): ItemKey {
-  return { pk: OPEN_WORKFLOWS_PARTITION, sk: `${OPEN_WORKFLOW_PREFIX}${agreementId}` };
+  return { pk: OPEN_WORKFLOWS_PARTITION, sk: `${REGISTRY_ENTRY_PREFIX}${agreementId}` };
 }
 
-const unfinishedSchema = z.object({ agreementId: z.string() });
+function failedKey(agreementId: string): ItemKey {
+  return { pk: FAILED_WORKFLOWS_PARTITION, sk: `${REGISTRY_ENTRY_PREFIX}${agreementId}` };
+}
+
+const registryEntrySchema = z.object({ agreementId: z.string() });
 
 export function createWorkflowStateStore({ client, tableName }: WorkflowStateStoreOptions): WorkflowStateStore {
   const { partitionKey } = TABLE_DEFINITION;
@@ -90,7 +99,7 @@ export function createWorkflowStateStore({ client, tableName }: WorkflowStateSto
       limit,
       ...(after === null ? {} : { exclusiveStartKey: { ...unfinishedKey(after) } }),
     });
-    const agreementIds = items.map((item) => parseItem(item, unfinishedSchema).agreementId);
+    const agreementIds = items.map((item) => parseItem(item, registryEntrySchema).agreementId);
     return { agreementIds, after: next === null ? null : agreementIds.at(-1)! };
   };
 
@@ -158,7 +167,10 @@ export function createWorkflowStateStore({ client, tableName }: WorkflowStateSto
           set: { agreementId, generation, generationStartedAt: at, finished: false, updatedAt: at },
           remove: ["decisionToken", "failure"],
         },
-        [{ Put: { TableName: tableName, Item: { ...unfinishedKey(agreementId), agreementId } } }],
+        [
+          { Put: { TableName: tableName, Item: { ...unfinishedKey(agreementId), agreementId } } },
+          { Delete: { TableName: tableName, Key: { ...failedKey(agreementId) } } },
+        ],
       );
     },
 
@@ -167,11 +179,15 @@ export function createWorkflowStateStore({ client, tableName }: WorkflowStateSto
     },
 
     async recordFailure(agreementId, failure) {
-      await writeState(agreementId, { generation: failure.generation }, { set: { failure, updatedAt: failure.at } });
+      await writeState(agreementId, { generation: failure.generation }, { set: { failure, updatedAt: failure.at } }, [
+        { Put: { TableName: tableName, Item: { ...failedKey(agreementId), agreementId } } },
+      ]);
     },
 
     async clearFailure(agreementId, generation, now) {
-      await writeState(agreementId, { generation }, { set: { updatedAt: now.toISOString() }, remove: ["failure"] });
+      await writeState(agreementId, { generation }, { set: { updatedAt: now.toISOString() }, remove: ["failure"] }, [
+        { Delete: { TableName: tableName, Key: { ...failedKey(agreementId) } } },
+      ]);
     },
 
     async finish(agreementId, generation, now) {
@@ -179,22 +195,47 @@ export function createWorkflowStateStore({ client, tableName }: WorkflowStateSto
         agreementId,
         { generation },
         { set: { finished: true, updatedAt: now.toISOString() }, remove: ["decisionToken"] },
-        [{ Delete: { TableName: tableName, Key: { ...unfinishedKey(agreementId) } } }],
+        [
+          { Delete: { TableName: tableName, Key: { ...unfinishedKey(agreementId) } } },
+          { Delete: { TableName: tableName, Key: { ...failedKey(agreementId) } } },
+        ],
       );
     },
 
     listUnfinished,
 
     async listFailed() {
-      const agreementIds: string[] = [];
-      let after: string | null = null;
-      do {
-        const page = await listUnfinished({ limit: 1000, after });
-        agreementIds.push(...page.agreementIds);
-        after = page.after;
-      } while (after !== null);
+      const entries = await queryPartition(client, tableName, FAILED_WORKFLOWS_PARTITION);
+      const agreementIds = entries.map((item) => parseItem(item, registryEntrySchema).agreementId);
       const states = (await batchGetItems(client, tableName, agreementIds.map(workflowStateKey))).map((item) => parseItem(item, workflowStateSchema));
-      return states.filter((state): state is WorkflowState & { failure: WorkflowFailure } => state.failure !== undefined);
+      return states.filter((state): state is WorkflowState & { failure: WorkflowFailure } => state.failure !== undefined && !state.finished);
     },
   };
+}
+
+const FAILED_REGISTRY_FORMAT_MARKER = { pk: "WORKFLOWS_FAILED_FORMAT", sk: "FORMAT" } as const;
+/** The failed registry's format; a table whose marker names another, or none, has its failures registered again. */
+export const FAILED_REGISTRY_FORMAT = 1;
+
+/**
+ * Unless the table's marker names the failed registry's format: registers every unfinished workflow that recorded a
+ * failure, as versions before the registry kept them only on the state. Run on start, as the local runtime does;
+ * an entry written twice is the same entry. Returns how many it registered (0 also when the table was at the format).
+ */
+export async function registerFailedWorkflowsIfOutdated(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  const store = createWorkflowStateStore({ client, tableName });
+  return unlessAtFormat({ client, tableName }, { marker: FAILED_REGISTRY_FORMAT_MARKER, format: FAILED_REGISTRY_FORMAT }, async () => {
+    let registered = 0;
+    let after: string | null = null;
+    do {
+      const page = await store.listUnfinished({ limit: 100, after });
+      const states = (await batchGetItems(client, tableName, page.agreementIds.map(workflowStateKey))).map((item) => parseItem(item, workflowStateSchema));
+      for (const { agreementId } of states.filter((state) => state.failure !== undefined)) {
+        await client.send(new PutCommand({ TableName: tableName, Item: { ...failedKey(agreementId), agreementId } }));
+        registered++;
+      }
+      after = page.after;
+    } while (after !== null);
+    return registered;
+  });
 }

@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlannedReminder } from "../../functions/domain/reminders";
 import { createReminderStore, type ReminderStore } from "../../functions/store/reminders";
-import { createWorkflowStateStore, type WorkflowStateStore } from "../../functions/store/workflow-state";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { agreementPartition } from "../../functions/store/items";
+import { createWorkflowStateStore, registerFailedWorkflowsIfOutdated, type WorkflowStateStore } from "../../functions/store/workflow-state";
 import { nextGeneration, runnableGeneration } from "../../functions/workflow/generations";
 import { createTestTable, type TestTable } from "../support/dynamo";
 
@@ -136,13 +138,40 @@ describe("workflow state", () => {
     expect(pages.every((page) => page.length <= 2)).toBe(true);
   });
 
-  it("records a failure on the current generation until the workflow catches up again", async () => {
+  it("records a failure on the current generation, and lists it as failed, until the workflow catches up again or moves on", async () => {
+    const failedIds = async () => (await workflowState.listFailed()).map((state) => state.agreementId);
     await workflowState.beginGeneration("w-2", 0, now);
     const failure = { at: now.toISOString(), generation: 0, error: "ReminderNotSentError", cause: "SES is down" };
     await workflowState.recordFailure("w-2", failure);
     expect((await workflowState.get("w-2"))?.failure).toEqual(failure);
+    expect(await workflowState.listFailed()).toContainEqual(expect.objectContaining({ agreementId: "w-2", failure }));
     await workflowState.clearFailure("w-2", 0, now);
     expect((await workflowState.get("w-2"))?.failure).toBeUndefined();
+    expect(await failedIds()).not.toContain("w-2");
+
+    // A failure of a replaced generation is not recorded; a new generation, or the end, takes the workflow off the list.
+    await workflowState.recordFailure("w-2", failure);
+    await workflowState.beginGeneration("w-2", 1, now);
+    await workflowState.recordFailure("w-2", failure);
+    expect(await failedIds()).not.toContain("w-2");
+    await workflowState.recordFailure("w-2", { ...failure, generation: 1 });
+    expect(await failedIds()).toContain("w-2");
+    await workflowState.finish("w-2", 1, now);
+    expect(await failedIds()).not.toContain("w-2");
+  });
+
+  it("lists the failures a table recorded before the failed registry, once registered on start", async () => {
+    await workflowState.beginGeneration("w-older", 0, now);
+    const failure = { at: now.toISOString(), generation: 0, error: "States.TaskFailed", cause: "DynamoDB unavailable" };
+    // The state alone, as versions before the registry wrote it.
+    const stateKey = { pk: agreementPartition("w-older"), sk: "WORKFLOW" };
+    await table.documentClient.send(new UpdateCommand({ TableName: table.tableName, Key: stateKey, UpdateExpression: "SET failure = :failure", ExpressionAttributeValues: { ":failure": failure } }));
+    const failedIds = async () => (await workflowState.listFailed()).map((state) => state.agreementId);
+    expect(await failedIds()).not.toContain("w-older");
+
+    expect(await registerFailedWorkflowsIfOutdated(table.documentClient, table.tableName)).toBeGreaterThanOrEqual(1);
+    expect(await failedIds()).toContain("w-older");
+    expect(await registerFailedWorkflowsIfOutdated(table.documentClient, table.tableName)).toBe(0);
   });
 
   it("runs the current generation, or begins the next once it finished; a restart always begins the next", async () => {
