@@ -35,7 +35,7 @@ import { addDays, stockholmDate, yearOf } from "../functions/domain/dates";
 import { luhnCheckDigit } from "../functions/domain/organisation-number";
 import { createStores } from "../functions/store/stores";
 import { rebuildDashboardEntriesIfOutdated } from "../functions/store/dashboard-entries";
-import { recountStatusesIfOutdated } from "../functions/store/status-counts";
+import { recountIfOutdated } from "../functions/store/status-counts";
 import { webRoutes } from "../web/routes";
 import { MovableClock } from "../functions/local/clock";
 import { mammaUnited, umea, type DemoAgreement } from "../functions/local/demo-agreements";
@@ -573,7 +573,7 @@ async function pageRender(): Promise<string> {
     const stores = createStores({ client, tableName, cursorSecret: randomBytes(32) });
     // The items were written directly, not through applyChanges: fill in what the dashboard reads, as a start does.
     await rebuildDashboardEntriesIfOutdated(client, tableName, (request) => stores.agreements.listByStatus("active", request));
-    await recountStatusesIfOutdated(client, tableName, (status) => stores.agreements.countByStatus(status));
+    await recountIfOutdated(client, tableName, (status) => stores.agreements.countByStatus(status), (request) => stores.agreements.listByStatus("active", request));
     const unused = { region: "eu-north-1", endpoint: "http://127.0.0.1:9", credentials: { accessKeyId: "bench", secretAccessKey: "bench" } };
     const application = composeApplication(
       {

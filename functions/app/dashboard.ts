@@ -1,7 +1,7 @@
 /**
  * The staff dashboard: what needs attention today, each figure with what it stands for, so the page can link a
  * number to the list behind it. Every figure comes from keys and indexes, a fixed number of reads whatever the
- * number of agreements: statuses from their counters, agreements ending soon counted on the byStatus index; notice
+ * number of agreements: statuses and agreements ending soon from their counters; notice
  * dates read from byNotice; reports from the report schedule; failed workflows, uncertain reminders and
  * undeliverable addresses from their registries (with each address's links to the agreements using it); then one
  * BatchGetItem of the agreements named. docs/data-model.md says what each read costs.
@@ -77,19 +77,21 @@ export function dashboardUseCases({ store, workflowStates, reminders, undelivera
       return [{ agreement: refOf(agreement), reportId: report.reportId, requirementId: report.requirementId, dueDate: report.dueDate }];
     });
 
+  /** Active agreements ending within each horizon, from the end-date counters. */
+  async function endingWithin(today: CalendarDate): Promise<EndingWithin[]> {
+    // The list's endsBefore excludes its date: the horizon's last day is the day before.
+    const horizons = ENDING_WITHIN_DAYS.map((days) => ({ days, endsBefore: addDays(today, days + 1) }));
+    const counts = await store.countActiveEndingBy(horizons.map(({ endsBefore }) => addDays(endsBefore, -1)));
+    return horizons.map((horizon, index) => ({ ...horizon, count: counts[index]! }));
+  }
+
   return {
     async overview(principal: Principal): Promise<Dashboard> {
       permitted(principal, "read");
       const today = stockholmDate(clock.now());
       const [counts, ending, withNoticeSoon, open, inReview, failed, uncertain, addresses] = await Promise.all([
         store.countsByStatus(),
-        Promise.all(
-          ENDING_WITHIN_DAYS.map(async (days) => {
-            // The list's endsBefore excludes its date: the horizon's last day is the day before.
-            const endsBefore = addDays(today, days + 1);
-            return { days, endsBefore, count: await store.countByStatus("active", { to: addDays(endsBefore, -1) }) };
-          }),
-        ),
+        endingWithin(today),
         store.listByNoticeDate("active", { from: today, to: addDays(today, NOTICE_WITHIN_DAYS) }),
         reportSchedule.openUntil(addDays(today, REPORTS_DUE_WITHIN_DAYS)),
         reportSchedule.awaitingReview(),

@@ -17,7 +17,7 @@ import { createStores } from "../store/stores";
 import { ensureTable, TableMismatchError } from "../store/table";
 import { rebuildTextIndexIfOutdated } from "../store/text-index";
 import { rebuildDashboardEntriesIfOutdated } from "../store/dashboard-entries";
-import { recountStatusesIfOutdated } from "../store/status-counts";
+import { recountIfOutdated } from "../store/status-counts";
 import { registerFailedWorkflowsIfOutdated } from "../store/workflow-state";
 import { DEFAULT_RECONCILE_MINUTES, reconcileMinutesFrom, reconcilerSteps } from "../workflow/reconcile";
 import { loadClock } from "./clock";
@@ -170,7 +170,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (reindexed > 0) progress(`Rebuilt the search index of ${reindexed} agreements kept from an older version`);
     const filledIn = await rebuildDashboardEntriesIfOutdated(documentClient, tableName, (request) => store.listByStatus("active", request));
     if (filledIn > 0) progress(`Filled in the dashboard's index of ${filledIn} agreements in force kept from an older version`);
-    const counted = await recountStatusesIfOutdated(documentClient, tableName, (status) => store.countByStatus(status));
+    const counted = await recountIfOutdated(documentClient, tableName, (status) => store.countByStatus(status), (request) => store.listByStatus("active", request));
     if (counted > 0) progress(`Counted the ${counted} agreements kept from an older version by status`);
     const registered = await registerFailedWorkflowsIfOutdated(documentClient, tableName);
     if (registered > 0) progress(`Listed the ${registered} failed workflows kept from an older version for the dashboard`);

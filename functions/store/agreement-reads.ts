@@ -28,7 +28,7 @@ import {
 import { readOverlapGuard, type OverlapGuardRead } from "./overlap-guard";
 import { MAX_PAGE_SIZE, type Page, type PageRequest, type PartitionQuery, type TableReader } from "./paging";
 import { REPORT_PREFIX, reportFromItem } from "./reports";
-import { readStatusCounts } from "./status-counts";
+import { countActiveEndingBy, readStatusCounts } from "./status-counts";
 import { TABLE_DEFINITION } from "./table";
 
 /** Each calendar year in an ending-between range costs one Query, even when nothing ends that year. */
@@ -157,6 +157,7 @@ export function createAgreementReads(reader: TableReader, { client, tableName }:
     listByStatus,
     countByStatus,
     countsByStatus: () => readStatusCounts(client, tableName),
+    countActiveEndingBy: (dates: readonly CalendarDate[]) => countActiveEndingBy(client, tableName, dates),
     listByNoticeDate,
     listByOfficer,
     listEndingBetween,

@@ -16,7 +16,7 @@ import { TABLE_DEFINITION } from "./table";
 import { syncTextIndex } from "./text-index";
 import { syncAddressLinks } from "./address-links";
 import { syncReportSchedule } from "./report-schedule";
-import { statusCountChanges, statusCountUpdates } from "./status-counts";
+import { counterUpdates } from "./status-counts";
 import { workflowNoticeItem, type WorkflowNotice } from "./workflow-outbox";
 
 /** Attempts for a transaction cancelled only because another transaction held an item at the same moment. */
@@ -62,12 +62,12 @@ export function createAgreementWrites({ client, tableName }: { client: DynamoDBD
       items: transactionItems(change),
       guards: overlapGuardWrites(tableName, change, overlapGuard),
     }));
-    // Notices and the status counters go last: a cancellation reason's position then still names the change it
+    // Notices and the counters go last: a cancellation reason's position then still names the change it
     // belongs to.
     const transactItems = [
       ...perChange.flatMap(({ items, guards }) => [...items, ...guards]),
       ...notices.map((notice) => ({ Put: { TableName: tableName, Item: workflowNoticeItem(notice) } })),
-      ...statusCountUpdates(tableName, statusCountChanges(changes)),
+      ...counterUpdates(tableName, changes),
     ];
     // Which change each transaction item belongs to, and whether it is a guard, to explain a cancellation reason.
     const owners = perChange.flatMap(({ change, items, guards }) => [

@@ -6,6 +6,7 @@
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Agreement, Status } from "../domain/agreement";
+import type { CalendarDate } from "../domain/dates";
 import type { Action, AuditEvent, Change } from "../domain/lifecycle";
 import type { Report } from "../domain/reports";
 import { createAgreementReads, type EndDateFilter, type EndDateRange, type RelatedRead } from "./agreement-reads";
@@ -46,6 +47,8 @@ export interface AgreementStore {
   countByStatus(status: Status, range?: EndDateRange): Promise<number>;
   /** How many agreements each status has, from the status counters (status-counts.ts): one Query however many there are. */
   countsByStatus(): Promise<Record<Status, number>>;
+  /** How many active agreements end on or before each of `dates`, from the end-date counters (status-counts.ts). */
+  countActiveEndingBy(dates: readonly CalendarDate[]): Promise<number[]>;
   /** Every agreement in the status whose last day to give notice is in the range, soonest first (byNotice, all pages). */
   listByNoticeDate(status: Status, range: Required<EndDateRange>): Promise<Agreement[]>;
   /** By the responsible officer's email (any letter case), ordered by end date; without a period last. */

@@ -8,7 +8,7 @@ import { createDraft, transition } from "../../functions/domain/lifecycle";
 import { mammaUnited } from "../../functions/local/demo-agreements";
 import { agreementItem, agreementKey, associationLinkItem } from "../../functions/store/items";
 import { textIndexEntries, textItem } from "../../functions/store/search";
-import { statusCountUpdates } from "../../functions/store/status-counts";
+import { counterUpdates } from "../../functions/store/status-counts";
 
 /** The statuses a benchmark agreement can be brought to, each by the demo agreement's steps up to it. */
 export type BenchStatus = Extract<Status, "draft" | "proposed" | "approved" | "active">;
@@ -31,7 +31,7 @@ export function benchAgreement(id: string, changes: { title: string; end?: strin
 
 /**
  * Writes the agreements as the store does (the agreement, its association links, its text index entries) and adds
- * them to the status counters.
+ * them to the counters.
  */
 export async function writeAgreements(client: DynamoDBDocumentClient, tableName: string, agreements: readonly Agreement[]): Promise<void> {
   const items = agreements.flatMap((agreement) => [
@@ -40,9 +40,8 @@ export async function writeAgreements(client: DynamoDBDocumentClient, tableName:
     ...[...textIndexEntries(agreement)].map(([word, shared]) => textItem(word, agreement.id, shared, agreement.version)),
   ]);
   await batchWriteItems(client, tableName, items);
-  const added = new Map<Status, number>();
-  for (const { status } of agreements) added.set(status, (added.get(status) ?? 0) + 1);
-  for (const { Update } of statusCountUpdates(tableName, added)) await client.send(new UpdateCommand(Update));
+  const created = agreements.map((agreement) => ({ before: null, after: agreement }));
+  for (const { Update } of counterUpdates(tableName, created)) await client.send(new UpdateCommand(Update));
 }
 
 /** Items written with BatchWriteItem, 25 a call, 8 calls at a time: for loading a table fast. */

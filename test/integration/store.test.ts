@@ -9,10 +9,10 @@ import { addDays, yearOf } from "../../functions/domain/dates";
 import { createDraft, transition, type Command, type Related } from "../../functions/domain/lifecycle";
 import { luhnCheckDigit } from "../../functions/domain/organisation-number";
 import { createAgreementStore, type AgreementStore } from "../../functions/store/agreements";
-import type { Page } from "../../functions/store/paging";
+import type { Page, PageRequest } from "../../functions/store/paging";
 import { CorruptItemError, InvalidCursorError, VersionConflictError } from "../../functions/store/errors";
 import { agreementItem, agreementKey } from "../../functions/store/items";
-import { recountStatusesIfOutdated } from "../../functions/store/status-counts";
+import { recountIfOutdated } from "../../functions/store/status-counts";
 import { createReportStore } from "../../functions/store/reports";
 import { storeSubmittedReport } from "../reports/fixtures";
 import { ensureTable, TABLE_DEFINITION, TableMismatchError } from "../../functions/store/table";
@@ -444,11 +444,15 @@ describe("writing agreements", () => {
 
   // Every write above went through applyChanges: new drafts, transitions, a renewal's two agreements in one
   // transaction, and writes refused for a stale version or a taken id, which must not move a counter either.
-  it("keeps each status's counter equal to what its index counts", async () => {
+  it("keeps each status's counter, and the count of active agreements ending by a date, equal to what its index counts", async () => {
     const counters = await store.countsByStatus();
 
     for (const status of STATUSES) expect({ status, agreements: counters[status] }).toEqual({ status, agreements: await store.countByStatus(status) });
     expect(counters).toMatchObject({ draft: 5, proposed: 2, approved: 1, active: 4 });
+    const dates = ["2025-12-31", "2026-06-30", "2026-12-31", "2027-12-31", "2030-12-31"];
+    const onIndex = await Promise.all(dates.map((to) => store.countByStatus("active", { to })));
+    expect(await store.countActiveEndingBy(dates)).toEqual(onIndex);
+    expect(onIndex.at(-1)).toBe(4);
   });
 });
 
@@ -478,11 +482,14 @@ describe("the status counters of a table written before them", () => {
       await table.documentClient.send(new PutCommand({ TableName: table.tableName, Item: agreementItem(stored) }));
     }
     const countOnIndex = (status: Status) => store.countByStatus(status);
+    const listActive = (request: PageRequest) => store.listByStatus("active", request);
     expect(await store.countsByStatus()).toMatchObject({ draft: 0, active: 0 });
+    expect(await store.countActiveEndingBy([end])).toEqual([0]);
 
-    expect(await recountStatusesIfOutdated(table.documentClient, table.tableName, countOnIndex)).toBe(3);
+    expect(await recountIfOutdated(table.documentClient, table.tableName, countOnIndex, listActive)).toBe(3);
     expect(await store.countsByStatus()).toMatchObject({ draft: 2, proposed: 0, active: 1 });
-    expect(await recountStatusesIfOutdated(table.documentClient, table.tableName, countOnIndex)).toBe(0);
+    expect(await store.countActiveEndingBy([addDays(end, -1), end])).toEqual([0, 1]);
+    expect(await recountIfOutdated(table.documentClient, table.tableName, countOnIndex, listActive)).toBe(0);
 
     const draft = (await store.get("old-1"))!;
     await act(store, draft, { type: "submit" });
