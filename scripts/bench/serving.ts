@@ -261,10 +261,15 @@ interface Query {
   path: string;
 }
 
+/**
+ * Each list's first page is full at both sizes, so that its ratio is the table's size alone: at 100 agreements 9
+ * end within the 90 days and 10 match the search, fewer than the default page of 25, so those two ask for 8.
+ */
+const SCALING_PAGE = 8;
 const QUERIES: readonly Query[] = [
   { name: "List by status (active), first page", path: "/api/agreements?status=active" },
-  { name: "Ending within 90 days, first page", path: `/api/agreements?endsBefore=${addDays(TODAY, 90)}` },
-  { name: `Free-text search "${SEARCH_TERM}", first page`, path: `/api/agreements?q=${SEARCH_TERM}` },
+  { name: "Ending within 90 days, first page", path: `/api/agreements?endsBefore=${addDays(TODAY, 90)}&limit=${SCALING_PAGE}` },
+  { name: `Free-text search "${SEARCH_TERM}", first page`, path: `/api/agreements?q=${SEARCH_TERM}&limit=${SCALING_PAGE}` },
   { name: "Dashboard page", path: "/" },
 ];
 const CSV_EXPORT = "/api/agreements.csv?status=proposed";
@@ -727,8 +732,9 @@ export function servingSections(figures: ServingFigures): Record<string, string>
       ``,
       `The same runtime and table, first with ${SIZES[0]} agreements, then with ${(SIZES[1] - SIZES[0]).toLocaleString("en")} more (40 % active, 20 % proposed,`,
       `10 % approved, 30 % drafts; ends spread over 2026; every tenth title holds "Mattelyft"), the clock at ${TODAY}.`,
-      `Each figure is the median of ${SCALING_RUNS} requests over HTTP, signed in, after 3 untimed ones. Target: the first page`,
-      `at most ${SCALING_TARGET}× as slow at ${SIZES[1].toLocaleString("en")} as at ${SIZES[0]}.`,
+      `Each figure is the median of ${SCALING_RUNS} requests over HTTP, signed in, after 3 untimed ones. Every first page is full`,
+      `at both sizes (the active list's default 25; ${SCALING_PAGE} for the end dates and the search, of which 100 agreements hold only`,
+      `9 and 10), so a ratio is the table's size alone. Target: the first page at most ${SCALING_TARGET}× as slow at ${SIZES[1].toLocaleString("en")} as at ${SIZES[0]}.`,
       ``,
       `| Request | ${SIZES[0]} agreements | ${SIZES[1].toLocaleString("en")} agreements | Ratio | |`,
       `| --- | --- | --- | --- | --- |`,
