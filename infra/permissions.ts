@@ -29,18 +29,19 @@ export const TABLE_ACCESS: Record<"Api" | "Web" | TaskFunction | "Reconciler" | 
     actions: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"],
     indexes: Object.keys(TABLE_DEFINITION.globalIndexes) as IndexName[],
   },
-  // Due transitions (the agreement, its predecessor and the agreements sharing its association, then a transaction
-  // and the text index), the reminders it claims and marks, the workflow state it clears or finishes.
-  CatchUp: { actions: ["GetItem", "BatchGetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], indexes: [] },
+  // Due transitions (the agreement, then a transaction and the text index: the workflow's transitions read no
+  // related agreements), the reminders it claims and marks, the workflow state it clears or finishes.
+  CatchUp: { actions: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], indexes: [] },
   // Saves the task token on the workflow state, reads the agreement's status.
   AwaitDecision: { actions: ["GetItem", "UpdateItem"], indexes: [] },
-  // Begins the next generation (the state and the open-workflows entry in one transaction), or reads who did.
-  ContinueAsNew: { actions: ["GetItem", "UpdateItem", "PutItem"], indexes: [] },
-  // One update of the workflow state.
-  RecordFailure: { actions: ["UpdateItem"], indexes: [] },
+  // Begins the next generation (the state, the open-workflows entry and the failed-workflows entry in one
+  // transaction), or reads who did.
+  ContinueAsNew: { actions: ["GetItem", "UpdateItem", "PutItem", "DeleteItem"], indexes: [] },
+  // The workflow state and its failed-workflows entry, in one transaction.
+  RecordFailure: { actions: ["UpdateItem", "PutItem"], indexes: [] },
   // Drains the workflow outbox (a Query, a DeleteItem per notice told); reads the open-workflows registry, the
   // agreements by status (the byStatus index), each agreement and its workflow state; begins a generation (an
-  // UpdateItem and a PutItem) to restart one; takes each fresh-link request (DeleteItem), reads the contact's
+  // UpdateItem, a PutItem and a DeleteItem) to restart one; takes each fresh-link request (DeleteItem), reads the contact's
   // reports and writes the new link (PutItem).
   Reconciler: { actions: ["GetItem", "Query", "PutItem", "UpdateItem", "DeleteItem"], indexes: ["byStatus"] },
   // One write per bounced or complaining address.

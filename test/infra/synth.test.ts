@@ -410,7 +410,9 @@ const STAND_IN_AWS = `
       const query = target === "DynamoDB_20120810.Query"
         ? { index: input.IndexName, partition: Object.values(input.ExpressionAttributeValues)[0].S }
         : {};
-      seen.push({ target, authorization: request.headers.authorization, key: input.Key, secretId: input.SecretId, ...query });
+      const keyOf = ({ Key, Item }) => Key ?? { pk: Item.pk, sk: Item.sk };
+      const transaction = input.TransactItems === undefined ? {} : { keys: input.TransactItems.map((item) => keyOf(Object.values(item)[0])) };
+      seen.push({ target, authorization: request.headers.authorization, key: input.Key, secretId: input.SecretId, ...query, ...transaction });
       response.setHeader("content-type", "application/x-amz-json-1.1");
       if (target === "DynamoDB_20120810.DescribeTable") {
         response.end(JSON.stringify({ Table: { TableName: process.env.TABLE_NAME, TableStatus: "ACTIVE" } }));
@@ -779,7 +781,7 @@ describe("Workflow stack", () => {
     };
     const dynamo = (task: TaskFunction) => TABLE_ACCESS[task].actions.map((action) => `dynamodb:${action}`);
     const sorted = (actions: string[]) => [...actions].sort();
-    expect(sorted(actionsOfTask("RecordFailure"))).toEqual(["dynamodb:UpdateItem"]);
+    expect(sorted(actionsOfTask("RecordFailure"))).toEqual(sorted(dynamo("RecordFailure")));
     expect(sorted(actionsOfTask("AwaitDecision"))).toEqual(sorted([...dynamo("AwaitDecision"), "states:SendTaskSuccess"]));
     expect(sorted(actionsOfTask("ContinueAsNew"))).toEqual(sorted([...dynamo("ContinueAsNew"), "states:StartExecution"]));
     expect(sorted(actionsOfTask("CatchUp"))).toEqual(sorted([...dynamo("CatchUp"), "ses:SendEmail"]));
@@ -842,8 +844,16 @@ describe("Workflow stack", () => {
       generation: 2,
       outcome: "ok",
     });
+    // The state and the failed-workflows registry, in one transaction.
     expect(JSON.parse(result!).seen).toEqual([
-      { target: "DynamoDB_20120810.UpdateItem", authorization: expect.any(String), key: { pk: { S: "AGREEMENT#agr-1" }, sk: { S: "WORKFLOW" } } },
+      {
+        target: "DynamoDB_20120810.TransactWriteItems",
+        authorization: expect.any(String),
+        keys: [
+          { pk: { S: "AGREEMENT#agr-1" }, sk: { S: "WORKFLOW" } },
+          { pk: { S: "WORKFLOWS#FAILED" }, sk: { S: "AGREEMENT#agr-1" } },
+        ],
+      },
     ]);
   });
 
