@@ -1,10 +1,9 @@
 /**
  * The staff dashboard: what needs attention today, each figure with what it stands for, so the page can link a
  * number to the list behind it. Every figure comes from keys and indexes, a fixed number of reads whatever the
- * number of agreements: statuses and agreements ending soon from their counters; notice
- * dates read from byNotice; reports from the report schedule; failed workflows, uncertain reminders and
- * undeliverable addresses from their registries (with each address's links to the agreements using it); then one
- * BatchGetItem of the agreements named. docs/data-model.md says what each read costs.
+ * number of agreements: statuses and agreements ending soon from their counters; notice dates read from byNotice;
+ * reports from the report schedule; failed workflows, uncertain reminders and undeliverable addresses from their
+ * registries (with each address's links to the agreements using it); then one BatchGetItem of the agreements named. docs/data-model.md says what each read costs.
  */
 import { agreementAddresses, isComplete, type Agreement, type Status } from "../domain/agreement";
 import { addDays, stockholmDate, type CalendarDate } from "../domain/dates";
@@ -79,10 +78,9 @@ export function dashboardUseCases({ store, workflowStates, reminders, undelivera
 
   /** Active agreements ending within each horizon, from the end-date counters. */
   async function endingWithin(today: CalendarDate): Promise<EndingWithin[]> {
-    // The list's endsBefore excludes its date: the horizon's last day is the day before.
-    const horizons = ENDING_WITHIN_DAYS.map((days) => ({ days, endsBefore: addDays(today, days + 1) }));
-    const counts = await store.countActiveEndingBy(horizons.map(({ endsBefore }) => addDays(endsBefore, -1)));
-    return horizons.map((horizon, index) => ({ ...horizon, count: counts[index]! }));
+    const counts = await store.countActiveEndingBy(ENDING_WITHIN_DAYS.map((days) => addDays(today, days)));
+    // The list's endsBefore excludes its date: the day after the horizon's last.
+    return ENDING_WITHIN_DAYS.map((days, index) => ({ days, endsBefore: addDays(today, days + 1), count: counts[index]! }));
   }
 
   return {

@@ -6,7 +6,7 @@
  * every send through {@link MailCatcherComponent.sesConnection} appends what the catcher took since the last send
  * to `sentFile`, one JSON line an email, and the next start puts it back before serving. Appending, not rewriting:
  * a restart over 10,000 agreements sends a few thousand reminders, and writing the whole store again after each
- * took nine tenths of node's time.
+ * took nine tenths of node's time in a profile (docs/benchmarks.md).
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,6 +1,6 @@
 /**
  * Writing what the lifecycle decided: every change of one lifecycle result, its audit event, its association
- * links, the workflow notices it calls for and the status counters it moves (status-counts.ts), in one DynamoDB
+ * links, the workflow notices it calls for and the counters it moves (status-counts.ts), in one DynamoDB
  * transaction guarded by the versions read; then the items derived from the agreements (the text index, the report
  * schedule, the address links).
  */

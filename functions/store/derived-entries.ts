@@ -80,15 +80,21 @@ export function fillInUnlessAtFormat(
   listAgreements: (request: PageRequest) => Promise<Page<Agreement>>,
   fillIn: (agreements: Agreement[]) => Promise<void>,
 ): Promise<number> {
-  return unlessAtFormat(table, format, async () => {
-    let filledIn = 0;
-    let cursor: string | null = null;
-    do {
-      const page = await listAgreements({ limit: MAX_PAGE_SIZE, cursor });
-      await fillIn(page.items);
-      filledIn += page.items.length;
-      cursor = page.cursor;
-    } while (cursor !== null);
-    return filledIn;
-  });
+  return unlessAtFormat(table, format, () => forEachPage(listAgreements, fillIn));
+}
+
+/** Hands every agreement `listAgreements` gives to `visit`, a page of 100 at a time; resolves with how many there were. */
+export async function forEachPage(
+  listAgreements: (request: PageRequest) => Promise<Page<Agreement>>,
+  visit: (agreements: Agreement[]) => Promise<void> | void,
+): Promise<number> {
+  let visited = 0;
+  let cursor: string | null = null;
+  do {
+    const page = await listAgreements({ limit: MAX_PAGE_SIZE, cursor });
+    await visit(page.items);
+    visited += page.items.length;
+    cursor = page.cursor;
+  } while (cursor !== null);
+  return visited;
 }

@@ -2,18 +2,18 @@
  * The dashboard's counters, changed in the same transaction as the agreements (agreement-writes.ts): how many
  * agreements each status has, one item per status; and how many active agreements end on each date, one item per
  * date. Counting on an index reads every agreement counted: with 10,000 agreements the dashboard's nine status counts
- * took 15 s on DynamoDB Local, and its count of agreements ending within 180 days 165 ms of its 276; in AWS each
- * view would pay read units for every agreement (docs/benchmarks.md). A counter is one small item, whatever the
+ * took 15 s on DynamoDB Local, and its count of agreements ending within 180 days 165 ms (both timed by hand); in
+ * AWS each view would pay read units for every agreement (docs/benchmarks.md). A counter is one small item, whatever the
  * number of agreements; the end dates up to a horizon are at most one item a day.
  *
  * A table written before the counters existed, or loaded around the store, is counted once on start
  * (`recountIfOutdated`), before anything else writes to it.
  */
-import { QueryCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { STATUSES, type Agreement, type Status } from "../domain/agreement";
 import type { CalendarDate } from "../domain/dates";
 import type { Change } from "../domain/lifecycle";
-import { unlessAtFormat } from "./derived-entries";
+import { forEachPage, unlessAtFormat } from "./derived-entries";
 import type { PageRequest, Page } from "./paging";
 import { queryPartition } from "./query";
 import { TABLE_DEFINITION } from "./table";
@@ -22,7 +22,7 @@ const COUNTER_PARTITION = "STATUS_COUNTS";
 const ACTIVE_ENDS_PARTITION = "ACTIVE_ENDS";
 const FORMAT_MARKER = { pk: "STATUS_COUNTS_FORMAT", sk: "FORMAT" } as const;
 /** The format of the counters; a table whose marker names another, or none, is counted again. 2: end dates. */
-export const STATUS_COUNTS_FORMAT = 2;
+const STATUS_COUNTS_FORMAT = 2;
 
 function counterKey(partition: string, sortKey: string) {
   return { [TABLE_DEFINITION.partitionKey]: partition, [TABLE_DEFINITION.sortKey]: sortKey };
@@ -39,7 +39,7 @@ interface CounterMove {
 }
 
 /** The counters `changes` move, by item, and by how much: each status's, and each end date's of active agreements. */
-export function counterChanges(changes: readonly Pick<Change, "before" | "after">[]): Map<string, CounterMove> {
+function counterChanges(changes: readonly Pick<Change, "before" | "after">[]): Map<string, CounterMove> {
   const deltas = new Map<string, CounterMove>();
   const add = (partition: string, sortKey: string, delta: number) => {
     const id = `${partition}\n${sortKey}`;
@@ -90,15 +90,8 @@ export async function countActiveEndingBy(client: DynamoDBDocumentClient, tableN
 
 /** Every status's count, in one Query of the counters; a status no agreement has ever had counts 0. */
 export async function readStatusCounts(client: DynamoDBDocumentClient, tableName: string): Promise<Record<Status, number>> {
-  const output = await client.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: "#pk = :counters",
-      ExpressionAttributeNames: { "#pk": TABLE_DEFINITION.partitionKey },
-      ExpressionAttributeValues: { ":counters": COUNTER_PARTITION },
-    }),
-  );
-  const stored = new Map((output.Items ?? []).map((item) => [item[TABLE_DEFINITION.sortKey] as string, Number(item.agreements)]));
+  const items = await queryPartition(client, tableName, COUNTER_PARTITION);
+  const stored = new Map(items.map((item) => [item[TABLE_DEFINITION.sortKey] as string, Number(item.agreements)]));
   return Object.fromEntries(STATUSES.map((status) => [status, stored.get(status) ?? 0])) as Record<Status, number>;
 }
 
@@ -123,15 +116,9 @@ export async function recountIfOutdated(
       counted += agreements;
     }
     const ends = new Map<CalendarDate, number>();
-    let cursor: string | null = null;
-    do {
-      const page = await listActive({ limit: 100, cursor });
-      for (const agreement of page.items) {
-        const end = activeEnd(agreement);
-        if (end !== undefined) ends.set(end, (ends.get(end) ?? 0) + 1);
-      }
-      cursor = page.cursor;
-    } while (cursor !== null);
+    await forEachPage(listActive, (agreements) => {
+      for (const end of agreements.map(activeEnd)) if (end !== undefined) ends.set(end, (ends.get(end) ?? 0) + 1);
+    });
     for (const [end, agreements] of ends) {
       await client.send(new PutCommand({ TableName: tableName, Item: { ...counterKey(ACTIVE_ENDS_PARTITION, end), agreements } }));
     }

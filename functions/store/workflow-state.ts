@@ -208,14 +208,14 @@ export function createWorkflowStateStore({ client, tableName }: WorkflowStateSto
       const entries = await queryPartition(client, tableName, FAILED_WORKFLOWS_PARTITION);
       const agreementIds = entries.map((item) => parseItem(item, registryEntrySchema).agreementId);
       const states = (await batchGetItems(client, tableName, agreementIds.map(workflowStateKey))).map((item) => parseItem(item, workflowStateSchema));
-      return states.filter((state): state is WorkflowState & { failure: WorkflowFailure } => state.failure !== undefined && !state.finished);
+      return states.filter((state): state is WorkflowState & { failure: WorkflowFailure } => state.failure !== undefined);
     },
   };
 }
 
 const FAILED_REGISTRY_FORMAT_MARKER = { pk: "WORKFLOWS_FAILED_FORMAT", sk: "FORMAT" } as const;
 /** The failed registry's format; a table whose marker names another, or none, has its failures registered again. */
-export const FAILED_REGISTRY_FORMAT = 1;
+const FAILED_REGISTRY_FORMAT = 1;
 
 /**
  * Unless the table's marker names the failed registry's format: registers every unfinished workflow that recorded a
